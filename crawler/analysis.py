@@ -1,0 +1,168 @@
+"""Analysis of one fetched page: runs in worker processes, off the reactor.
+
+Stages for a source page (``analyze_source``):
+1. decide whether the answer is usable HTML (not_html, bot challenge);
+2. decode as browsers do and parse once with lxml;
+3. page-level signals: robots meta/X-Robots-Tag, canonical, title;
+4. trafilatura main content -> language, word count, main-content links;
+5. per target: every matching link with region, placement and context, and
+   whether scripts name the target without a link (``js_link``).
+A target page (``analyze_target``) yields its main text, language and
+hreflang alternates. Everything returned is plain data (picklable, JSON-able).
+"""
+
+from __future__ import annotations
+
+import re
+
+from crawler.fetched import FetchedPage
+from extract.content import main_content
+from extract.document import base_url, parse_html, title
+from extract.encoding import decode_html
+from extract.hreflang import header_canonical, html_alternates, header_alternates
+from extract.language import detect_language
+from extract.links import find_links, outbound_summary, script_mentions
+from extract.robots import robots_directives
+from extract import selectors
+from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain, resolve_href
+from scoring.placement import judge_placement
+
+__all__ = ["analyze_source", "analyze_target", "page_problem", "TOPIC_CHARS"]
+
+# Topic comparison needs no more than this much main text per page.
+TOPIC_CHARS = 20000
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHALLENGE_MARKERS = re.compile(
+    rb"cf-browser-verification|challenge-platform|cf_chl_|<title>\s*just a moment\.\.\.|"
+    rb"<title>\s*attention required! \| cloudflare|_incapsula_resource|px-captcha|"
+    rb"captcha-delivery\.com|<title>\s*access denied\s*</title>|ddos-guard",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def page_problem(page: FetchedPage) -> str | None:
+    """An error reason when the answer cannot be read as a page, else None."""
+    content_type = (page.header("content-type") or "").split(";")[0].strip().lower()
+    head = page.body[:2048].lstrip().lower()
+    looks_html = head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--", b"<meta", b"<title"))
+    if page.header("cf-mitigated") or (page.status in (403, 429, 503) and _CHALLENGE_MARKERS.search(page.body[:65536])):
+        return "blocked"
+    if content_type and content_type not in _HTML_TYPES and not (content_type == "text/plain" and looks_html):
+        return "not_html"
+    if not content_type and not looks_html:
+        return "not_html"
+    if _CHALLENGE_MARKERS.search(page.body[:65536]) and len(page.body) < 64 * 1024:
+        return "blocked"
+    return None
+
+
+def _word_count(text: str) -> int:
+    # CJK scripts have no spaces: count characters as words there.
+    return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text))
+
+
+def _declared_language(tree, page: FetchedPage) -> str | None:
+    if tree is not None:
+        for value in selectors.HTML_LANG(tree):
+            if str(value).strip():
+                return str(value)
+        for value in selectors.META_CONTENT_LANGUAGE(tree):
+            if str(value).strip():
+                return str(value)
+    return page.header("content-language")
+
+
+def _canonical(tree, page: FetchedPage, base: str) -> str | None:
+    if tree is not None:
+        for link in selectors.CANONICAL(tree):
+            resolved = resolve_href(link.get("href", ""), base)
+            if resolved:
+                return resolved
+    return header_canonical(page.header_list("link"), page.final_url)
+
+
+def _parse(page: FetchedPage):
+    text, _encoding = decode_html(page.body, page.header("content-type"))
+    tree = parse_html(text)
+    return tree, base_url(tree, page.final_url)
+
+
+def _link_record(found, content) -> dict:
+    in_main = content.contains_link(found.href, found.anchor_text)
+    verdict = judge_placement(found.region, in_main, content.extracted)
+    follow = not ({"nofollow", "sponsored", "ugc"} & set(found.rel))
+    return {
+        "href": found.href,
+        "match": found.match,
+        "anchor_text": found.anchor_text,
+        "anchor_type": found.anchor_type,
+        "rel": found.rel,
+        "follow": follow,
+        "placement": verdict.placement,
+        "region": found.region,
+        "editorial_score": round(verdict.editorial_score, 3),
+        "context": found.context,
+        "hidden": found.hidden,
+    }
+
+
+_MATCH_RANK = {"exact": 0, "normalized": 1, "domain": 2}
+
+
+def _best_first(link: dict) -> tuple:
+    return (not link["follow"], link["hidden"], link["placement"] != "editorial", _MATCH_RANK[link["match"]], -link["editorial_score"])
+
+
+def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
+    problem = page_problem(page)
+    if problem:
+        return {"error": problem}
+    tree, base = _parse(page)
+    directives = robots_directives(tree, page.header_list("x-robots-tag"))
+    canonical = _canonical(tree, page, base)
+    content = main_content(tree, page.final_url)
+    language, language_source = detect_language(content.text, _declared_language(tree, page))
+    host = host_of(page.final_url)
+    outbound, external = outbound_summary(tree, base, host)
+    per_target = {}
+    for target in targets:
+        links = sorted((_link_record(f, content) for f in find_links(tree, base, target)), key=_best_first)
+        per_target[target.key] = {"links": links, "js_link": not links and script_mentions(tree, target)}
+    return {
+        "error": None,
+        "noindex": directives.noindex,
+        "page_nofollow": directives.nofollow,
+        "canonical_url": canonical,
+        "canonical_elsewhere": bool(canonical) and normalized_key(canonical) != normalized_key(page.final_url),
+        "page": {
+            "title": title(tree),
+            "language": language,
+            "language_source": language_source,
+            "country": country_from_host(host),
+            "registered_domain": registered_domain(host),
+            "word_count": _word_count(content.text),
+            "outbound_links": outbound,
+            "external_domains": external,
+        },
+        "per_target": per_target,
+        "topic_text": content.text[:TOPIC_CHARS],
+    }
+
+
+def analyze_target(page: FetchedPage) -> dict:
+    """What the verifier needs to know about a target page."""
+    if page.status >= 400 or page_problem(page):
+        return {"ok": False}
+    tree, base = _parse(page)
+    content = main_content(tree, page.final_url)
+    language, _source = detect_language(content.text, _declared_language(tree, page))
+    alternates = html_alternates(tree, base) + header_alternates(page.header_list("link"), page.final_url)
+    return {
+        "ok": True,
+        "url": page.final_url,
+        "language": language,
+        "topic_text": content.text[:TOPIC_CHARS],
+        "alternates": [(a.hreflang, a.url) for a in alternates if a.url],
+    }

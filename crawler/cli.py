@@ -1,0 +1,132 @@
+"""The ``linkverifier`` command line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from crawler import __version__
+from crawler.inputs import InputError, read_rows
+
+__all__ = ["main"]
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+def fetch_options(command):
+    """Options shared by every command that fetches (see the contract)."""
+    options = [
+        click.option("--db", "db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite database: history of every check."),
+        click.option("--out", "out", default=None, type=click.Path(dir_okay=False), help="Results file; .jsonl (default), .csv or .json. Stdout as JSON Lines when omitted."),
+        click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per request."),
+        click.option("--concurrency", default=32, show_default=True, type=click.IntRange(min=1), help="Requests in flight overall (at most 4 per host)."),
+        click.option("--user-agent", default=None, help="User-Agent header. [default: linkverifier/VERSION (+project URL)]"),
+        click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows for our agent."),
+        click.option("--render", is_flag=True, help="Render pages in headless Chromium (scrapy-playwright)."),
+        click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core; 0 = in-process]"),
+        click.option("-q", "--quiet", count=True, help="Less output (no summary with -q)."),
+        click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
+    ]
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def crawl_settings(**options) -> "Settings":  # noqa: F821 - scrapy imported lazily
+    """Turn CLI options into Scrapy settings (the CLI passes nothing else by hand)."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    values = {
+        "LINKVERIFIER_DB": options["db"],
+        "LINKVERIFIER_OUT": options["out"],
+        "DOWNLOAD_TIMEOUT": options["timeout"],
+        "CONCURRENT_REQUESTS": options["concurrency"],
+        "LINKVERIFIER_OBEY_ROBOTS": not options["ignore_robots"],
+        "LINKVERIFIER_WORKERS": options["workers"],
+        "LINKVERIFIER_PROGRESS": options["quiet"] == 0,
+        "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(options["verbose"], "DEBUG") if not options["quiet"] else "ERROR",
+    }
+    if options.get("user_agent"):
+        values["USER_AGENT"] = options["user_agent"]
+    settings.setdict(values, priority="cmdline")
+    return settings
+
+
+def _summary(stats: dict, out: str | None, db: str) -> str:
+    counts = stats.get("linkverifier/counts", {})
+    total = sum(counts.values())
+    parts = ", ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    where = f"results: {out}" if out else "results: stdout"
+    return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
+
+
+def run_verify(rows, target: str | None, input_name: str, **options) -> dict:
+    """Run the verify spider over ``rows``; returns the crawl's stats."""
+    from scrapy.crawler import CrawlerProcess
+
+    settings = crawl_settings(**options)
+    settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
+    settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("verify")
+    process.crawl(crawler, rows=rows)
+    process.start()
+    return crawler.stats.get_stats()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="linkverifier")
+def main():
+    """Verify backlinks the way a search engine sees them."""
+
+
+@main.command()
+@click.argument("backlinks", type=str)
+@click.option("--target", default=None, help="URL or bare domain the links must point to (when the list has no target column).")
+@fetch_options
+def verify(backlinks: str, target: str | None, **options):
+    """Check every backlink in BACKLINKS (a CSV/TSV export or a list of URLs; - for stdin).
+
+    One result per input row, in input order: is the link live, does it pass
+    credit, can Google index the page, where does the link sit, what language
+    and country is the page, and how well its topic fits the target.
+    """
+    if options["render"]:
+        raise click.UsageError("--render is not available in this version: pages are verified as served")
+    try:
+        rows = read_rows(backlinks, target)
+    except InputError as exc:
+        click.echo(f"linkverifier: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        stats = run_verify(rows, target, backlinks, **options)
+    except Exception as exc:  # an internal failure: say so, exit 1
+        logging.getLogger(__name__).exception("verify failed")
+        click.echo(f"linkverifier: internal error: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    if stats.get("finish_reason") not in (None, "finished"):
+        click.echo(f"linkverifier: run stopped ({stats.get('finish_reason')})", err=True)
+        sys.exit(EXIT_INTERNAL)
+    if not options["quiet"]:
+        click.echo(_summary(stats, options["out"], options["db"]), err=True)
+
+
+@main.command()
+@click.option("--out-dir", default="demo-output", show_default=True, type=click.Path(file_okay=False), help="Where the database and results go.")
+@click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core]")
+def demo(out_dir: str, workers: int | None):
+    """Verify a bundled sample web served on 127.0.0.1 (offline) and say where the results are."""
+    from crawler.demo import run_demo
+
+    paths = run_demo(Path(out_dir), workers=workers)
+    click.echo(json.dumps({k: str(v) for k, v in paths.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

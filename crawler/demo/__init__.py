@@ -1,0 +1,52 @@
+"""``linkverifier demo``: the whole product on a bundled sample web, offline.
+
+The sample web (``web/``: a target site with German and French versions and
+referring pages in German, French, Japanese (Shift_JIS), Russian
+(windows-1251) and English, with good, nofollow, sponsored, UGC, footer,
+removed, redirected, gone, blocked and noindex cases) is served on
+127.0.0.1 through ``http_proxy``; ``backlinks.csv`` is an Ahrefs-style export.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from crawler.inputs import read_rows
+from crawler.localweb import LocalWeb
+
+__all__ = ["run_demo", "DEMO_DIR"]
+
+DEMO_DIR = Path(__file__).parent
+
+
+def run_demo(out_dir: Path, workers: int | None = None) -> dict[str, Path]:
+    from crawler.cli import run_verify  # the same path as `linkverifier verify`
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "database": out_dir / "linkverifier.db",
+        "results": out_dir / "results.jsonl",
+        "input": DEMO_DIR / "backlinks.csv",
+    }
+    if paths["database"].exists():
+        paths["database"].unlink()  # a fresh demo each time
+    web = LocalWeb.from_directory(DEMO_DIR / "web")
+    with web:
+        os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = web.proxy_url
+        os.environ["no_proxy"] = os.environ["NO_PROXY"] = ""
+        rows = read_rows(str(paths["input"]))
+        run_verify(
+            rows,
+            None,
+            str(paths["input"]),
+            db=str(paths["database"]),
+            out=str(paths["results"]),
+            timeout=10.0,
+            concurrency=16,
+            ignore_robots=False,
+            workers=workers,
+            quiet=1,
+            verbose=0,
+        )
+    return paths

@@ -1,0 +1,184 @@
+"""Read backlink lists: exports of the big SEO tools, or a plain list of URLs.
+
+Stages:
+1. read the bytes (file or stdin) and decode: UTF-8 with or without BOM,
+   UTF-16 (Excel's "Unicode text"), else windows-1252;
+2. decide the shape: a header naming a known source column means CSV/TSV
+   (delimiter sniffed), otherwise a plain list of URLs, one per line;
+3. turn each line into a ``Row``: source URL, target, the other columns kept
+   untouched; a bad row carries an error message instead of stopping the run;
+4. mark repeated (source, target) pairs as duplicates: they are fetched once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from extract.urls import Target, invalid_url_reason, normalized_key
+
+__all__ = ["InputError", "Row", "read_rows", "SOURCE_COLUMNS", "TARGET_COLUMNS"]
+
+
+class InputError(Exception):
+    """The backlink list cannot be read at all (the CLI exits 2)."""
+
+
+def _column_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+# Column names of the exports, compared without case, spaces or punctuation.
+SOURCE_COLUMNS = [
+    "source_url", "Referring page URL", "Referring page", "Source url", "SourceURL", "Source URL",
+    "URL", "Linking page", "Linking pages", "Top linking pages", "Source", "From URL", "Backlink", "Backlink URL",
+]
+TARGET_COLUMNS = ["target_url", "Target URL", "TargetURL", "Target url", "Target page", "Link URL", "To URL", "Destination URL"]
+_SOURCE_KEYS = [_column_key(c) for c in SOURCE_COLUMNS]
+_TARGET_KEYS = [_column_key(c) for c in TARGET_COLUMNS]
+_SCHEMELESS = re.compile(r"^[\w.-]+\.[a-z]{2,}(:\d+)?(/|$)", re.IGNORECASE | re.UNICODE)
+
+
+@dataclass
+class Row:
+    index: int  # position in the input, from 0; results keep this order
+    source_url: str
+    target_raw: str
+    target: Target | None
+    extra: dict = field(default_factory=dict)
+    error: str | None = None
+    duplicate: bool = False
+
+    @property
+    def fetch_key(self) -> str:
+        return normalized_key(self.source_url) + "|" + self.source_url.split("://", 1)[0].lower()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    # UTF-16 without BOM: every other byte of ASCII text is NUL.
+    if len(data) > 3 and data[1:40:2].count(0) > 10:
+        return data.decode("utf-16-le", errors="replace")
+    if len(data) > 3 and data[0:40:2].count(0) > 10:
+        return data.decode("utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _find_column(header: list[str], keys: list[str]) -> int | None:
+    normalized = [_column_key(h) for h in header]
+    for key in keys:
+        if key in normalized:
+            return normalized.index(key)
+    return None
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in ("\t", ",", ";", "|")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _clean_url(value: str) -> str:
+    value = value.strip().strip('"').strip()
+    if value and "://" not in value and _SCHEMELESS.match(value) and " " not in value:
+        return "http://" + value  # exports sometimes drop the scheme
+    return value
+
+
+def _make_row(index: int, source: str, target_raw: str, default: Target | None, extra: dict) -> Row:
+    source = _clean_url(source)
+    target_raw = target_raw.strip()
+    row = Row(index=index, source_url=source, target_raw=target_raw or (default.raw if default else ""), target=default, extra=extra)
+    reason = invalid_url_reason(source)
+    if reason:
+        row.error = f"source URL: {reason}"
+        return row
+    if target_raw:
+        try:
+            row.target = Target.parse(target_raw)
+        except ValueError as exc:
+            row.error = str(exc)
+    elif default is None:
+        row.error = "no target for this row (empty target column and no --target)"
+    return row
+
+
+def _rows_from_table(text: str, default: Target | None) -> Iterator[Row]:
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    header = [h.strip() for h in next(reader)]
+    source_col = _find_column(header, _SOURCE_KEYS)
+    target_col = _find_column(header, _TARGET_KEYS)
+    if target_col is None and default is None:
+        raise InputError(f"no target column ({', '.join(TARGET_COLUMNS[:4])}…) and no --target given")
+    index = 0
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        extra = {name: cells[i] for i, name in enumerate(header) if i not in (source_col, target_col) and name}
+        target_raw = cells[target_col] if target_col is not None else ""
+        yield _make_row(index, cells[source_col], target_raw, default, extra)
+        index += 1
+
+
+def _rows_from_list(lines: list[str], default: Target | None) -> Iterator[Row]:
+    if default is None:
+        raise InputError("a plain list of URLs needs --target")
+    index = 0
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        yield _make_row(index, line, "", default, {})
+        index += 1
+
+
+def read_rows(path: str, target: str | None = None) -> list[Row]:
+    """All rows of a backlink list, duplicates marked. Raises InputError."""
+    default = None
+    if target:
+        try:
+            default = Target.parse(target)
+        except ValueError as exc:
+            raise InputError(f"--target: {exc}") from exc
+    text = _decode(_read_bytes(path))
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r")
+    if sample and controls > len(sample) * 0.02:
+        raise InputError(f"{path} is not a text file (CSV, TSV or a list of URLs)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n \t")
+    if not text.strip():
+        raise InputError(f"{path} holds no rows")
+    first_line = text.split("\n", 1)[0]
+    header = next(csv.reader([first_line], delimiter=_sniff_delimiter(first_line)))
+    if _find_column(header, _SOURCE_KEYS) is not None:
+        rows = list(_rows_from_table(text, default))
+    else:
+        rows = list(_rows_from_list(text.split("\n"), default))
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        if row.error or row.target is None:
+            continue
+        key = (row.fetch_key, row.target.key)
+        row.duplicate = key in seen
+        seen.add(key)
+    return rows

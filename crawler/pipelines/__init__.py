@@ -1,0 +1,1 @@
+"""Item pipelines of linkverifier: the store, then the output."""

@@ -1,0 +1,53 @@
+"""Keep every check in the SQLite database, with the run it belongs to."""
+
+from __future__ import annotations
+
+import time
+
+from crawler.results import utc_now
+from crawler.store import Store
+
+__all__ = ["StorePipeline"]
+
+# Commit at most this often: one transaction per result is slow on SQLite.
+COMMIT_SECONDS = 2.0
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        settings = crawler.settings
+        self.store = Store(settings.get("LINKVERIFIER_DB"))
+        self.via = settings.get("LINKVERIFIER_COMMAND")
+        self.run_id = self.store.start_run(
+            command=self.via,
+            input_name=settings.get("LINKVERIFIER_INPUT"),
+            started_at=utc_now(),
+            options={
+                "target": settings.get("LINKVERIFIER_TARGET"),
+                "obey_robots": settings.getbool("LINKVERIFIER_OBEY_ROBOTS"),
+                "timeout": settings.getfloat("DOWNLOAD_TIMEOUT"),
+            },
+        )
+        crawler.stats.set_value("linkverifier/run_id", self.run_id)
+        self.count = 0
+        self._last_commit = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        result = item["result"]
+        self.store.add_check(self.run_id, result.get("row"), result, via=self.via)
+        self.count += 1
+        if time.monotonic() - self._last_commit > COMMIT_SECONDS:
+            self.store.commit()
+            self._last_commit = time.monotonic()
+        return item
+
+    def close_spider(self, spider=None):
+        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+        status = "finished" if reason == "finished" else f"stopped: {reason}"
+        self.store.finish_run(self.run_id, utc_now(), status, self.count)
+        self.store.close()

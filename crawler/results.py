@@ -1,0 +1,88 @@
+"""Assemble the contract's result record for one input row."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from extract.urls import Target
+from scoring.localization import localized_target
+from scoring.topical import topical_fit
+
+__all__ = ["base_result", "error_result", "page_result", "utc_now"]
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def base_result(row) -> dict:
+    return {
+        "source_url": row.source_url,
+        "target": row.target_raw,
+        "checked_at": utc_now(),
+        "status": None,
+        "reason": None,
+        "http_status": None,
+        "final_url": None,
+        "redirects": [],
+        "follow": None,
+        "indexable": None,
+        "canonical_url": None,
+        "links": [],
+        "page": None,
+        "topical_fit": None,
+        "localized_target": None,
+        "flags": ["duplicate_row"] if row.duplicate else [],
+        "input": row.extra,
+        "message": None,
+        "row": row.index,
+    }
+
+
+def error_result(row, reason: str, message: str | None = None, *, status: str = "error", fetch: dict | None = None) -> dict:
+    result = base_result(row)
+    result.update(status=status, reason=reason, message=message)
+    if fetch:
+        result.update(fetch)
+        result["flags"] = sorted(set(result["flags"]) | set(fetch.get("flags", [])))
+    return result
+
+
+def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile: dict | None) -> dict:
+    """A live/lost result from a page that answered with HTML."""
+    result = base_result(row)
+    result.update({k: v for k, v in fetch.items() if k != "flags"})
+    flags = set(result["flags"]) | set(fetch.get("flags", []))
+    found = analysis["per_target"].get(target.key, {"links": [], "js_link": False})
+    links = found["links"]
+    noindex = analysis["noindex"] or "robots_disallowed" in fetch["flags"]
+    result["indexable"] = not noindex
+    result["canonical_url"] = analysis["canonical_url"]
+    result["page"] = analysis["page"]
+    if analysis["noindex"]:
+        flags.add("noindex")
+    if analysis["page_nofollow"]:
+        flags.add("page_nofollow")
+    if analysis["canonical_elsewhere"]:
+        flags.add("canonical_elsewhere")
+    if found["js_link"]:
+        flags.add("js_link")
+    if any(link["hidden"] for link in links) and all(link["hidden"] for link in links):
+        flags.add("hidden")
+    if links:
+        if analysis["page_nofollow"]:
+            for link in links:
+                link["follow"] = False
+        result.update(status="live", reason=None, links=links, follow=links[0]["follow"])
+    else:
+        result.update(status="lost", reason="link_removed", follow=None)
+    if target_profile and target_profile.get("ok"):
+        result["topical_fit"] = topical_fit(analysis["topic_text"], target_profile["topic_text"])
+        result["localized_target"] = localized_target(
+            analysis["page"]["language"],
+            analysis["page"]["country"],
+            target_profile["language"],
+            target_profile["alternates"],
+        )
+    result["flags"] = sorted(flags)
+    return result

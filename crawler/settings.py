@@ -1,0 +1,60 @@
+"""Scrapy settings for linkverifier. The CLI turns its options into these."""
+
+from crawler import USER_AGENT as _USER_AGENT
+
+BOT_NAME = "linkverifier"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = _USER_AGENT
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Politeness: a few requests per host, adaptive delays.
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
+DOWNLOAD_DELAY = 0
+
+# Verification wants an answer, not persistence: 30 s, one retry.
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 1
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 10
+METAREFRESH_ENABLED = True
+METAREFRESH_MAXDELAY = 1  # only instant refreshes (delay 0) are redirects
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # larger pages are "too_large"
+DOWNLOAD_WARNSIZE = 0
+HTTPERROR_ALLOW_ALL = True  # every status reaches the spider, which judges it
+COOKIES_ENABLED = True
+DNS_TIMEOUT = 20
+REFERER_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+
+# Scrapy's own robots middleware is replaced by ours, which also evaluates
+# Googlebot's rules (for "indexable") whether or not we obey them.
+ROBOTSTXT_OBEY = False
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.robots.RobotsMiddleware": 100,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.store.StorePipeline": 300,
+    "crawler.pipelines.output.OutputPipeline": 800,
+}
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+
+# --- linkverifier ---
+LINKVERIFIER_OBEY_ROBOTS = True  # --ignore-robots turns it off
+LINKVERIFIER_ROBOTS_AGENT = "linkverifier"  # our token in robots.txt groups
+LINKVERIFIER_INPUT = None  # path of the backlink list ("-" for stdin)
+LINKVERIFIER_TARGET = None  # --target, when the list has no target column
+LINKVERIFIER_DB = "linkverifier.db"  # SQLite history
+LINKVERIFIER_OUT = None  # results file; None writes JSON Lines to stdout
+LINKVERIFIER_WORKERS = None  # analysis processes; None = one per core, 0 = in-process
+LINKVERIFIER_PROGRESS = False  # a progress bar on stderr
+LINKVERIFIER_COMMAND = "verify"  # recorded with the run in the database

@@ -1,0 +1,163 @@
+"""The ``verify`` spider: fetch every source page once and judge its rows.
+
+Stages:
+1. read the backlink list; bad rows become ``invalid_url`` results at once;
+2. fetch each distinct target page first (high priority), for topical fit and
+   its hreflang cluster;
+3. fetch each distinct source page once, however many rows name it;
+4. hand the response to the analysis pool (off the reactor) together with
+   the profiles of its targets, and emit one result per row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+
+import scrapy
+from scrapy.http import Request
+
+from crawler.analysis import analyze_target
+from crawler.fetched import FetchedPage
+from crawler.inputs import Row, read_rows
+from crawler.results import error_result
+from crawler.verdicts import failure_reason, verify_page
+from crawler.workers import AnalysisPool
+from extract.urls import Target, host_of
+
+__all__ = ["VerifySpider", "fetched_page"]
+
+logger = logging.getLogger(__name__)
+
+TARGET_PRIORITY = 100
+
+
+def fetched_page(response, requested_url: str) -> FetchedPage:
+    """A picklable copy of what the analysis needs from a Scrapy response."""
+    redirects = []
+    urls = response.meta.get("redirect_urls", [])
+    reasons = response.meta.get("redirect_reasons", [])
+    for url, reason in zip(urls, reasons):
+        if reason == "meta refresh":
+            redirects.append({"url": url, "status": None, "type": "meta_refresh"})
+        else:
+            redirects.append({"url": url, "status": reason, "type": "http"})
+    headers = {
+        key.decode("latin-1").lower(): [v.decode("latin-1") for v in values]
+        for key, values in response.headers.items()
+    }
+    return FetchedPage(
+        url=requested_url,
+        final_url=response.url,
+        status=response.status,
+        headers=headers,
+        body=response.body,
+        redirects=redirects,
+        googlebot_allowed=response.meta.get("googlebot_allowed", True),
+    )
+
+
+class VerifySpider(scrapy.Spider):
+    name = "verify"
+
+    def __init__(self, input: str | None = None, target: str | None = None, rows: list[Row] | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows  # the CLI reads (and validates) the list itself
+        self.input_path = input
+        self.default_target = target
+        self.groups: dict[str, list[Row]] = {}
+        self.profiles: dict[str, asyncio.Future] = {}
+        self.pool: AnalysisPool | None = None
+        self.host_rows: Counter[str] = Counter()  # valid rows per source host (sitewide)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        kwargs.setdefault("input", crawler.settings.get("LINKVERIFIER_INPUT"))
+        kwargs.setdefault("target", crawler.settings.get("LINKVERIFIER_TARGET"))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        workers = crawler.settings.get("LINKVERIFIER_WORKERS")
+        spider.pool = AnalysisPool(None if workers in (None, "") else int(workers))
+        crawler.signals.connect(spider.close_pool, signal=scrapy.signals.spider_closed)
+        return spider
+
+    def close_pool(self) -> None:
+        if self.pool:
+            self.pool.close()
+
+    def load_rows(self) -> list[Row]:
+        rows = self.rows if self.rows is not None else read_rows(self.input_path, self.default_target)
+        self.rows = None  # the groups hold them from here on
+        self.crawler.stats.set_value("linkverifier/rows", len(rows))
+        return rows
+
+    async def start(self):
+        rows = self.load_rows()
+        targets: dict[str, Target] = {}
+        for row in rows:
+            if row.error:
+                yield {"result": error_result(row, "invalid_url", row.error)}
+                continue
+            targets.setdefault(row.target.key, row.target)
+            self.host_rows[host_of(row.source_url)] += 1
+            self.groups.setdefault(row.fetch_key, []).append(row)
+        loop = asyncio.get_running_loop()
+        for key, target in targets.items():
+            self.profiles[key] = loop.create_future()
+            yield Request(
+                target.fetch_url,
+                callback=self.parse_target,
+                errback=self.target_failed,
+                priority=TARGET_PRIORITY,
+                dont_filter=True,
+                meta={"target_key": key, "dont_obey_robotstxt": True},
+            )
+        for key, group in self.groups.items():
+            yield Request(
+                group[0].source_url,
+                callback=self.parse_source,
+                errback=self.source_failed,
+                dont_filter=True,
+                meta={"group": key},
+            )
+
+    # --- targets -----------------------------------------------------------
+    async def parse_target(self, response):
+        page = fetched_page(response, response.request.url)
+        try:
+            profile = await self.pool.run(analyze_target, page)
+        except Exception:
+            logger.exception("analysis of target %s failed", response.url)
+            profile = {"ok": False}
+        self._settle(response.meta["target_key"], profile)
+        return
+        yield  # an async generator, like every callback here
+
+    def target_failed(self, failure):
+        self._settle(failure.request.meta["target_key"], {"ok": False})
+
+    def _settle(self, key: str, profile: dict) -> None:
+        future = self.profiles[key]
+        if not future.done():
+            future.set_result(profile)
+
+    # --- sources -----------------------------------------------------------
+    async def parse_source(self, response):
+        rows = self.groups.pop(response.meta["group"])
+        page = fetched_page(response, rows[0].source_url)
+        keys = {row.target.key for row in rows}
+        profiles = {key: await self.profiles[key] for key in keys}
+        try:
+            results = await self.pool.run(verify_page, page, rows, profiles)
+        except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
+            logger.exception("analysis of %s failed", response.url)
+            results = [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
+        for result in results:
+            yield {"result": result}
+
+    def source_failed(self, failure):
+        rows = self.groups.pop(failure.request.meta["group"], [])
+        reason = failure_reason(failure.value)
+        message = str(failure.value) or type(failure.value).__name__
+        for row in rows:
+            yield {"result": error_result(row, reason, message)}

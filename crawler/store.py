@@ -1,0 +1,155 @@
+"""The SQLite store: every run, every backlink, every check, every page.
+
+One table per kind of thing with plain column names, so the file opens in
+any SQLite browser. ``checks.result`` keeps the full JSON result; the other
+columns are the fields people filter on.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+__all__ = ["Store", "SCHEMA"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    input TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    rows INTEGER,
+    options TEXT
+);
+CREATE TABLE IF NOT EXISTS backlinks (
+    id INTEGER PRIMARY KEY,
+    source_url TEXT NOT NULL,
+    target TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_checked TEXT,
+    last_status TEXT,
+    discovered_via TEXT,
+    UNIQUE (source_url, target)
+);
+CREATE TABLE IF NOT EXISTS checks (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    backlink_id INTEGER NOT NULL REFERENCES backlinks(id),
+    row_number INTEGER,
+    checked_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    http_status INTEGER,
+    final_url TEXT,
+    follow INTEGER,
+    indexable INTEGER,
+    anchor_text TEXT,
+    rel TEXT,
+    placement TEXT,
+    region TEXT,
+    editorial_score REAL,
+    language TEXT,
+    country TEXT,
+    topical_fit REAL,
+    flags TEXT,
+    result TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checks_by_backlink ON checks (backlink_id, checked_at);
+CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id, row_number);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    checked_at TEXT NOT NULL,
+    http_status INTEGER,
+    final_url TEXT,
+    title TEXT,
+    language TEXT,
+    country TEXT,
+    registered_domain TEXT,
+    word_count INTEGER,
+    outbound_links INTEGER,
+    external_domains INTEGER
+);
+"""
+
+
+def _bool(value) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.connection = sqlite3.connect(self.path, timeout=30)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.executescript(SCHEMA)
+        self.connection.commit()
+
+    def start_run(self, command: str, input_name: str | None, started_at: str, options: dict) -> int:
+        cursor = self.connection.execute(
+            "INSERT INTO runs (command, input, started_at, options) VALUES (?, ?, ?, ?)",
+            (command, input_name, started_at, json.dumps(options, sort_keys=True)),
+        )
+        self.connection.commit()
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, finished_at: str, status: str, rows: int) -> None:
+        self.connection.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, rows = ? WHERE id = ?", (finished_at, status, rows, run_id)
+        )
+        self.connection.commit()
+
+    def _backlink_id(self, source_url: str, target: str, checked_at: str, status: str, via: str) -> int:
+        self.connection.execute(
+            "INSERT INTO backlinks (source_url, target, first_seen, discovered_via) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (source_url, target) DO NOTHING",
+            (source_url, target, checked_at, via),
+        )
+        self.connection.execute(
+            "UPDATE backlinks SET last_checked = ?, last_status = ? WHERE source_url = ? AND target = ?",
+            (checked_at, status, source_url, target),
+        )
+        row = self.connection.execute(
+            "SELECT id FROM backlinks WHERE source_url = ? AND target = ?", (source_url, target)
+        ).fetchone()
+        return int(row[0])
+
+    def add_check(self, run_id: int, row_number: int | None, result: dict, via: str = "import") -> None:
+        checked_at = result["checked_at"]
+        backlink_id = self._backlink_id(result["source_url"], result["target"], checked_at, result["status"], via)
+        best = result["links"][0] if result.get("links") else {}
+        page = result.get("page") or {}
+        values = (
+            run_id, backlink_id, row_number, checked_at, result["status"], result["reason"],
+            result.get("http_status"), result.get("final_url"), _bool(result.get("follow")),
+            _bool(result.get("indexable")), best.get("anchor_text"), " ".join(best.get("rel", [])) or None,
+            best.get("placement"), best.get("region"), best.get("editorial_score"), page.get("language"),
+            page.get("country"), result.get("topical_fit"), " ".join(result.get("flags", [])) or None,
+            json.dumps(result, ensure_ascii=False),
+        )
+        self.connection.execute(
+            "INSERT INTO checks (run_id, backlink_id, row_number, checked_at, status, reason, http_status,"
+            " final_url, follow, indexable, anchor_text, rel, placement, region, editorial_score, language,"
+            " country, topical_fit, flags, result) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            values,
+        )
+        if page and result.get("final_url"):
+            self.connection.execute(
+                "INSERT OR REPLACE INTO pages (url, checked_at, http_status, final_url, title, language, country,"
+                " registered_domain, word_count, outbound_links, external_domains) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    result["source_url"], checked_at, result.get("http_status"), result.get("final_url"),
+                    page.get("title"), page.get("language"), page.get("country"), page.get("registered_domain"),
+                    page.get("word_count"), page.get("outbound_links"), page.get("external_domains"),
+                ),
+            )
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.commit()
+        self.connection.close()

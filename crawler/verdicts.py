@@ -1,0 +1,89 @@
+"""From a fetch (or its failure) to the verdict of every row that named it.
+
+``verify_page`` runs in an analysis worker: one page, all rows that asked for
+it, the profiles of their targets. ``failure_reason`` maps a download failure
+to the contract's error reasons.
+"""
+
+from __future__ import annotations
+
+from scrapy import exceptions as scrapy_errors
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from twisted.internet import error as twisted_errors
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from crawler.analysis import analyze_source, page_problem
+from crawler.fetched import FetchedPage
+from crawler.middlewares.robots import RobotsDisallowed
+from crawler.results import error_result, page_result
+
+__all__ = ["verify_page", "fetch_info", "status_reason", "failure_reason"]
+
+_BLOCKED_STATUSES = {401, 403, 407, 429, 451}
+
+
+def fetch_info(page: FetchedPage) -> dict:
+    flags = []
+    if any(r["type"] == "http" for r in page.redirects):
+        flags.append("redirected")
+    if any(r["type"] == "meta_refresh" for r in page.redirects):
+        flags.append("meta_refresh")
+    if not page.googlebot_allowed:
+        flags.append("robots_disallowed")
+    return {"http_status": page.status, "final_url": page.final_url, "redirects": page.redirects, "flags": flags}
+
+
+def status_reason(status: int) -> tuple[str, str] | None:
+    """``(status, reason)`` decided by the HTTP status alone, or None for 2xx."""
+    if status in (404, 410):
+        return "lost", "page_not_found"
+    if status in _BLOCKED_STATUSES:
+        return "error", "blocked"
+    if status >= 500:
+        return "error", "server_error"
+    if status >= 400:
+        return "error", "blocked"
+    if 300 <= status < 400:
+        return "error", "server_error"  # a redirect without a usable Location
+    return None
+
+
+def verify_page(page: FetchedPage, rows: list, profiles: dict) -> list[dict]:
+    fetch = fetch_info(page)
+    decided = status_reason(page.status)
+    if decided and decided[0] == "error" and page_problem(page) == "blocked":
+        decided = ("error", "blocked")  # a bot challenge, whatever its status code
+    if decided:
+        status, reason = decided
+        message = f"HTTP {page.status}"
+        return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows]
+    analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()))
+    if analysis["error"]:
+        message = f"HTTP {page.status}, Content-Type {page.header('content-type') or 'none'}"
+        return [error_result(row, analysis["error"], message, fetch=fetch) for row in rows]
+    return [page_result(row, row.target, fetch, analysis, profiles.get(row.target.key)) for row in rows]
+
+
+def failure_reason(exception: BaseException) -> str:
+    """The contract's error reason for a download that failed."""
+    if isinstance(exception, RobotsDisallowed):
+        return "robots_disallowed"
+    if isinstance(exception, DownloadCancelledError):
+        return "too_large"
+    if isinstance(exception, IgnoreRequest):
+        text = str(exception)
+        if "max redirections" in text:
+            return "too_many_redirects"
+        if "DOWNLOAD_MAXSIZE" in text or "max size" in text.lower():
+            return "too_large"
+        return "connection_error"
+    if isinstance(exception, (scrapy_errors.DownloadTimeoutError, twisted_errors.TimeoutError, twisted_errors.TCPTimedOutError)):
+        return "timeout"
+    if isinstance(exception, (scrapy_errors.CannotResolveHostError, twisted_errors.DNSLookupError)):
+        return "dns_error"
+    if isinstance(exception, (ResponseFailed, ResponseNeverReceived)):
+        causes = getattr(exception, "reasons", [])
+        if any("maxsize" in str(c.value).lower() or "max size" in str(c.value).lower() for c in causes):
+            return "too_large"
+        return "connection_error"
+    return "connection_error"

@@ -1,0 +1,44 @@
+"""A process pool for page analysis, so parsing never stalls the crawl.
+
+Parsing, trafilatura, language detection and scoring are CPU-bound; run on
+the Twisted reactor they would stop all downloads while they run. The pool
+is sized to the cores; each worker imports the extractors and loads the
+models once. ``LINKVERIFIER_WORKERS = 0`` runs analysis in-process (for
+debugging and profiling).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable
+
+__all__ = ["AnalysisPool"]
+
+
+def _warm_up() -> None:
+    # Import the heavy modules once per worker, before the first page arrives.
+    import crawler.analysis  # noqa: F401
+    import crawler.verdicts  # noqa: F401
+
+
+class AnalysisPool:
+    def __init__(self, workers: int | None = None):
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self._executor: ProcessPoolExecutor | None = None
+        if self.workers > 0:
+            # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+
+    async def run(self, function: Callable[..., Any], *args: Any) -> Any:
+        if self._executor is None:
+            return function(*args)
+        return await asyncio.wrap_future(self._executor.submit(function, *args))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None

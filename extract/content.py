@@ -1,0 +1,69 @@
+"""The page's main content, as trafilatura extracts it.
+
+We run trafilatura once per page with links kept, and use it for three
+things: the main text (language, topic, word count), and the set of links
+that sit inside the main content (the strongest single signal that an author
+put a link there, macro-F1 ~0.88 on its own).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml import etree, html
+
+from extract.document import collapse
+from extract.urls import normalized_key, resolve_href
+
+__all__ = ["MainContent", "main_content"]
+
+# trafilatura logs every page it finds too short; that is expected here.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+@dataclass
+class MainContent:
+    text: str
+    # normalized link key -> anchors (lower-cased, collapsed) seen in main content
+    links: dict[str, set[str]] = field(default_factory=dict)
+    extracted: bool = True  # False when trafilatura found no main content
+
+    def contains_link(self, absolute_href: str, anchor: str) -> bool:
+        anchors = self.links.get(normalized_key(absolute_href))
+        if anchors is None:
+            return False
+        anchor = collapse(anchor).lower()
+        return not anchor or not anchors or anchor in anchors or any(anchor in a or a in anchor for a in anchors if a)
+
+
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+)
+
+
+def _body_text(tree: html.HtmlElement) -> str:
+    """All visible text: the fallback when trafilatura finds no main content."""
+    return collapse(" ".join(_VISIBLE_TEXT(tree)))
+
+
+def main_content(tree: html.HtmlElement | None, url: str) -> MainContent:
+    if tree is None:
+        return MainContent(text="", extracted=False)
+    try:
+        document = trafilatura.bare_extraction(
+            tree, url=url, include_links=True, include_comments=False, include_tables=True, with_metadata=False
+        )
+    except Exception:  # trafilatura raises assorted errors on odd trees
+        document = None
+    body = getattr(document, "body", None) if document is not None else None
+    if body is None or not collapse(" ".join(body.itertext())):
+        return MainContent(text=_body_text(tree), extracted=False)
+    links: dict[str, set[str]] = {}
+    for ref in body.iter("ref"):
+        href = resolve_href(ref.get("target") or "", url)
+        if href:
+            links.setdefault(normalized_key(href), set()).add(collapse(" ".join(ref.itertext())).lower())
+    text = collapse(" ".join(t for t in body.itertext()))
+    return MainContent(text=text, links=links)

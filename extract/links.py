@@ -1,0 +1,166 @@
+"""Every link on a page that points at the target, with what surrounds it.
+
+Stages:
+1. walk real ``<a href>`` and ``<area href>`` elements (comments are gone
+   already; ``javascript:`` and ``mailto:`` hrefs never count);
+2. resolve each href against ``<base href>`` and match it to the target;
+3. for each match read anchor text (image links: alt, then title), rel
+   tokens, hidden-ness, the template region and ~300 characters of context.
+Placement (editorial or boilerplate) is judged later, in ``scoring``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import html
+
+from extract import selectors
+from extract.document import collapse, visible_text
+from extract.regions import element_region
+from extract.urls import Target, host_of, match_href, registered_domain, resolve_href
+
+__all__ = ["FoundLink", "find_links", "outbound_summary", "script_mentions", "rel_tokens"]
+
+CONTEXT_CHARS = 300
+_BLOCK_TAGS = {
+    "p", "li", "td", "th", "div", "section", "article", "blockquote", "dd", "dt",
+    "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "footer", "header", "aside", "nav", "main", "body",
+}
+_REGION_TAGS = {"nav", "header", "footer", "aside", "body"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])", re.IGNORECASE)
+
+
+@dataclass
+class FoundLink:
+    element: html.HtmlElement = field(repr=False)
+    href: str  # absolute
+    match: str
+    anchor_text: str
+    anchor_type: str
+    rel: list[str]
+    region: str
+    hidden: bool
+    context: str
+
+
+def rel_tokens(value: str | None) -> list[str]:
+    """``"NoFollow, UGC"`` -> ``["nofollow", "ugc"]`` (space or comma separated, any case)."""
+    if not value:
+        return []
+    seen: list[str] = []
+    for token in re.split(r"[\s,]+", value.lower()):
+        if token and token not in seen:
+            seen.append(token)
+    return seen
+
+
+def _anchor(element: html.HtmlElement) -> tuple[str, str]:
+    text = collapse(element.text_content())
+    if text:
+        return text, "text"
+    if element.tag == "area":
+        return collapse(element.get("alt") or element.get("title") or ""), "image"
+    for image in element.iter("img", "svg", "picture", "image"):
+        alt = image.get("alt") or image.get("title") or element.get("title") or ""
+        return collapse(alt), "image"
+    return collapse(element.get("title") or element.get("aria-label") or ""), "text"
+
+
+def _is_hidden(element: html.HtmlElement) -> bool:
+    node: html.HtmlElement | None = element
+    while node is not None and node.tag not in ("body", "html"):
+        if node.get("hidden") is not None:
+            return True
+        if _HIDDEN_STYLE.search(node.get("style", "")):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _context(element: html.HtmlElement, anchor: str) -> str:
+    block = element.getparent()
+    while block is not None and block.tag not in _BLOCK_TAGS:
+        block = block.getparent()
+    if block is None:
+        return anchor
+    text = visible_text(block)
+    # Climb while the block is too short to say anything about the link, but
+    # never out of a template region (a footer link's context is the footer).
+    while len(text) < CONTEXT_CHARS // 2 and block.tag not in _REGION_TAGS:
+        parent = block.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        parent_text = visible_text(parent)
+        if len(parent_text) > 4 * CONTEXT_CHARS:
+            break
+        block, text = parent, parent_text
+    if len(text) <= CONTEXT_CHARS:
+        return text
+    position = text.find(anchor) if anchor else -1
+    if position < 0:
+        return text[:CONTEXT_CHARS].rstrip() + " …"
+    start = max(0, position + len(anchor) // 2 - CONTEXT_CHARS // 2)
+    end = min(len(text), start + CONTEXT_CHARS)
+    start = max(0, end - CONTEXT_CHARS)
+    snippet = text[start:end].strip()
+    return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
+
+
+def find_links(tree: html.HtmlElement | None, base: str, target: Target) -> list[FoundLink]:
+    if tree is None:
+        return []
+    found = []
+    for element in selectors.LINKS(tree):
+        absolute = resolve_href(element.get("href", ""), base)
+        if absolute is None:
+            continue
+        match = match_href(absolute, target)
+        if match is None:
+            continue
+        anchor, anchor_type = _anchor(element)
+        found.append(
+            FoundLink(
+                element=element,
+                href=absolute,
+                match=match,
+                anchor_text=anchor,
+                anchor_type=anchor_type,
+                rel=rel_tokens(element.get("rel")),
+                region=element_region(element),
+                hidden=_is_hidden(element),
+                context=_context(element, anchor),
+            )
+        )
+    return found
+
+
+def outbound_summary(tree: html.HtmlElement | None, base: str, page_host: str) -> tuple[int, int]:
+    """``(outbound links, distinct external registrable domains)``."""
+    if tree is None:
+        return 0, 0
+    own = registered_domain(page_host)
+    outbound = 0
+    domains: set[str] = set()
+    for element in selectors.LINKS(tree):
+        absolute = resolve_href(element.get("href", ""), base)
+        if absolute is None:
+            continue
+        domain = registered_domain(host_of(absolute))
+        if domain and domain != own:
+            outbound += 1
+            domains.add(domain)
+    return outbound, len(domains)
+
+
+def script_mentions(tree: html.HtmlElement | None, target: Target) -> bool:
+    """Whether the target's URL (or domain) is named inside a ``<script>``."""
+    if tree is None:
+        return False
+    needle = (target.url.split("://", 1)[-1].removeprefix("www.") if target.url else target.domain).lower().rstrip("/")
+    for script in selectors.SCRIPTS(tree):
+        body = (script.text or "").lower().replace("\\/", "/")
+        if needle and needle in body:
+            return True
+    return False

@@ -1,0 +1,67 @@
+"""Shared fixtures: a local web of many hosts and a way to run the real CLI against it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crawler.localweb import LocalWeb
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@dataclass
+class CliRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    results: list[dict]
+
+
+def run_cli(args: list[str], web: LocalWeb | None = None, cwd: Path | None = None, stdin: str | None = None,
+            no_proxy: str = ".invalid,127.0.0.2", out: Path | None = None) -> CliRun:
+    """Run ``python -m crawler.cli`` in a subprocess, through ``web`` as the proxy."""
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+    if web is not None:
+        env["http_proxy"] = env["https_proxy"] = web.proxy_url
+    env["no_proxy"] = no_proxy
+    env["PYTHONPATH"] = str(ROOT)
+    completed = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args], input=stdin, capture_output=True, text=True,
+        cwd=cwd, env=env, timeout=300,
+    )
+    if out is not None and out.exists() and out.suffix == ".jsonl":
+        results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    elif out is None and completed.returncode == 0 and args and args[0] != "--version" and "--help" not in args:
+        results = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
+    else:
+        results = []
+    return CliRun(completed.returncode, completed.stdout, completed.stderr, results)
+
+
+@pytest.fixture
+def web():
+    with LocalWeb() as local_web:
+        yield local_web
+
+
+def page(body: str, title: str = "A page", lang: str | None = None, head: str = "") -> str:
+    """A minimal but complete HTML document."""
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return f"<!doctype html><html{lang_attr}><head><meta charset='utf-8'><title>{title}</title>{head}</head><body>{body}</body></html>"
+
+
+ARTICLE_EN = (
+    "<p>Zero-day vulnerabilities are security flaws that the vendor does not know about yet, so no patch exists "
+    "when attackers start to exploit them. Security teams must detect exploitation attempts, isolate exposed "
+    "systems and apply virtual patches until the vendor ships a fix.</p>"
+    "<p>Incident response plans, threat intelligence sharing and memory-safe languages all shorten the window "
+    "of exposure, as two hundred exploits observed between 2019 and 2026 show.</p>"
+)

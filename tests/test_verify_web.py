@@ -1,0 +1,320 @@
+"""End to end: one CLI run over a local web of many hosts, one assertion group per behaviour.
+
+Every row goes through the real CLI, the real Scrapy engine, the analysis
+processes, the SQLite store and the JSON Lines writer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+
+import brotli
+import pytest
+
+from crawler.localweb import LocalWeb
+from tests.conftest import ARTICLE_EN, page, run_cli
+
+TARGET = "http://www.acme-secure.com/whitepaper/zero-day/"
+LINK = f'<a href="{TARGET}">zero-day whitepaper</a>'
+
+
+def article(link_html: str, extra: str = "") -> str:
+    return f"<article><h1>Zero-day exploits</h1>{ARTICLE_EN}<p>Read the {link_html} for details on exploits and patches.</p>{extra}</article>"
+
+
+def foreign(paragraph: str, link_html: str) -> str:
+    """An article wholly in another language, the link in its middle."""
+    return f"<article><p>{paragraph}</p><p>{link_html}</p><p>{paragraph}</p></article>"
+
+
+def build_web(web: LocalWeb) -> list[tuple[str, str]]:
+    """Register the pages; return the (name, source URL) rows in input order."""
+    rows = []
+
+    def add(name, url, body="", **kwargs):
+        web.add(url, body, **kwargs)
+        rows.append((name, url))
+
+    web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en", head=(
+        '<link rel="alternate" hreflang="en" href="/whitepaper/zero-day/">'
+        '<link rel="alternate" hreflang="de-AT" href="/at/whitepaper/">'
+        '<link rel="alternate" hreflang="de" href="/de/whitepaper/">'
+    )))
+    add("editorial", "http://blog.example.com/post", page(article(LINK), lang="en"))
+    add("nofollow", "http://nofollow.example.com/a", page(article(f'<a rel="NoFollow" href="{TARGET}">whitepaper</a>')))
+    add("sponsored_ugc", "http://comma.example.com/a", page(article(f'<a rel="sponsored,UGC" href="{TARGET}">whitepaper</a>')))
+    add("page_nofollow", "http://pagenofollow.example.com/a", page(article(LINK), head='<meta name="robots" content="index, nofollow">'))
+    add("header_noindex", "http://xrobots.example.com/a", page(article(LINK)), headers={"X-Robots-Tag": "googlebot: noindex"})
+    add("other_bot_noindex", "http://otherbot.example.com/a", page(article(LINK)), headers={"X-Robots-Tag": "bingbot: noindex, nofollow"})
+    add("googlebot_none", "http://none.example.com/a", page(article(LINK), head='<meta name="GoogleBot" content="NONE">'))
+    web.add("http://gbot.example.com/robots.txt", "User-agent: Googlebot\nDisallow: /\n\nUser-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    add("googlebot_disallowed", "http://gbot.example.com/a", page(article(LINK)))
+    web.add("http://private.example.com/robots.txt", "User-agent: *\nDisallow: /members/\n", headers={"Content-Type": "text/plain"})
+    add("robots_disallowed", "http://private.example.com/members/a", page(article(LINK)))
+    add("canonical_html", "http://canon.example.com/a?x=1", page(article(LINK), head='<link rel="canonical" href="http://canon.example.com/b">'))
+    add("canonical_header", "http://canonhdr.example.com/a", page(article(LINK)), headers={"Link": '<http://canonhdr.example.com/other>; rel="canonical"'})
+    add("canonical_self", "http://canonself.example.com/a/", page(article(LINK), head='<link rel="canonical" href="http://canonself.example.com/a">'))
+    add("js_only", "http://js.example.com/a", page(article("whitepaper", f"<script>document.write('<a href=\"{TARGET}\">x</a>')</script>")))
+    add("comment_only", "http://comment.example.com/a", page(article("whitepaper", f"<!-- <a href=\"{TARGET}\">old link</a> -->")))
+    add("javascript_href", "http://jshref.example.com/a", page(article(f'<a href="javascript:window.open(\'{TARGET}\')">whitepaper</a>')))
+    add("redirect_chain", "http://r1.example.com/start", status=301, headers={"Location": "http://r2.example.com/next"})
+    web.add("http://r2.example.com/next", "", status=302, headers={"Location": "/final"})
+    web.add("http://r2.example.com/final", page(article(LINK)))
+    add("redirect_loop", "http://loop.example.com/a", status=301, headers={"Location": "http://loop.example.com/b"})
+    web.add("http://loop.example.com/b", "", status=301, headers={"Location": "http://loop.example.com/a"})
+    add("meta_refresh", "http://refresh.example.com/a", page("", head='<meta http-equiv="refresh" content="0; url=http://refresh.example.com/b">'))
+    web.add("http://refresh.example.com/b", page(article(LINK)))
+    add("not_found", "http://gone.example.com/404", "<h1>Not found</h1>", status=404)
+    add("gone", "http://gone.example.com/410", "<h1>Gone</h1>", status=410)
+    add("server_error", "http://broken.example.com/a", "oops", status=500)
+    add("forbidden", "http://forbidden.example.com/a", "no", status=403)
+    add("rate_limited", "http://ratelimit.example.com/a", "slow down", status=429)
+    add("challenge", "http://challenge.example.com/a", "<html><head><title>Just a moment...</title></head><body><div id='challenge-platform'></div></body></html>", status=503, headers={"cf-mitigated": "challenge"})
+    add("pdf", "http://files.example.com/paper.pdf", b"%PDF-1.4 binary", headers={"Content-Type": "application/pdf"})
+    add("gzip", "http://gzip.example.com/a", gzip.compress(page(article(LINK)).encode()), headers={"Content-Encoding": "gzip"})
+    add("brotli", "http://br.example.com/a", brotli.compress(page(article(LINK)).encode()), headers={"Content-Encoding": "br"})
+    add("too_large", "http://huge.example.com/a", b"<html><body>" + b"x" * (11 * 1024 * 1024) + b"</body></html>")
+    jp = "ゼロデイ脆弱性についての記事です。パッチが公開される前に攻撃者が悪用する脆弱性への対策を詳しく説明します。"
+    add("shift_jis_undeclared", "http://jp.example.jp/a", page(foreign(jp, f'<a href="{TARGET}">ホワイトペーパー</a>')).replace("<meta charset='utf-8'>", "").encode("shift_jis"), headers={"Content-Type": "text/html"})
+    ru = "Статья об уязвимостях нулевого дня и о том, как злоумышленники используют их до выхода исправлений."
+    add("cp1251_meta", "http://ru.example.ru/a", page(foreign(ru, f'<a href="{TARGET}">Белая книга</a>')).replace("charset='utf-8'", "charset='windows-1251'").encode("cp1251"), headers={"Content-Type": "text/html"})
+    zh = "这是一篇关于零日漏洞的文章，介绍攻击者如何在补丁发布之前利用这些漏洞，以及安全团队如何防御。"
+    add("gb18030_header", "http://cn.example.cn/a", page(foreign(zh, f'<a href="{TARGET}">白皮书</a>')).replace("<meta charset='utf-8'>", "").encode("gb18030"), headers={"Content-Type": "text/html; charset=GB2312"})
+    de = "<p>Größe und Qualität: ein Artikel über Sicherheitslücken.</p>"
+    add("latin1_header", "http://de.example.de/a", page(article(f'<a href="{TARGET}">Größenvergleich</a>', de)).replace("<meta charset='utf-8'>", "").encode("latin-1"), headers={"Content-Type": "text/html; charset=ISO-8859-1"})
+    add("base_href", "http://base.example.com/deep/page", page(article('<a href="zero-day/">whitepaper</a>'), head='<base href="http://www.acme-secure.com/whitepaper/">'))
+    add("protocol_relative", "https-less.example.com/a".join(["http://", ""]), page(article('<a href="//acme-secure.com/whitepaper/zero-day">whitepaper</a>')))
+    add("percent_port", "http://pct.example.com/a", page(article('<a href="http://WWW.Acme-Secure.com:80/%77hitepaper/zero-day?utm_medium=x&gclid=1">whitepaper</a>')))
+    add("image_alt", "http://img.example.com/a", page(article(f'<a href="{TARGET}"><img src="/b.png" alt="Acme whitepaper cover"></a>')))
+    add("image_title", "http://imgtitle.example.com/a", page(article(f'<a href="{TARGET}"><img src="/b.png" title="Cover title"></a>')))
+    add("area", "http://area.example.com/a", page(article(f'<map name="m"><area shape="rect" href="{TARGET}" alt="Map area"></map>')))
+    add("hidden", "http://hidden.example.com/a", page(article(f'<span style="display: none"><a href="{TARGET}">hidden</a></span>')))
+    add("footer", "http://footer.example.com/a", page(article("whitepaper", "") + f"<footer>Partner: {LINK}</footer>"))
+    add("broken_html", "http://broken-html.example.com/a", f"<html><body><div><p>{ARTICLE_EN}<table><tr><td><a href={TARGET}>unquoted link<td>cell</table><div><p>unclosed")
+    add("empty_body", "http://empty.example.com/a", "")
+    add("removed", "http://removed.example.com/a", page(article("whitepaper")))
+    add("german_localized", "http://www.sicherheit.at/a", page(
+        "<article><p>Zero-Day-Schwachstellen sind Sicherheitslücken, die den Herstellern noch nicht bekannt sind. "
+        "Angreifer nutzen sie aus, bevor ein Patch existiert. Einen guten Überblick bietet das "
+        f'<a href="{TARGET}">Whitepaper zu Zero-Day-Schwachstellen</a> von Acme Secure.</p></article>'))
+    add("idn", "http://idn.example.com/a", page(article('<a href="http://www.xn--bcher-kva.de/zero-day">bücher</a>')))
+    for i in range(3):
+        add(f"sitewide_{i}", f"http://partner.example.com/page{i}", page(article("whitepaper") + f"<footer>{LINK}</footer>"))
+    return rows
+
+
+# Rows whose target differs from TARGET.
+SPECIAL_TARGETS = {"idn": "http://www.bücher.de/zero-day"}
+INVALID_ROWS = ["", "ftp://files.example.com/a", "http://exa mple.com/a", "http://-bad-.example.com/a", "http://"]
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("verify")
+    with LocalWeb() as web:
+        rows = build_web(web)
+        lines = ["source_url,target_url,note"]
+        for name, url in rows:
+            lines.append(f"{url},{SPECIAL_TARGETS.get(name, TARGET)},{name}")
+        lines.append(f"{rows[0][1]},{TARGET},duplicate")
+        for bad in INVALID_ROWS:
+            lines.append(f"{bad},{TARGET},invalid")
+        lines.append(f"http://nohost.invalid/a,{TARGET},dns")
+        lines.append(f"http://127.0.0.2:9/a,{TARGET},refused")
+        (tmp / "links.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = tmp / "results.jsonl"
+        run = run_cli(["verify", str(tmp / "links.csv"), "--out", str(out), "--db", str(tmp / "lv.db"), "--timeout", "10"], web, out=out)
+        log = list(web.log)
+    by_note = {}
+    for result in run.results:
+        by_note.setdefault(result["input"]["note"], []).append(result)
+    return {"run": run, "results": run.results, "by": lambda note: by_note[note][0], "all": by_note, "log": log, "db": tmp / "lv.db", "rows": rows}
+
+
+def test_run_completes_with_one_result_per_row_in_order(verified):
+    run = verified["run"]
+    assert run.returncode == 0, run.stderr
+    expected_notes = [name for name, _ in verified["rows"]] + ["duplicate"] + ["invalid"] * len(INVALID_ROWS) + ["dns", "refused"]
+    assert [r["input"]["note"] for r in run.results] == expected_notes
+    assert "checked" in run.stderr and "live" in run.stderr
+
+
+def test_editorial_link_is_live_followed_and_indexable(verified):
+    result = verified["by"]("editorial")
+    assert (result["status"], result["reason"], result["follow"], result["indexable"]) == ("live", None, True, True)
+    link = result["links"][0]
+    assert link["match"] == "exact" and link["anchor_text"] == "zero-day whitepaper"
+    assert link["placement"] == "editorial" and link["region"] == "content" and link["editorial_score"] >= 0.5
+    assert "zero-day whitepaper for details" in link["context"]
+    assert result["page"]["language"] == "en" and result["page"]["country"] is None
+    assert result["page"]["registered_domain"] == "example.com"
+    assert result["topical_fit"] is not None and result["topical_fit"] > 0.3
+
+
+@pytest.mark.parametrize("note, rel", [("nofollow", ["nofollow"]), ("sponsored_ugc", ["sponsored", "ugc"])])
+def test_rel_values_remove_credit(verified, note, rel):
+    result = verified["by"](note)
+    assert result["status"] == "live" and result["follow"] is False
+    assert result["links"][0]["rel"] == rel
+
+
+def test_page_level_nofollow(verified):
+    result = verified["by"]("page_nofollow")
+    assert result["follow"] is False and "page_nofollow" in result["flags"] and result["indexable"] is True
+
+
+def test_googlebot_header_noindex_and_other_bots_ignored(verified):
+    assert verified["by"]("header_noindex")["indexable"] is False
+    assert "noindex" in verified["by"]("header_noindex")["flags"]
+    other = verified["by"]("other_bot_noindex")
+    assert other["indexable"] is True and other["follow"] is True
+
+
+def test_googlebot_none_means_noindex_nofollow(verified):
+    result = verified["by"]("googlebot_none")
+    assert result["indexable"] is False and result["follow"] is False
+
+
+def test_robots_txt(verified):
+    gbot = verified["by"]("googlebot_disallowed")
+    assert gbot["status"] == "live" and gbot["indexable"] is False and "robots_disallowed" in gbot["flags"]
+    private = verified["by"]("robots_disallowed")
+    assert (private["status"], private["reason"]) == ("error", "robots_disallowed")
+    assert "private.example.com/members/a" not in verified["log"]
+
+
+def test_canonical(verified):
+    assert "canonical_elsewhere" in verified["by"]("canonical_html")["flags"]
+    assert verified["by"]("canonical_html")["canonical_url"] == "http://canon.example.com/b"
+    assert "canonical_elsewhere" in verified["by"]("canonical_header")["flags"]
+    assert "canonical_elsewhere" not in verified["by"]("canonical_self")["flags"]
+
+
+def test_script_only_link_is_js_link(verified):
+    result = verified["by"]("js_only")
+    assert (result["status"], result["reason"]) == ("lost", "link_removed") and "js_link" in result["flags"]
+
+
+@pytest.mark.parametrize("note", ["comment_only", "javascript_href", "removed"])
+def test_no_real_link_is_lost(verified, note):
+    result = verified["by"](note)
+    assert (result["status"], result["reason"]) == ("lost", "link_removed")
+    assert result["http_status"] == 200 and result["page"]["title"]
+
+
+def test_redirect_chain_is_recorded(verified):
+    result = verified["by"]("redirect_chain")
+    assert result["status"] == "live" and result["final_url"] == "http://r2.example.com/final"
+    assert [(r["url"], r["status"]) for r in result["redirects"]] == [("http://r1.example.com/start", 301), ("http://r2.example.com/next", 302)]
+    assert "redirected" in result["flags"]
+
+
+def test_redirect_loop(verified):
+    assert verified["by"]("redirect_loop")["reason"] == "too_many_redirects"
+
+
+def test_meta_refresh_is_followed(verified):
+    result = verified["by"]("meta_refresh")
+    assert result["status"] == "live" and "meta_refresh" in result["flags"] and result["final_url"] == "http://refresh.example.com/b"
+
+
+@pytest.mark.parametrize("note, status, reason", [
+    ("not_found", "lost", "page_not_found"), ("gone", "lost", "page_not_found"),
+    ("server_error", "error", "server_error"), ("forbidden", "error", "blocked"),
+    ("rate_limited", "error", "blocked"), ("challenge", "error", "blocked"),
+    ("pdf", "error", "not_html"), ("too_large", "error", "too_large"),
+    ("dns", "error", "dns_error"), ("refused", "error", "connection_error"),
+])
+def test_failures_get_their_reason(verified, note, status, reason):
+    result = verified["by"](note)
+    assert (result["status"], result["reason"]) == (status, reason), result.get("message")
+    assert result["follow"] is None and result["links"] == []
+
+
+def test_server_error_is_retried_once(verified):
+    assert verified["log"].count("broken.example.com/a") == 2
+
+
+@pytest.mark.parametrize("note", ["gzip", "brotli", "broken_html"])
+def test_compressed_and_broken_pages_are_read(verified, note):
+    assert verified["by"](note)["status"] == "live"
+
+
+@pytest.mark.parametrize("note, anchor, language", [
+    ("shift_jis_undeclared", "ホワイトペーパー", "ja"), ("cp1251_meta", "Белая книга", "ru"),
+    ("gb18030_header", "白皮书", "zh"), ("latin1_header", "Größenvergleich", None),
+])
+def test_encodings_yield_correct_anchor_text(verified, note, anchor, language):
+    result = verified["by"](note)
+    assert result["status"] == "live" and result["links"][0]["anchor_text"] == anchor
+    if language:
+        assert result["page"]["language"] == language
+
+
+def test_countries_from_cctld(verified):
+    assert verified["by"]("shift_jis_undeclared")["page"]["country"] == "JP"
+    assert verified["by"]("cp1251_meta")["page"]["country"] == "RU"
+
+
+@pytest.mark.parametrize("note, match", [("base_href", "exact"), ("protocol_relative", "normalized"), ("percent_port", "normalized"), ("idn", "normalized")])
+def test_url_forms_match_the_target(verified, note, match):
+    result = verified["by"](note)
+    assert result["status"] == "live" and result["links"][0]["match"] == match
+
+
+@pytest.mark.parametrize("note, anchor", [("image_alt", "Acme whitepaper cover"), ("image_title", "Cover title"), ("area", "Map area")])
+def test_image_links_use_alt_then_title(verified, note, anchor):
+    link = verified["by"](note)["links"][0]
+    assert link["anchor_type"] == "image" and link["anchor_text"] == anchor
+
+
+def test_hidden_link_is_flagged(verified):
+    assert "hidden" in verified["by"]("hidden")["flags"]
+
+
+def test_footer_link_is_boilerplate(verified):
+    link = verified["by"]("footer")["links"][0]
+    assert link["placement"] == "boilerplate" and link["region"] == "footer"
+    assert link["context"].startswith("Partner")
+
+
+def test_empty_page_does_not_crash(verified):
+    result = verified["by"]("empty_body")
+    assert (result["status"], result["reason"]) == ("lost", "link_removed")
+
+
+def test_localized_target_from_hreflang(verified):
+    result = verified["by"]("german_localized")
+    assert result["page"]["language"] == "de" and result["page"]["country"] == "AT"
+    assert result["localized_target"] == "http://www.acme-secure.com/at/whitepaper/"
+    assert verified["by"]("editorial")["localized_target"] is None
+
+
+def test_sitewide_footer_links(verified):
+    for i in range(3):
+        assert "sitewide" in verified["by"](f"sitewide_{i}")["flags"]
+    assert "sitewide" not in verified["by"]("editorial")["flags"]
+
+
+def test_duplicate_rows_are_fetched_once(verified):
+    assert "duplicate_row" in verified["by"]("duplicate")["flags"]
+    assert verified["by"]("duplicate")["status"] == "live"
+    assert verified["log"].count("blog.example.com/post") == 1
+    assert verified["log"].count("www.acme-secure.com/whitepaper/zero-day/") == 1
+
+
+def test_invalid_rows_are_reported_not_fatal(verified):
+    invalid = verified["all"]["invalid"]
+    assert len(invalid) == len(INVALID_ROWS)
+    assert all((r["status"], r["reason"]) == ("error", "invalid_url") and r["message"] for r in invalid)
+
+
+def test_every_check_is_stored(verified):
+    with sqlite3.connect(verified["db"]) as db:
+        checks = db.execute("SELECT count(*) FROM checks").fetchone()[0]
+        runs = db.execute("SELECT status, rows FROM runs").fetchall()
+        live = db.execute("SELECT count(*) FROM checks WHERE status = 'live'").fetchone()[0]
+    assert checks == len(verified["results"])
+    assert runs == [("finished", len(verified["results"]))]
+    assert live == sum(r["status"] == "live" for r in verified["results"])
