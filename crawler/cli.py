@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import sys
 from pathlib import Path
@@ -124,8 +123,10 @@ def demo(out_dir: str, workers: int | None):
     """Verify a bundled sample web served on 127.0.0.1 (offline) and say where the results are."""
     from crawler.demo import run_demo
 
-    paths = run_demo(Path(out_dir), workers=workers)
-    click.echo(json.dumps({k: str(v) for k, v in paths.items()}, indent=2))
+    paths, stats = run_demo(Path(out_dir), workers=workers)
+    click.echo(_summary(stats, str(paths["results"]), str(paths["database"])).split("\n")[0])
+    for name in ("results", "database", "input"):
+        click.echo(f"{name}: {paths[name]}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ __all__ = ["run_demo", "DEMO_DIR"]
 DEMO_DIR = Path(__file__).parent
 
 
-def run_demo(out_dir: Path, workers: int | None = None) -> dict[str, Path]:
+def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path], dict]:
+    """Serve the sample web, verify its backlinks; returns (paths, crawl stats)."""
     from crawler.cli import run_verify  # the same path as `linkverifier verify`
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -36,7 +37,7 @@ def run_demo(out_dir: Path, workers: int | None = None) -> dict[str, Path]:
         os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = web.proxy_url
         os.environ["no_proxy"] = os.environ["NO_PROXY"] = ""
         rows = read_rows(str(paths["input"]))
-        run_verify(
+        stats = run_verify(
             rows,
             None,
             str(paths["input"]),
@@ -49,4 +50,4 @@ def run_demo(out_dir: Path, workers: int | None = None) -> dict[str, Path]:
             quiet=1,
             verbose=0,
         )
-    return paths
+    return paths, stats

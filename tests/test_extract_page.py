@@ -1,0 +1,134 @@
+"""Extractors on hand-written pages: no engine, no network."""
+
+import pytest
+
+from extract.document import parse_html
+from extract.encoding import decode_html
+from extract.hreflang import header_alternates, header_canonical, header_links
+from extract.language import detect_language
+from extract.links import find_links, rel_tokens, script_mentions
+from extract.regions import element_region
+from extract.robots import robots_directives
+from extract.urls import Target
+
+TARGET = Target.parse("http://acme.com/page")
+
+
+def links_of(body: str, base: str = "http://blog.example.com/post"):
+    return find_links(parse_html(f"<html><body>{body}</body></html>"), base, TARGET)
+
+
+@pytest.mark.parametrize("value, tokens", [
+    ("nofollow", ["nofollow"]), ("NoFollow Noopener", ["nofollow", "noopener"]),
+    ("sponsored,ugc", ["sponsored", "ugc"]), (" ugc ,  nofollow ", ["ugc", "nofollow"]), ("", []), (None, []),
+])
+def test_rel_tokens(value, tokens):
+    assert rel_tokens(value) == tokens
+
+
+@pytest.mark.parametrize("markup, region", [
+    ("<nav><a href='http://acme.com/page'>x</a></nav>", "navigation"),
+    ("<footer><p><a href='http://acme.com/page'>x</a></p></footer>", "footer"),
+    ("<div class='widget-area'><a href='http://acme.com/page'>x</a></div>", "sidebar"),
+    ("<div id='comments'><div class='comment-body'><a href='http://acme.com/page'>x</a></div></div>", "comments"),
+    ("<div class='author-box'><a href='http://acme.com/page'>x</a></div>", "author"),
+    ("<div role='contentinfo'><a href='http://acme.com/page'>x</a></div>", "footer"),
+    ("<article><p><a href='http://acme.com/page'>x</a></p></article>", "content"),
+    ("<article><div class='related-posts'><a href='http://acme.com/page'>x</a></div></article>", "sidebar"),
+    ("<div><p><a href='http://acme.com/page'>x</a></p></div>", "other"),
+])
+def test_regions(markup, region):
+    assert links_of(markup)[0].region == region
+
+
+def test_anchor_text_and_context():
+    text = "Lorem ipsum " * 40
+    found = links_of(f"<p>{text}<b>See</b> the <a href='http://acme.com/page'>Acme <i>guide</i></a> today. {text}</p>")[0]
+    assert found.anchor_text == "Acme guide"
+    assert "See the Acme guide today." in found.context
+    assert len(found.context) <= 310
+
+
+def test_context_has_spaces_between_blocks():
+    found = links_of("<ul><li>First item</li><li><a href='http://acme.com/page'>second</a></li></ul>")[0]
+    assert "First item second" in found.context
+
+
+def test_comments_and_javascript_are_not_links():
+    assert links_of("<!-- <a href='http://acme.com/page'>x</a> --><a href='javascript:location=\"http://acme.com/page\"'>y</a>") == []
+
+
+def test_base_href():
+    tree = parse_html("<html><head><base href='http://acme.com/'></head><body><a href='page'>x</a></body></html>")
+    from extract.document import base_url
+
+    assert find_links(tree, base_url(tree, "http://blog.example.com/a/b"), TARGET)[0].match == "exact"
+
+
+def test_hidden_links():
+    assert links_of("<div hidden><a href='http://acme.com/page'>x</a></div>")[0].hidden
+    assert links_of("<a style='visibility:hidden' href='http://acme.com/page'>x</a>")[0].hidden
+    assert not links_of("<a href='http://acme.com/page'>x</a>")[0].hidden
+
+
+def test_script_mentions():
+    tree = parse_html("<html><body><script>var u = 'http:\\/\\/acme.com\\/page';</script></body></html>")
+    assert script_mentions(tree, TARGET)
+    assert not script_mentions(parse_html("<html><body><p>acme.com/page</p></body></html>"), TARGET)
+
+
+@pytest.mark.parametrize("metas, headers, expected", [
+    ("<meta name='robots' content='noindex'>", [], (True, False)),
+    ("<meta name='googlebot' content='nofollow'>", [], (False, True)),
+    ("<meta name='ROBOTS' content='NONE'>", [], (True, True)),
+    ("<meta name='bingbot' content='noindex'>", [], (False, False)),
+    ("", ["noindex, nofollow"], (True, True)),
+    ("", ["googlebot: noindex"], (True, False)),
+    ("", ["otherbot: noindex", "max-snippet: 20"], (False, False)),
+    ("<meta name='robots' content='index, follow'>", ["googlebot: none"], (True, True)),
+])
+def test_robots_directives(metas, headers, expected):
+    tree = parse_html(f"<html><head>{metas}</head><body></body></html>")
+    directives = robots_directives(tree, headers)
+    assert (directives.noindex, directives.nofollow) == expected
+
+
+def test_link_headers():
+    values = ['<http://a.com/de>; rel="alternate"; hreflang="de", <http://a.com/>; rel=canonical']
+    assert len(header_links(values)) == 2
+    assert [(a.hreflang, a.url) for a in header_alternates(values, "http://a.com/")] == [("de", "http://a.com/de")]
+    assert header_canonical(values, "http://a.com/x") == "http://a.com/"
+
+
+@pytest.mark.parametrize("text, encoding, content_type", [
+    ("<p>日本語のテキストです。セキュリティの記事です。ゼロデイ攻撃について説明します。</p>", "shift_jis", None),
+    ("<p>Статья о безопасности и уязвимостях нулевого дня, подробно и понятно.</p>", "cp1251", None),
+    ("<p>Größe</p>", "latin-1", "text/html; charset=ISO-8859-1"),
+    ("<p>中文文本，关于网络安全的文章。</p>", "gb18030", "text/html; charset=gb2312"),
+    ("<meta charset='euc-kr'><p>한국어 텍스트 보안 기사입니다</p>", "euc-kr", None),
+])
+def test_decode_html(text, encoding, content_type):
+    decoded, _ = decode_html(text.encode(encoding), content_type)
+    assert decoded == text
+
+
+def test_bom_beats_header():
+    decoded, encoding = decode_html("\ufeff<p>Größe</p>".encode("utf-8"), "text/html; charset=iso-8859-1")
+    assert decoded == "<p>Größe</p>" and encoding == "utf-8"
+
+
+@pytest.mark.parametrize("text, declared, expected", [
+    ("Dies ist ein langer deutscher Text über Sicherheitslücken in Webanwendungen und deren Behebung.", None, ("de", "content")),
+    ("short", "fr-FR", ("fr", "declared")),
+    ("", None, (None, "none")),
+    ("Ceci est un long texte français sur les failles de sécurité dans les applications web.", "en", ("fr", "content")),
+])
+def test_detect_language(text, declared, expected):
+    assert detect_language(text, declared) == expected
+
+
+@pytest.mark.parametrize("markup", ["", "   ", "\x00\x00", "<?xml version='1.0' encoding='utf-8'?><html><body><a href='http://acme.com/page'>x</a></body></html>", "<<<>>>", "<a href='http://acme.com/page'>unclosed"])
+def test_strange_documents_do_not_crash(markup):
+    tree = parse_html(markup)
+    if tree is not None:
+        find_links(tree, "http://x.com/", TARGET)

@@ -1,0 +1,78 @@
+import pytest
+
+from extract.urls import Target, country_from_host, invalid_url_reason, match_href, normalized_key, registered_domain, resolve_href
+
+
+@pytest.mark.parametrize("a, b", [
+    ("http://www.acme.com/page/", "https://acme.com/page"),
+    ("http://acme.com:80/page", "http://acme.com/page"),
+    ("https://acme.com:443/page", "http://acme.com/page"),
+    ("http://acme.com/%7Euser", "http://acme.com/~user"),
+    ("http://acme.com/page?utm_source=x&utm_medium=y&gclid=1&fbclid=2&mc_eid=3", "http://acme.com/page"),
+    ("http://acme.com/page?b=2&a=1", "http://acme.com/page?a=1&b=2"),
+    ("http://www.bücher.de/x", "http://www.xn--bcher-kva.de/x"),
+    ("http://ACME.com/page#section", "http://acme.com/page"),
+])
+def test_same_page(a, b):
+    assert normalized_key(a) == normalized_key(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("http://acme.com/page", "http://acme.com/page2"),
+    ("http://acme.com/page?id=1", "http://acme.com/page?id=2"),
+    ("http://acme.com:8080/page", "http://acme.com/page"),
+    ("http://blog.acme.com/page", "http://acme.com/page"),
+])
+def test_different_pages(a, b):
+    assert normalized_key(a) != normalized_key(b)
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("", "empty"), ("ftp://a.com/x", "not an http(s) URL"), ("http://exa mple.com", "spaces"),
+    ("http://-bad.com/", "malformed host"), ("http://", "no host"), ("mailto:a@b.com", "not an http(s) URL"),
+    ("http://a..com/", "malformed host"), ("http://a.com:99999/", "malformed URL"),
+])
+def test_invalid_urls(url, problem):
+    assert problem in invalid_url_reason(url)
+
+
+def test_valid_urls():
+    for url in ("http://a.com", "https://bücher.de/ä", "http://127.0.0.1:8080/x", "http://xn--bcher-kva.de/"):
+        assert invalid_url_reason(url) is None
+
+
+def test_resolve_href():
+    assert resolve_href("//acme.com/x", "https://blog.de/a") == "https://acme.com/x"
+    assert resolve_href("../x", "http://blog.de/a/b/c") == "http://blog.de/a/x"
+    assert resolve_href("javascript:void(0)", "http://blog.de/") is None
+    assert resolve_href("JavaScript:go('http://acme.com')", "http://blog.de/") is None
+    assert resolve_href("mailto:x@acme.com", "http://blog.de/") is None
+    assert resolve_href("#top", "http://blog.de/") is None
+
+
+def test_targets():
+    page = Target.parse("https://www.acme.com/page")
+    assert match_href("https://www.acme.com/page", page) == "exact"
+    assert match_href("http://acme.com/page/?utm_source=a", page) == "normalized"
+    assert match_href("http://acme.com/other", page) is None
+    domain = Target.parse("acme.com")
+    assert domain.is_domain and domain.fetch_url == "http://acme.com/"
+    assert match_href("http://blog.acme.com/any", domain) == "domain"
+    assert match_href("http://notacme.com/", domain) is None
+    assert Target.parse("www.acme.co.uk").domain == "acme.co.uk"
+    with pytest.raises(ValueError):
+        Target.parse("not a domain")
+
+
+@pytest.mark.parametrize("host, country", [
+    ("www.bbc.co.uk", "GB"), ("shop.example.uk", "GB"), ("blog.de", "DE"), ("x.com.br", "BR"),
+    ("example.com", None), ("startup.io", None), ("brand.co", None), ("site.tv", None), ("me.me", None),
+    ("ai.ai", None), ("europa.eu", None), ("127.0.0.1", None),
+])
+def test_country_from_cctld(host, country):
+    assert country_from_host(host) == country
+
+
+def test_registered_domain():
+    assert registered_domain("a.b.example.co.uk") == "example.co.uk"
+    assert registered_domain("WWW.Bücher.de") == "xn--bcher-kva.de"

@@ -1,0 +1,59 @@
+"""Reading backlink lists: shapes, encodings, bad rows, duplicates."""
+
+import pytest
+
+from crawler.inputs import InputError, read_rows
+
+
+def write(tmp_path, data: bytes | str, name="in.csv"):
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(path)
+
+
+def test_bad_rows_carry_a_message(tmp_path):
+    rows = read_rows(write(tmp_path, "source_url,target_url\n,acme.com\nftp://x.com/,acme.com\nhttp://ok.com/,\nhttp://ok.com/a,bad target\nhttp://ok.com/b,acme.com\n"))
+    assert [bool(r.error) for r in rows] == [True, True, True, True, False]
+    assert "empty" in rows[0].error and "scheme ftp" in rows[1].error and "no target" in rows[2].error
+
+
+def test_schemeless_urls_get_http(tmp_path):
+    rows = read_rows(write(tmp_path, "www.blog.de/post\nblog.de\n"), target="acme.com")
+    assert [r.source_url for r in rows] == ["http://www.blog.de/post", "http://blog.de"]
+    assert not any(r.error for r in rows)
+
+
+def test_duplicates_are_marked(tmp_path):
+    rows = read_rows(write(tmp_path, "http://a.com/x\nhttp://a.com/x\nhttp://www.a.com/x/\nhttp://a.com/y\n"), target="acme.com")
+    assert [r.duplicate for r in rows] == [False, True, True, False]
+
+
+def test_quoted_multiline_cells(tmp_path):
+    rows = read_rows(write(tmp_path, 'Referring page URL,Target URL,Anchor\n"http://a.com/x",http://acme.com/,"two\nlines"\n'))
+    assert len(rows) == 1 and rows[0].extra == {"Anchor": "two\nlines"}
+
+
+def test_utf16_without_bom_and_blank_rows(tmp_path):
+    text = "Source url\tTarget url\nhttp://a.com/x\thttp://acme.com/\n\t\n"
+    rows = read_rows(write(tmp_path, text.encode("utf-16-le")))
+    assert len(rows) == 1 and rows[0].target.url == "http://acme.com/"
+
+
+def test_windows_1252_file(tmp_path):
+    rows = read_rows(write(tmp_path, "source_url,target_url,anchor\nhttp://a.com/x,acme.com,Caf\xe9\n".encode("cp1252")))
+    assert rows[0].extra == {"anchor": "Café"}
+
+
+@pytest.mark.parametrize("content, target, message", [
+    ("", "acme.com", "holds no rows"),
+    ("http://a.com/\n", None, "needs --target"),
+    ("source_url\nhttp://a.com/\n", None, "no target column"),
+])
+def test_unusable_input(tmp_path, content, target, message):
+    with pytest.raises(InputError, match=message):
+        read_rows(write(tmp_path, content), target=target)
+
+
+def test_missing_file():
+    with pytest.raises(InputError, match="cannot read"):
+        read_rows("/nonexistent/file.csv", target="acme.com")

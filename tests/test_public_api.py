@@ -1,0 +1,37 @@
+"""Every package declares its public names, and each one exists (httpx's habit)."""
+
+import importlib
+
+import pytest
+
+
+@pytest.mark.parametrize("package", ["crawler", "extract", "scoring"])
+def test_all_names_exist(package):
+    module = importlib.import_module(package)
+    assert module.__all__, f"{package} has an empty __all__"
+    for name in module.__all__:
+        assert hasattr(module, name), f"{package}.__all__ names {name}, which does not exist"
+
+
+NO_NETWORK = """
+import socket
+def refuse(*args, **kwargs):
+    raise AssertionError("network access")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+import crawler.cli, crawler.analysis, extract, scoring
+from extract.urls import registered_domain, country_from_host
+assert registered_domain("news.bbc.co.uk") == "bbc.co.uk"
+assert country_from_host("shop.example.co.uk") == "GB"
+print("ok")
+"""
+
+
+def test_nothing_fetches_at_import():
+    import subprocess
+    import sys
+
+    completed = subprocess.run([sys.executable, "-c", NO_NETWORK], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "ok"
