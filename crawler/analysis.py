@@ -25,7 +25,9 @@ from extract.links import find_links, outbound_summary, script_mentions
 from extract.robots import robots_directives
 from extract import selectors
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain, resolve_href
+from scoring.features import PageLinks, link_features
 from scoring.placement import judge_placement
+from scoring.placement_model import load_model
 
 __all__ = ["analyze_source", "analyze_target", "page_problem", "TOPIC_CHARS"]
 
@@ -89,9 +91,24 @@ def _parse(page: FetchedPage):
     return tree, base_url(tree, page.final_url)
 
 
-def _link_record(found, content) -> dict:
+def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple[str, float]:
+    """``(placement, editorial_score)`` from the trained model (the rule when no model ships)."""
     in_main = content.contains_link(found.href, found.anchor_text)
-    verdict = judge_placement(found.region, in_main, content.extracted)
+    model = load_model()
+    if model is None:
+        verdict = judge_placement(found.region, in_main, content.extracted)
+        return verdict.placement, verdict.editorial_score
+    features = link_features(
+        found.element, page_links, in_main=in_main, main_found=content.extracted,
+        internal=registered_domain(host_of(found.href)) == page_domain, anchor_text=found.anchor_text,
+        anchor_image=found.anchor_type == "image", rel=found.rel,
+    )
+    score = float(model.predict_proba([features.tokens], [features.numbers])[0])
+    return ("editorial" if score >= model.threshold else "boilerplate"), score
+
+
+def _link_record(found, content, page_links: PageLinks, page_domain: str) -> dict:
+    placement, editorial_score = _placement(found, content, page_links, page_domain)
     follow = not ({"nofollow", "sponsored", "ugc"} & set(found.rel))
     return {
         "href": found.href,
@@ -100,9 +117,9 @@ def _link_record(found, content) -> dict:
         "anchor_type": found.anchor_type,
         "rel": found.rel,
         "follow": follow,
-        "placement": verdict.placement,
+        "placement": placement,
         "region": found.region,
-        "editorial_score": round(verdict.editorial_score, 3),
+        "editorial_score": round(editorial_score, 3),
         "context": found.context,
         "hidden": found.hidden,
     }
@@ -127,8 +144,10 @@ def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
     host = host_of(page.final_url)
     outbound, external = outbound_summary(tree, base, host)
     per_target = {}
+    page_links = PageLinks(tree) if tree is not None else None
     for target in targets:
-        links = sorted((_link_record(f, content) for f in find_links(tree, base, target)), key=_best_first)
+        found = find_links(tree, base, target)
+        links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
         per_target[target.key] = {"links": links, "js_link": not links and script_mentions(tree, target)}
     return {
         "error": None,

@@ -21,7 +21,7 @@ from extract.document import collapse, visible_text
 from extract.regions import element_region
 from extract.urls import Target, host_of, match_href, registered_domain, resolve_href
 
-__all__ = ["FoundLink", "find_links", "outbound_summary", "script_mentions", "rel_tokens"]
+__all__ = ["FoundLink", "anchor_of", "find_links", "outbound_summary", "script_mentions", "rel_tokens"]
 
 CONTEXT_CHARS = 300
 _BLOCK_TAGS = {
@@ -56,7 +56,8 @@ def rel_tokens(value: str | None) -> list[str]:
     return seen
 
 
-def _anchor(element: html.HtmlElement) -> tuple[str, str]:
+def anchor_of(element: html.HtmlElement) -> tuple[str, str]:
+    """``(anchor text, anchor type)``: the link's text, else its image's alt, then title."""
     text = collapse(element.text_content())
     if text:
         return text, "text"
@@ -119,7 +120,7 @@ def find_links(tree: html.HtmlElement | None, base: str, target: Target) -> list
         match = match_href(absolute, target)
         if match is None:
             continue
-        anchor, anchor_type = _anchor(element)
+        anchor, anchor_type = anchor_of(element)
         found.append(
             FoundLink(
                 element=element,

@@ -112,7 +112,8 @@ class VerifySpider(scrapy.Spider):
                 dont_filter=True,
                 meta={"target_key": key, "dont_obey_robotstxt": True},
             )
-        for key, group in self.groups.items():
+        # A snapshot: callbacks pop finished groups while start() is still yielding.
+        for key, group in list(self.groups.items()):
             yield Request(
                 group[0].source_url,
                 callback=self.parse_source,

@@ -1,0 +1,68 @@
+"""``python -m scoring.evaluate``: dev-set scores of the shipped models.
+
+Placement: precision, recall and F1 per class and macro-F1 on the dev sites
+(never trained on) of each dataset, next to the two reference baselines —
+"inside trafilatura's main content" alone and the DOM-region rule alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
+from scoring.datasets import DATA_DIR
+from scoring.placement import BOILERPLATE_REGIONS, judge_placement
+from scoring.placement_model import PlacementModel, MODEL_PATH
+from scoring.train import collect_samples
+
+__all__ = ["placement_scores", "main"]
+
+
+def _report(name: str, truth: list[int], predicted: list[int]) -> dict:
+    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=[1, 0], zero_division=0)
+    return {
+        "name": name,
+        "editorial": (precision[0], recall[0], f1[0], int(support[0])),
+        "boilerplate": (precision[1], recall[1], f1[1], int(support[1])),
+        "macro_f1": float(np.mean(f1)),
+    }
+
+
+def placement_scores(data_dir: Path = DATA_DIR, model_path: Path = MODEL_PATH, use_cache: bool = True) -> dict[str, list[dict]]:
+    """Reports per dataset ("mozilla", "wceb", "all") for the model and the baselines."""
+    model = PlacementModel.load(model_path)
+    dev = collect_samples(data_dir, use_cache=use_cache, dev_only=True)
+    reports: dict[str, list[dict]] = {}
+    for dataset in ("mozilla", "wceb", "all"):
+        subset = [s for s in dev if dataset in ("all", s.dataset)]
+        truth = [s.label for s in subset]
+        scores = model.predict_proba([s.tokens for s in subset], [s.numbers for s in subset])
+        reports[dataset] = [
+            _report("model", truth, list((scores >= model.threshold).astype(int))),
+            _report("in trafilatura main content", truth, [int(s.in_main) for s in subset]),
+            _report("rule: region + main content", truth, [int(judge_placement(s.region, s.in_main, s.main_found).placement == "editorial") for s in subset]),
+            _report("DOM-region rule", truth, [int(s.region not in BOILERPLATE_REGIONS and s.region != "other") for s in subset]),
+        ]
+    return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    for dataset, reports in placement_scores(args.data).items():
+        print(f"placement, dev split of {dataset}:")
+        for report in reports:
+            print(f"  {report['name']:<30} macro-F1 {report['macro_f1']:.3f}")
+            for label in ("editorial", "boilerplate"):
+                p, r, f, n = report[label]
+                print(f"    {label:<12} precision {p:.3f} recall {r:.3f} F1 {f:.3f} (n={n})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

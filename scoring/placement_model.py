@@ -1,0 +1,109 @@
+"""The trained placement classifier: TF-IDF over ancestor tokens + scaled structure, logistic regression.
+
+The model is stored as plain JSON (vocabulary, idf, scaler, coefficients), not
+a pickle: it loads with any scikit-learn/numpy version, is small, and can be
+read by a person. ``make train`` rebuilds it from ``../shared/data``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from scoring.features import NUMERIC_FEATURES
+
+__all__ = ["PlacementModel", "MODEL_PATH", "load_model"]
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "placement.json.gz"
+
+
+def _vectorizer(min_df: int = 1) -> TfidfVectorizer:
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=min_df, sublinear_tf=True, dtype=np.float64)
+
+
+class PlacementModel:
+    def __init__(self, vectorizer: TfidfVectorizer, scaler: StandardScaler, classifier: LogisticRegression, threshold: float, meta: dict):
+        self.vectorizer = vectorizer
+        self.scaler = scaler
+        self.classifier = classifier
+        self.threshold = threshold
+        self.meta = meta
+
+    @classmethod
+    def fit(cls, tokens: list[str], numbers: list[list[float]], labels: list[int], *, c: float, min_df: int,
+            numeric_weight: float, sample_weight: list[float] | None = None) -> PlacementModel:
+        vectorizer = _vectorizer(min_df)
+        text = vectorizer.fit_transform(tokens)
+        scaler = StandardScaler().fit(np.asarray(numbers))
+        matrix = sparse.hstack([text, sparse.csr_matrix(scaler.transform(np.asarray(numbers)) * numeric_weight)]).tocsr()
+        classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", solver="liblinear", random_state=0)
+        classifier.fit(matrix, labels, sample_weight=sample_weight)
+        return cls(vectorizer, scaler, classifier, 0.5, {"c": c, "min_df": min_df, "numeric_weight": numeric_weight})
+
+    def _matrix(self, tokens: list[str], numbers: list[list[float]]):
+        weight = self.meta["numeric_weight"]
+        scaled = self.scaler.transform(np.asarray(numbers, dtype=float)) * weight
+        return sparse.hstack([self.vectorizer.transform(tokens), sparse.csr_matrix(scaled)]).tocsr()
+
+    def predict_proba(self, tokens: list[str], numbers: list[list[float]]) -> np.ndarray:
+        """Probability of "editorial" for each link."""
+        if not tokens:
+            return np.zeros(0)
+        return self.classifier.predict_proba(self._matrix(tokens, numbers))[:, 1]
+
+    # --- storage -----------------------------------------------------------
+    def to_json(self) -> dict:
+        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
+        return {
+            "format": 1,
+            "numeric_features": NUMERIC_FEATURES,
+            "vocabulary": vocabulary,
+            "idf": [round(float(v), 6) for v in self.vectorizer.idf_],
+            "scaler_mean": [float(v) for v in self.scaler.mean_],
+            "scaler_scale": [float(v) for v in self.scaler.scale_],
+            "coef": [round(float(v), 6) for v in self.classifier.coef_[0]],
+            "intercept": float(self.classifier.intercept_[0]),
+            "threshold": self.threshold,
+            "meta": self.meta,
+        }
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode("utf-8")
+        # mtime=0: the same model gives the same bytes (make train is deterministic).
+        path.write_bytes(gzip.compress(data, mtime=0))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> PlacementModel:
+        data = json.loads(gzip.decompress(path.read_bytes()))
+        if data["numeric_features"] != NUMERIC_FEATURES:
+            raise ValueError(f"{path} was trained with other features; run `make train`")
+        vectorizer = _vectorizer()
+        vectorizer.vocabulary_ = {token: i for i, token in enumerate(data["vocabulary"])}
+        vectorizer.idf_ = np.asarray(data["idf"])
+        scaler = StandardScaler()
+        scaler.mean_ = np.asarray(data["scaler_mean"])
+        scaler.scale_ = np.asarray(data["scaler_scale"])
+        scaler.var_ = scaler.scale_**2
+        scaler.n_features_in_ = len(scaler.mean_)
+        classifier = LogisticRegression()
+        classifier.coef_ = np.asarray([data["coef"]])
+        classifier.intercept_ = np.asarray([data["intercept"]])
+        classifier.classes_ = np.asarray([0, 1])
+        return cls(vectorizer, scaler, classifier, data["threshold"], data["meta"])
+
+
+@lru_cache(maxsize=1)
+def load_model() -> PlacementModel | None:
+    """The shipped model, loaded once per process; None when it is missing."""
+    if not MODEL_PATH.exists():
+        return None
+    return PlacementModel.load(MODEL_PATH)

@@ -1,0 +1,60 @@
+"""Turn labelled pages into (features, label) samples, exactly as inference sees links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extract.content import main_content
+from extract.document import base_url, parse_html
+from extract.encoding import decode_html
+from extract.links import anchor_of, rel_tokens
+from extract.regions import element_region
+from extract.urls import host_of, registered_domain, resolve_href
+from scoring.datasets import LabelledPage, normalise_anchor
+from scoring.features import PageLinks, link_features
+
+__all__ = ["Sample", "page_samples"]
+
+
+@dataclass
+class Sample:
+    dataset: str
+    site: str
+    tokens: str
+    numbers: list[float]
+    label: int  # 1 editorial, 0 boilerplate
+    in_main: bool
+    region: str
+    main_found: bool
+
+
+def page_samples(page: LabelledPage) -> list[Sample]:
+    text, _ = decode_html(page.html, None)
+    tree = parse_html(text)
+    if tree is None:
+        return []
+    base = base_url(tree, page.url)
+    content = main_content(tree, page.url)
+    links = PageLinks(tree)
+    own_domain = registered_domain(host_of(page.url))
+    samples = []
+    for element in links.links:
+        href = element.get("href")
+        if href is None:
+            continue
+        anchor, anchor_type = anchor_of(element)
+        label = page.labels.get((href, normalise_anchor(anchor)))
+        if label is None or anchor_type == "image":
+            continue
+        absolute = resolve_href(href, base)
+        if absolute is None:
+            continue  # in-page anchors, mailto:, javascript: never point at a target
+        in_main = bool(absolute) and content.contains_link(absolute, anchor)
+        internal = registered_domain(host_of(absolute)) == own_domain
+        features = link_features(
+            element, links, in_main=in_main, main_found=content.extracted, internal=internal,
+            anchor_text=anchor, anchor_image=anchor_type == "image", rel=rel_tokens(element.get("rel")),
+        )
+        samples.append(Sample(page.dataset, page.site, features.tokens, features.numbers,
+                              int(label == "editorial"), in_main, element_region(element), content.extracted))
+    return samples

@@ -1,0 +1,33 @@
+"""Evaluation gate (trafilatura's eval_gate idea): the shipped models must keep their dev-set scores.
+
+Scores are computed afresh from ../shared/data (the dev sites only, never
+trained on) with the model file as shipped. The floors sit a little under
+the figures measured when the model was trained (see the model's meta).
+"""
+
+import pytest
+
+from scoring.datasets import DATA_DIR
+from scoring.evaluate import placement_scores
+
+# Measured at training: mozilla 0.921, wceb 0.771 (macro-F1, dev sites).
+PLACEMENT_FLOORS = {"mozilla": 0.91, "wceb": 0.76}
+
+
+@pytest.fixture(scope="module")
+def scores():
+    if not (DATA_DIR / "placement").is_dir():
+        pytest.fail(f"evaluation data missing at {DATA_DIR}: CI must have ../shared/data beside the project")
+    return placement_scores(use_cache=False)
+
+
+@pytest.mark.parametrize("dataset", sorted(PLACEMENT_FLOORS))
+def test_placement_macro_f1_floor(scores, dataset):
+    model = scores[dataset][0]
+    assert model["name"] == "model"
+    assert model["macro_f1"] >= PLACEMENT_FLOORS[dataset], f"{dataset}: {model['macro_f1']:.3f}"
+
+
+def test_model_beats_main_content_baseline(scores):
+    model, main_content_only = scores["all"][0], scores["all"][1]
+    assert model["macro_f1"] > main_content_only["macro_f1"]
