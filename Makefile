@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler extract scoring tests bench
 
 train: $(STAMP)
-	$(PY) -m scoring.train
+	PYTHONHASHSEED=0 $(PY) -m scoring.train --no-cache
 
 evaluate: $(STAMP)
 	$(PY) -m scoring.evaluate

@@ -19,9 +19,13 @@ __all__ = ["AnalysisPool"]
 
 
 def _warm_up() -> None:
-    # Import the heavy modules once per worker, before the first page arrives.
-    import crawler.analysis  # noqa: F401
+    # Import the heavy modules and load the models once per worker, before the first page arrives.
     import crawler.verdicts  # noqa: F401
+    from scoring.placement_model import load_model
+    from scoring.topics import load_topic_space
+
+    load_model()
+    load_topic_space()
 
 
 class AnalysisPool:

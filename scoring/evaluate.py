@@ -50,6 +50,32 @@ def placement_scores(data_dir: Path = DATA_DIR, model_path: Path = MODEL_PATH, u
     return reports
 
 
+# Dev pairs per kind: enough for AUC to be stable to about +-0.01.
+TOPIC_PAIRS = 1000
+
+
+def topical_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
+    """ROC AUC of same- vs different-topic pairs on held-out data, model and surface baseline."""
+    from sklearn.metrics import roc_auc_score
+
+    from scoring.topic_pairs import masakhanews_pairs, pairs, sib200_pages
+    from scoring.topical import surface_similarity, topical_fit
+
+    dev_pages = sib200_pages(data_dir, "dev")
+    sets = {
+        "sib200 dev, cross-language": pairs(dev_pages, TOPIC_PAIRS, same_language=False, seed=7),
+        "sib200 dev, same language": pairs(dev_pages, TOPIC_PAIRS, same_language=True, seed=8),
+        "masakhanews dev, en-fr articles": masakhanews_pairs(data_dir, 400, seed=9),
+    }
+    scores = {}
+    for name, chosen in sets.items():
+        labels = [label for _, _, label in chosen]
+        model = [topical_fit(a.text, b.text, a.language, b.language) for a, b, _ in chosen]
+        surface = [surface_similarity(a.text, b.text) for a, b, _ in chosen]
+        scores[name] = {"model": roc_auc_score(labels, model), "surface TF-IDF only": roc_auc_score(labels, surface)}
+    return scores
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA_DIR)
@@ -61,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
             for label in ("editorial", "boilerplate"):
                 p, r, f, n = report[label]
                 print(f"    {label:<12} precision {p:.3f} recall {r:.3f} F1 {f:.3f} (n={n})")
+    print("topical fit, ROC AUC of same- vs different-topic pairs:")
+    for name, by_method in topical_scores(args.data).items():
+        print(f"  {name:<34} " + "  ".join(f"{method} {auc:.3f}" for method, auc in by_method.items()))
     return 0
 
 

@@ -40,17 +40,19 @@ class PageLinks:
     def __init__(self, tree: html.HtmlElement):
         self.links = list(tree.iter("a", "area"))
         self.position = {id(el): i for i, el in enumerate(self.links)}
-        self._block_cache: dict[int, tuple[float, float, int]] = {}
+        # id() -> (element, stats): the element is kept so its id cannot be reused.
+        self._block_cache: dict[int, tuple[html.HtmlElement, tuple[int, int, int]]] = {}
 
-    def block_stats(self, block: html.HtmlElement) -> tuple[float, float, int]:
+    def block_stats(self, block: html.HtmlElement) -> tuple[int, int, int]:
         """(text chars, link-text chars, links) of a block, cached."""
-        key = id(block)
-        if key not in self._block_cache:
+        cached = self._block_cache.get(id(block))
+        if cached is None or cached[0] is not block:
             text = collapse(block.text_content())
             anchors = block.findall(".//a")
             link_chars = sum(len(collapse(a.text_content())) for a in anchors)
-            self._block_cache[key] = (len(text), link_chars, len(anchors))
-        return self._block_cache[key]
+            cached = (block, (len(text), link_chars, len(anchors)))
+            self._block_cache[id(block)] = cached
+        return cached[1]
 
 
 @dataclass

@@ -1,0 +1,92 @@
+"""Same-topic and different-topic text pairs for calibrating and evaluating topical fit.
+
+Pages are built from SIB-200 sentences: four sentences of one topic in one
+language. Two pages never share a sentence id, so a pair is never a
+translation of itself; "same topic" means the same SIB-200 category.
+MasakhaNEWS English and French dev articles give a second, out-of-corpus check.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from scoring.topics import LANGUAGES, read_sib200
+
+__all__ = ["Page", "sib200_pages", "pairs", "masakhanews_pairs"]
+
+SENTENCES_PER_PAGE = 4
+
+
+@dataclass(frozen=True)
+class Page:
+    language: str
+    topic: str
+    text: str
+    ids: frozenset
+
+
+def sib200_pages(data_dir: Path, split: str, languages=tuple(LANGUAGES), keep=lambda index_id: True) -> list[Page]:
+    """Pages of ``SENTENCES_PER_PAGE`` same-topic sentences, from the ids ``keep`` accepts."""
+    rows = {lang: read_sib200(data_dir, lang, split) for lang in languages}
+    by_topic: dict[str, list[str]] = {}
+    for index_id, (topic, _text) in sorted(rows["en"].items()):
+        if keep(index_id):
+            by_topic.setdefault(topic, []).append(index_id)
+    rng = random.Random(0)
+    pages = []
+    for topic, ids in sorted(by_topic.items()):
+        rng.shuffle(ids)
+        for start in range(0, len(ids) - SENTENCES_PER_PAGE + 1, SENTENCES_PER_PAGE):
+            chunk = ids[start : start + SENTENCES_PER_PAGE]
+            for lang in languages:
+                text = " ".join(rows[lang][i][1] for i in chunk if i in rows[lang])
+                pages.append(Page(lang, topic, text, frozenset(chunk)))
+    return pages
+
+
+def pairs(pages: list[Page], count: int, same_language: bool, seed: int = 0) -> list[tuple[Page, Page, int]]:
+    """``count`` pairs, about half of them same-topic, never sharing a sentence."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[Page]] = {}
+    for page in pages:
+        by_topic.setdefault(page.topic, []).append(page)
+    if len({p.ids for p in pages}) < 2 or len(by_topic) < 2:
+        raise ValueError("too few pages to draw pairs from")
+    chosen = []
+    while len(chosen) < count:
+        first = rng.choice(pages)
+        want_same = len(chosen) % 2 == 0
+        pool = by_topic[first.topic] if want_same else pages
+        second = rng.choice(pool)
+        if second.ids & first.ids or (second.language == first.language) != same_language:
+            continue
+        if not want_same and second.topic == first.topic:
+            continue
+        chosen.append((first, second, int(first.topic == second.topic)))
+    return chosen
+
+
+def masakhanews_pairs(data_dir: Path, count: int, seed: int = 0) -> list[tuple[Page, Page, int]]:
+    """English-French pairs of real news articles (dev split), labelled by news category."""
+    articles = []
+    for lang, folder in (("en", "eng"), ("fr", "fra")):
+        path = data_dir / "topics" / "masakhanews" / folder / "dev.tsv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            for i, row in enumerate(csv.DictReader(handle, delimiter="\t")):
+                articles.append(Page(lang, row["category"], f"{row['headline']}. {row['text']}", frozenset({f"{lang}{i}"})))
+    english = [a for a in articles if a.language == "en"]
+    french = [a for a in articles if a.language == "fr"]
+    topics = {a.topic for a in french}
+    english = [a for a in english if a.topic in topics]
+    rng = random.Random(seed)
+    chosen = []
+    while len(chosen) < count:
+        a, b = rng.choice(english), rng.choice(french)
+        want_same = len(chosen) % 2 == 0
+        if (a.topic == b.topic) != want_same:
+            continue
+        chosen.append((a, b, int(want_same)))
+    return chosen

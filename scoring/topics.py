@@ -1,0 +1,130 @@
+"""A shared topic space for 30 languages, learned from parallel sentences (SIB-200 / Flores).
+
+Cross-language latent semantic indexing, within the TF-IDF family:
+1. tokens that work for every script: lower-cased words (plus a 5-letter
+   prefix for long words, a cheap stem) and character bigrams for scripts
+   written without spaces (Chinese, Japanese, Thai);
+2. one "concept document" per parallel sentence: the sentence in all 30
+   languages, concatenated; TF-IDF over them;
+3. TruncatedSVD of that matrix: words that translate each other load on the
+   same latent dimensions, so a German and an English text on one subject land
+   close together;
+A text's vector is its TF-IDF projected into that space, L2-normalised.
+
+Tried and left out: a 7-topic classifier trained on SIB-200's labels. On
+SIB-200 pairs it lifts cross-language AUC to 0.97 (it learns exactly the
+seven labels the evaluation uses), but on real pages whose words Flores lacks
+it calls anything "science/technology": a borscht recipe scored 0.95 against
+a zero-day whitepaper.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["LANGUAGES", "TopicSpace", "TOPICS_PATH", "load_topic_space", "tokens", "read_sib200"]
+
+TOPICS_PATH = Path(__file__).resolve().parent / "models" / "topics.npy.gz"
+# The 30 languages SEO markets care most about -> their SIB-200 folders.
+LANGUAGES = {
+    "en": "eng_Latn", "de": "deu_Latn", "fr": "fra_Latn", "es": "spa_Latn", "it": "ita_Latn", "pt": "por_Latn",
+    "nl": "nld_Latn", "pl": "pol_Latn", "ru": "rus_Cyrl", "uk": "ukr_Cyrl", "tr": "tur_Latn", "ar": "arb_Arab",
+    "he": "heb_Hebr", "fa": "pes_Arab", "hi": "hin_Deva", "id": "ind_Latn", "vi": "vie_Latn", "th": "tha_Thai",
+    "ja": "jpn_Jpan", "ko": "kor_Hang", "zh": "zho_Hans", "sv": "swe_Latn", "da": "dan_Latn", "no": "nob_Latn",
+    "fi": "fin_Latn", "cs": "ces_Latn", "ro": "ron_Latn", "hu": "hun_Latn", "el": "ell_Grek", "bg": "bul_Cyrl",
+}
+# Swept 30/60/100 on the dev pairs: fewer dimensions transfer better across
+# languages (cross AUC 0.75 / 0.71 / 0.68 for LSI alone) and keep the file small.
+DIMENSIONS = 30
+# Longer texts cost time and do not move the vector.
+MAX_CHARS = 20000
+
+_NO_SPACES = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if _NO_SPACES.search(word):
+            out.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        elif len(word) > 1 and not word.isdigit():
+            out.append(word)
+            if len(word) > 5:
+                out.append(word[:5] + "~")
+        elif word.isdigit() and len(word) >= 3:
+            out.append(word)  # years and figures are shared across languages
+    return out
+
+
+def read_sib200(data_dir: Path, language: str, split: str) -> dict[str, tuple[str, str]]:
+    """``index_id -> (category, text)`` of one language's split."""
+    path = data_dir / "topics" / "sib200" / LANGUAGES[language] / f"{split}.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["index_id"]: (row["category"], row["text"]) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+
+
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(tokenizer=tokens, lowercase=False, token_pattern=None, sublinear_tf=True, min_df=2, max_df=0.05, dtype=np.float32)
+
+
+class TopicSpace:
+    def __init__(self, vectorizer: TfidfVectorizer, components: np.ndarray):
+        self.vectorizer = vectorizer
+        self.components = components.astype(np.float32)  # (dimensions, vocabulary)
+        # Logistic-regression weights + bias over ``topical.pair_features``; set by training.
+        self.calibration: np.ndarray | None = None
+
+    @classmethod
+    def fit(cls, train: dict[str, dict[str, tuple[str, str]]]) -> TopicSpace:
+        ids = sorted(train["en"])
+        concept_documents = [" ".join(train[lang][i][1] for lang in LANGUAGES if i in train[lang]) for i in ids]
+        vectorizer = _vectorizer()
+        matrix = vectorizer.fit_transform(concept_documents)
+        svd = TruncatedSVD(DIMENSIONS, random_state=0).fit(matrix)
+        return cls(vectorizer, svd.components_)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One unit vector per text in the shared space."""
+        latent = np.asarray(self.vectorizer.transform([t[:MAX_CHARS] for t in texts]) @ self.components.T)
+        return latent / (np.linalg.norm(latent, axis=1, keepdims=True) + 1e-9)
+
+    # --- storage: plain arrays in one gzip stream, no pickle, byte-stable ----
+    def save(self, path: Path = TOPICS_PATH) -> None:
+        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
+        buffer = io.BytesIO()
+        for array in (
+            self.components.astype(np.float16),
+            self.vectorizer.idf_.astype(np.float32),
+            np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
+            self.calibration if self.calibration is not None else np.zeros(0),
+        ):
+            np.save(buffer, array, allow_pickle=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(buffer.getvalue(), mtime=0))
+
+    @classmethod
+    def load(cls, path: Path = TOPICS_PATH) -> TopicSpace:
+        buffer = io.BytesIO(gzip.decompress(path.read_bytes()))
+        components, idf, vocabulary, calibration = (np.load(buffer, allow_pickle=False) for _ in range(4))
+        vectorizer = _vectorizer()
+        vectorizer.vocabulary_ = {token: i for i, token in enumerate(vocabulary.tobytes().decode("utf-8").split("\n"))}
+        vectorizer.idf_ = idf
+        space = cls(vectorizer, components)
+        space.calibration = calibration.astype(np.float64) if calibration.size else None
+        return space
+
+
+@lru_cache(maxsize=1)
+def load_topic_space() -> TopicSpace | None:
+    """The shipped topic space, loaded once per process; None when missing."""
+    return TopicSpace.load(TOPICS_PATH) if TOPICS_PATH.exists() else None
