@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-__all__ = ["ResultWriter", "open_writer", "flatten", "safe_cell", "CSV_FIELDS"]
+__all__ = ["ResultWriter", "open_writer", "flatten", "safe_cell", "write_records", "CSV_FIELDS", "ISSUE_FIELDS"]
 
 CSV_FIELDS = [
     "source_url", "target", "checked_at", "status", "reason", "message", "http_status", "final_url",
@@ -53,6 +53,37 @@ def flatten(result: dict) -> dict:
     row["flags"] = "|".join(result.get("flags", []))
     row["input"] = json.dumps(result.get("input") or {}, ensure_ascii=False) if result.get("input") else ""
     return {key: safe_cell(row.get(key)) for key in CSV_FIELDS}
+
+
+ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
+
+
+def write_records(path: str | None, records: list[dict], fields: list[str]) -> None:
+    """Write plain records (hreflang issues…) as JSON Lines, CSV or JSON, atomically."""
+    target = Path(path) if path else None
+    form = ResultWriter._format(target)
+    if target is None:
+        handle = sys.stdout
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.partial")
+        handle = open(tmp, "w", encoding="utf-8", newline="")
+    if form == "csv":
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: safe_cell(record.get(k)) for k in fields})
+    elif form == "json":
+        json.dump(records, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    else:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if target is None:
+        handle.flush()
+    else:
+        handle.close()
+        os.replace(tmp, target)
 
 
 def _public(result: dict) -> dict:

@@ -31,7 +31,7 @@ DOWNLOAD_WARNSIZE = 0
 HTTPERROR_ALLOW_ALL = True  # every status reaches the spider, which judges it
 COOKIES_ENABLED = True
 DNS_TIMEOUT = 20
-REFERER_ENABLED = False
+REFERRER_POLICY = "no-referrer"  # a verifier has no referrer to tell
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 

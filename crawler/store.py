@@ -59,6 +59,17 @@ CREATE TABLE IF NOT EXISTS checks (
 );
 CREATE INDEX IF NOT EXISTS checks_by_backlink ON checks (backlink_id, checked_at);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id, row_number);
+CREATE TABLE IF NOT EXISTS hreflang_issues (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    url TEXT NOT NULL,
+    href TEXT,
+    hreflang TEXT,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS hreflang_issues_by_run ON hreflang_issues (run_id, code);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,
     checked_at TEXT NOT NULL,
@@ -146,6 +157,13 @@ class Store:
                     page.get("word_count"), page.get("outbound_links"), page.get("external_domains"),
                 ),
             )
+
+    def add_hreflang_issues(self, run_id: int, issues: list[dict]) -> None:
+        self.connection.executemany(
+            "INSERT INTO hreflang_issues (run_id, code, severity, url, href, hreflang, detail) VALUES (?,?,?,?,?,?,?)",
+            [(run_id, i["code"], i["severity"], i["url"], i["href"], i["hreflang"], i["detail"]) for i in issues],
+        )
+        self.connection.commit()
 
     def commit(self) -> None:
         self.connection.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import html
@@ -11,7 +11,10 @@ from lxml import html
 from extract import selectors
 from extract.urls import resolve_href
 
-__all__ = ["Alternate", "html_alternates", "header_links", "header_alternates", "header_canonical"]
+__all__ = [
+    "Alternate", "HreflangCode", "html_alternates", "header_links", "header_alternates", "header_canonical",
+    "iter_sitemap", "parse_code",
+]
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,110 @@ def header_canonical(values: Iterable[str], document_url: str) -> str | None:
         if "canonical" in params.get("rel", "").lower().split():
             return resolve_href(uri, document_url)
     return None
+
+
+# --- hreflang codes ------------------------------------------------------------
+
+_ISO_639_1 = None
+_ISO_3166 = None
+_ISO_15924 = None
+
+
+def _code_tables() -> tuple[set[str], set[str], set[str]]:
+    global _ISO_639_1, _ISO_3166, _ISO_15924
+    if _ISO_639_1 is None:
+        import pycountry  # loaded on first use: its JSON tables take ~50 ms
+
+        _ISO_639_1 = {lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+        _ISO_3166 = {country.alpha_2.lower() for country in pycountry.countries}
+        _ISO_15924 = {script.alpha_4.lower() for script in pycountry.scripts}
+    return _ISO_639_1, _ISO_3166, _ISO_15924
+
+
+@dataclass(frozen=True)
+class HreflangCode:
+    language: str | None  # None for x-default
+    script: str | None = None
+    region: str | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return self.language is None
+
+
+def parse_code(code: str) -> HreflangCode | str:
+    """A valid code, or the reason it is invalid (Google's rules).
+
+    language: ISO 639-1; optional script: ISO 15924; optional region: ISO
+    3166-1 alpha-2; hyphen-separated, case-insensitive; ``x-default``.
+    """
+    value = code.strip()
+    if value.lower() == "x-default":
+        return HreflangCode(None)
+    if not value:
+        return "empty hreflang value"
+    if "_" in value:
+        return f"{code!r} uses an underscore; hreflang codes use a hyphen ({value.replace('_', '-')})"
+    languages, regions, scripts = _code_tables()
+    parts = value.lower().split("-")
+    language = parts[0]
+    if language not in languages:
+        hint = {"jp": " (Japanese is ja)", "gr": " (Greek is el)", "cn": " (Chinese is zh)", "dk": " (Danish is da)",
+                "se": " (Swedish is sv)", "cz": " (Czech is cs)", "ua": " (Ukrainian is uk)", "kr": " (Korean is ko)"}
+        if language in regions and language not in languages:
+            return f"{code!r} is a region alone: hreflang needs a language first{hint.get(language, '')}"
+        return f"{code!r}: {language!r} is not an ISO 639-1 language code{hint.get(language, '')}"
+    rest = parts[1:]
+    script = region = None
+    if rest and len(rest[0]) == 4:
+        if rest[0] not in scripts:
+            return f"{code!r}: {rest[0]!r} is not an ISO 15924 script"
+        script = rest.pop(0)
+    if rest:
+        candidate = rest.pop(0)
+        if candidate.isdigit():
+            return f"{code!r}: numeric regions such as {candidate} (UN M.49) are not supported; use ISO 3166-1 alpha-2 countries"
+        if candidate == "uk":
+            return f"{code!r}: the United Kingdom is GB in ISO 3166-1 ({language}-GB)"
+        if candidate not in regions:
+            return f"{code!r}: {candidate!r} is not an ISO 3166-1 alpha-2 region"
+        region = candidate
+    if rest:
+        return f"{code!r} has more parts than language-script-region"
+    return HreflangCode(language, script, region)
+
+
+# --- sitemaps -----------------------------------------------------------------
+
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"
+
+
+def iter_sitemap(stream) -> Iterator[tuple]:
+    """Stream a sitemap (file-like, decompressed): yields ``("sitemap", loc)`` for
+    sitemap-index entries and ``("url", loc, [(hreflang, href), …])`` for URLs.
+
+    lxml's iterparse with each entry cleared once read keeps memory bounded
+    for 50,000-URL sitemaps with hundreds of thousands of alternates.
+    """
+    from lxml import etree
+
+    context = etree.iterparse(stream, events=("end",), recover=True, huge_tree=True, resolve_entities=False, no_network=True)
+    for _event, element in context:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        local = tag.rsplit("}", 1)[-1]
+        if local not in ("url", "sitemap"):
+            continue
+        loc = None
+        alternates = []
+        for child in element:
+            child_tag = child.tag if isinstance(child.tag, str) else ""
+            if child_tag.rsplit("}", 1)[-1] == "loc" and child.text:
+                loc = child.text.strip()
+            elif child_tag == _XHTML_LINK and (child.get("rel") or "").lower() == "alternate" and child.get("hreflang"):
+                alternates.append((child.get("hreflang"), (child.get("href") or "").strip()))
+        if loc:
+            yield ("sitemap", loc) if local == "sitemap" else ("url", loc, alternates)
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]

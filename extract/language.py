@@ -10,7 +10,7 @@ import re
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
-__all__ = ["detect_language", "primary_subtag"]
+__all__ = ["detect_language", "language_evidence", "primary_subtag"]
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
 
@@ -60,3 +60,17 @@ def detect_language(text: str, declared: str | None = None) -> tuple[str | None,
             if lang == declared_lang and best_prob - prob < TIE_MARGIN:
                 return declared_lang, "content"
     return best, "content"
+
+
+def language_evidence(text: str) -> tuple[str | None, float, int]:
+    """``(language, probability, letters)`` of a text, declared language ignored."""
+    sample = _sample(text)
+    letters = len(_LETTERS.findall(sample))
+    if letters < MIN_LETTERS:
+        return None, 0.0, letters
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(sample)[0]
+    except LangDetectException:
+        return None, 0.0, letters
+    return _LANGDETECT_TO_ISO.get(best.lang, best.lang), float(best.prob), letters

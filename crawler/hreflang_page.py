@@ -1,0 +1,72 @@
+"""What the hreflang audit needs from one fetched page (runs in the analysis pool)."""
+
+from __future__ import annotations
+
+from crawler.analysis import page_problem
+from crawler.fetched import FetchedPage
+from extract import selectors
+from extract.content import main_content
+from extract.document import base_url, parse_html
+from extract.encoding import decode_html
+from extract.hreflang import header_alternates, header_canonical, html_alternates
+from extract.language import language_evidence
+from extract.robots import robots_directives
+from extract.urls import resolve_href
+
+__all__ = ["analyze_hreflang_page"]
+
+
+def _canonical(tree, page: FetchedPage, base: str) -> str | None:
+    if tree is not None:
+        for link in selectors.CANONICAL(tree):
+            resolved = resolve_href(link.get("href", ""), base)
+            if resolved:
+                return resolved
+    return header_canonical(page.header_list("link"), page.final_url)
+
+
+def analyze_hreflang_page(page: FetchedPage) -> dict:
+    """Status, indexability, canonical, declared and detected language, hreflang and links."""
+    record = {
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "redirected": bool(page.redirects),
+        "googlebot_allowed": page.googlebot_allowed,
+        "error": None,
+        "html": False,
+        "noindex": False,
+        "canonical": None,
+        "html_lang": None,
+        "language": None,
+        "language_probability": 0.0,
+        "letters": 0,
+        "alternates": [],
+        "links": [],
+    }
+    # Link headers count on any answer, PDFs included.
+    alternates = header_alternates(page.header_list("link"), page.final_url)
+    record["canonical"] = header_canonical(page.header_list("link"), page.final_url)
+    x_robots = page.header_list("x-robots-tag")
+    record["noindex"] = robots_directives(None, x_robots).noindex
+    if page.status == 200 and not page_problem(page):
+        text, _ = decode_html(page.body, page.header("content-type"))
+        tree = parse_html(text)
+        base = base_url(tree, page.final_url)
+        record["html"] = tree is not None
+        alternates = html_alternates(tree, base) + alternates
+        record["noindex"] = robots_directives(tree, x_robots).noindex
+        record["canonical"] = _canonical(tree, page, base)
+        langs = selectors.HTML_LANG(tree) if tree is not None else []
+        record["html_lang"] = str(langs[0]).strip() if langs else None
+        content = main_content(tree, page.final_url)
+        language, probability, letters = language_evidence(content.text)
+        record.update(language=language, language_probability=probability, letters=letters)
+        if tree is not None:
+            links = (resolve_href(a.get("href", ""), base) for a in selectors.LINKS(tree))
+            record["links"] = sorted({link.split("#", 1)[0] for link in links if link})
+    record["alternates"] = [
+        {"hreflang": a.hreflang, "href": a.href, "url": a.url, "method": a.method, "in_head": a.in_head}
+        for a in alternates
+    ]
+    return record

@@ -1,0 +1,165 @@
+"""The ``hreflang`` spider: crawl a site's own international setup.
+
+Stages:
+1. robots.txt of the start host (its ``Sitemap:`` lines), the sitemaps given
+   with ``--sitemap``, and the start URL;
+2. sitemaps and sitemap indexes (gzip too), streamed: every ``<loc>`` is a
+   page to crawl and its ``xhtml:link`` alternates are annotations;
+3. pages breadth-first through internal links (the start's registrable
+   domain and every host hreflang names), up to ``--max-pages``;
+4. every hreflang target, wherever it is, fetched once (status, redirects,
+   robots, canonical, noindex recorded).
+The records are audited after the crawl (``scoring.hreflang_audit``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Request
+
+from crawler.hreflang_page import analyze_hreflang_page
+from crawler.spiders.verify import fetched_page
+from crawler.verdicts import failure_reason
+from crawler.workers import AnalysisPool
+from extract.hreflang import iter_sitemap
+from extract.urls import host_of, invalid_url_reason, registered_domain
+
+__all__ = ["HreflangSpider"]
+
+logger = logging.getLogger(__name__)
+
+# Hreflang targets outside the crawl are fetched too, up to this many per crawled page.
+TARGETS_PER_PAGE = 10
+MAX_SITEMAPS = 1000
+
+
+class HreflangSpider(scrapy.Spider):
+    name = "hreflang"
+    custom_settings = {"ITEM_PIPELINES": {}}
+
+    def __init__(self, start_url: str, sitemaps: list[str] | tuple = (), max_pages: int = 5000, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start_url = start_url
+        self.sitemaps = [s for s in (sitemaps.split(",") if isinstance(sitemaps, str) else sitemaps) if s]
+        self.max_pages = int(max_pages)
+        self.records: dict[str, dict] = {}  # requested URL -> page record
+        self.sitemap_alternates: dict[str, list[tuple[str, str]]] = {}  # <loc> -> [(hreflang, href)]
+        self.discovered: set[str] = {start_url}  # URLs reachable by links or sitemaps
+        self.crawl_pages: set[str] = set()  # URLs crawled as site pages (not only as targets)
+        self.scheduled: set[str] = set()
+        self.sitemap_count = 0
+        self.domains = {registered_domain(host_of(start_url))}
+        self.pool: AnalysisPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        workers = crawler.settings.get("LINKVERIFIER_WORKERS")
+        spider.pool = AnalysisPool(None if workers in (None, "") else int(workers))
+        crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
+        return spider
+
+    async def start(self):
+        parts = urlsplit(self.start_url)
+        yield Request(f"{parts.scheme}://{parts.netloc}/robots.txt", callback=self.parse_robots,
+                      errback=self.ignore, meta={"dont_obey_robotstxt": True}, priority=10)
+        for sitemap in self.sitemaps:
+            request = self._sitemap_request(sitemap)
+            if request:
+                yield request
+        yield self._page_request(self.start_url, crawl=True)
+
+    # --- scheduling ----------------------------------------------------------
+    def _page_request(self, url: str, crawl: bool) -> Request | None:
+        url = url.split("#", 1)[0]
+        if crawl:
+            if url in self.crawl_pages or len(self.crawl_pages) >= self.max_pages:
+                return None
+            self.crawl_pages.add(url)
+        if url in self.scheduled or invalid_url_reason(url):
+            return None
+        if not crawl and len(self.scheduled) >= self.max_pages * TARGETS_PER_PAGE:
+            return None
+        self.scheduled.add(url)
+        return Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta={"requested": url})
+
+    def _sitemap_request(self, url: str) -> Request | None:
+        if self.sitemap_count >= MAX_SITEMAPS or invalid_url_reason(url):
+            return None
+        self.sitemap_count += 1
+        return Request(url, callback=self.parse_sitemap, errback=self.ignore, dont_filter=True, priority=5)
+
+    def _internal(self, url: str) -> bool:
+        return registered_domain(host_of(url)) in self.domains
+
+    # --- callbacks -----------------------------------------------------------
+    def parse_robots(self, response):
+        for line in response.text.splitlines() if hasattr(response, "text") else []:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "sitemap" and value.strip():
+                request = self._sitemap_request(value.strip())
+                if request:
+                    yield request
+
+    def parse_sitemap(self, response):
+        body = response.body
+        stream = gzip.GzipFile(fileobj=io.BytesIO(body)) if body[:2] == b"\x1f\x8b" else io.BytesIO(body)
+        try:
+            for entry in iter_sitemap(stream):
+                if entry[0] == "sitemap":
+                    request = self._sitemap_request(entry[1])
+                else:
+                    _kind, loc, alternates = entry
+                    self.sitemap_alternates.setdefault(loc, []).extend(alternates)
+                    self.discovered.add(loc)
+                    for _code, href in alternates:
+                        self._note_domain(href)
+                        target = self._page_request(href, crawl=False)
+                        if target:
+                            yield target
+                    request = self._page_request(loc, crawl=True)
+                if request:
+                    yield request
+        except (OSError, EOFError) as exc:  # a broken gzip or truncated file
+            logger.warning("sitemap %s unreadable: %s", response.url, exc)
+
+    def _note_domain(self, url: str) -> None:
+        if url.startswith(("http://", "https://")):
+            self.domains.add(registered_domain(host_of(url)))
+
+    async def parse_page(self, response):
+        requested = response.meta["requested"]
+        record = await self.pool.run(analyze_hreflang_page, fetched_page(response, requested))
+        self.records[requested] = record
+        for alternate in record["alternates"]:
+            if alternate["url"]:
+                self._note_domain(alternate["url"])
+        for url in [a["url"] for a in record["alternates"] if a["url"]] + [s for _c, s in self.sitemap_alternates.get(requested, [])]:
+            request = self._page_request(url, crawl=False)
+            if request:
+                yield request
+        if requested in self.crawl_pages:
+            for link in record["links"]:
+                self.discovered.add(link)  # linked from the site, wherever it points
+                if self._internal(link):
+                    request = self._page_request(link, crawl=True)
+                    if request:
+                        yield request
+
+    def page_failed(self, failure):
+        requested = failure.request.meta["requested"]
+        self.records[requested] = {
+            "url": requested, "final_url": requested, "status": None, "redirected": False,
+            "googlebot_allowed": failure.request.meta.get("googlebot_allowed", True),
+            "error": failure_reason(failure.value), "html": False, "noindex": False, "canonical": None,
+            "html_lang": None, "language": None, "language_probability": 0.0, "letters": 0,
+            "alternates": [], "links": [],
+        }
+
+    def ignore(self, failure):
+        logger.info("not read: %s (%s)", failure.request.url, failure.value)

@@ -1,0 +1,216 @@
+"""The hreflang audit: every mistake in a crawled site's annotations.
+
+Rules follow Google's documentation ("Tell Google about localized versions of
+your page", developers.google.com/search/docs/specialty/international/localized-versions):
+codes are ISO 639-1 [+ ISO 15924 script] [+ ISO 3166-1 alpha-2 region],
+case-insensitive, ``x-default`` is not a language; annotations must be
+reciprocal, fully qualified, self-referencing, point at canonical indexable
+200 pages, and ``<link>`` tags count only inside ``<head>``. Three checks go
+further: the language the page's text is written in, its ``<html lang>``, and
+the region against the ccTLD.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from extract.hreflang import HreflangCode, parse_code
+from extract.urls import country_from_host, host_of
+
+__all__ = ["SEVERITY", "audit", "Annotation"]
+
+SEVERITY = {
+    "invalid_code": "error", "missing_return_link": "error", "inconsistent_return_code": "error",
+    "missing_self_reference": "error", "target_not_200": "error", "target_noindex": "error",
+    "target_not_canonical": "error", "self_not_canonical": "error", "duplicate_code": "error",
+    "duplicate_url": "warning", "missing_x_default": "warning", "relative_url": "error",
+    "outside_head": "error", "unlinked_target": "notice", "missing_hreflang": "notice",
+    "methods_disagree": "warning", "html_lang_mismatch": "warning", "content_language_mismatch": "error",
+    "region_cctld_mismatch": "warning",
+}
+# Below this many letters of main text, or below this confidence, the detected
+# language is not trusted enough to call the declared one wrong.
+MIN_LETTERS = 200
+MIN_PROBABILITY = 0.9
+# Languages that detectors and sites name differently.
+_SAME_LANGUAGE = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "tl": "fil"}
+
+
+def _language(code: str | None) -> str | None:
+    if not code:
+        return None
+    primary = code.strip().lower().replace("_", "-").split("-")[0]
+    return _SAME_LANGUAGE.get(primary, primary)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    hreflang: str
+    href: str  # as written
+    url: str | None  # absolute
+    method: str  # "html" | "header" | "sitemap"
+    in_head: bool = True
+
+    @property
+    def code(self) -> HreflangCode | str:
+        return parse_code(self.hreflang)
+
+
+class _Issues:
+    def __init__(self) -> None:
+        self.items: list[dict] = []
+        self._seen: set[tuple] = set()
+
+    def add(self, code: str, url: str, detail: str, href: str | None = None, hreflang: str | None = None) -> None:
+        key = (code, url, href, (hreflang or "").lower())
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.items.append({"code": code, "severity": SEVERITY[code], "url": url, "href": href, "hreflang": hreflang, "detail": detail})
+
+
+def _annotations(record: dict, sitemap: dict[str, list[tuple[str, str]]]) -> list[Annotation]:
+    found = [Annotation(a["hreflang"], a["href"], a["url"], a["method"], a["in_head"]) for a in record["alternates"]]
+    for hreflang, href in sitemap.get(record["url"], []) + (sitemap.get(record["final_url"], []) if record["final_url"] != record["url"] else []):
+        found.append(Annotation(hreflang, href, href if href.startswith(("http://", "https://")) else None, "sitemap"))
+    return found
+
+
+def _target_problem(record: dict | None) -> str | None:
+    if record is None:
+        return "was not fetched (crawl limit or an invalid URL)"
+    if record["error"]:
+        return f"gives no usable answer ({record['error']})"
+    if record["redirected"]:
+        return f"redirects to {record['final_url']}"
+    if record["status"] != 200:
+        return f"answers HTTP {record['status']}"
+    if not record["googlebot_allowed"]:
+        return "is blocked for Googlebot by robots.txt"
+    return None
+
+
+def _self_code(url: str, annotations: list[Annotation]) -> str | None:
+    """The code the page uses for itself: a language code, else ``x-default``."""
+    own = [a for a in annotations if a.url == url and not isinstance(a.code, str)]
+    for annotation in own:
+        if not annotation.code.is_default:
+            return annotation.hreflang
+    return own[0].hreflang if own else None
+
+
+def _check_codes(url: str, annotations: list[Annotation], issues: _Issues) -> None:
+    for a in annotations:
+        if isinstance(a.code, str):
+            issues.add("invalid_code", url, a.code, a.url or a.href, a.hreflang)
+        if a.url is not None and not a.href.lower().startswith(("http://", "https://")):
+            issues.add("relative_url", url, f"hreflang {a.hreflang} href {a.href!r} is not a fully-qualified URL", a.url, a.hreflang)
+    by_code: dict[str, set[str]] = defaultdict(set)
+    by_url: dict[str, set[str]] = defaultdict(set)
+    for a in annotations:
+        if a.url and not isinstance(a.code, str):
+            by_code[a.hreflang.lower()].add(a.url)
+            if not a.code.is_default:
+                by_url[a.url].add(a.hreflang.lower())
+    for code, urls in by_code.items():
+        if len(urls) > 1:
+            issues.add("duplicate_code", url, f"hreflang {code} names {len(urls)} URLs: {', '.join(sorted(urls))}", None, code)
+    for target, codes in by_url.items():
+        if len(codes) > 1:
+            issues.add("duplicate_url", url, f"{target} is annotated as {', '.join(sorted(codes))}", target, None)
+
+
+def _check_methods(url: str, annotations: list[Annotation], issues: _Issues) -> None:
+    sets: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+    for a in annotations:
+        if a.method != "html" or a.in_head:
+            sets[a.method].add((a.hreflang.lower(), a.url))
+    if len(sets) > 1 and len({frozenset(s) for s in sets.values()}) > 1:
+        summary = "; ".join(f"{method}: {len(entries)} entries" for method, entries in sorted(sets.items()))
+        issues.add("methods_disagree", url, f"the annotation methods name different alternates ({summary})")
+
+
+def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, dict], records: dict[str, dict],
+                sitemap: dict, issues: _Issues) -> None:
+    url = record["final_url"]
+    for a in annotations:
+        if a.method == "html" and not a.in_head:
+            issues.add("outside_head", url, f"<link hreflang={a.hreflang}> is in <body>; Google reads it only in <head>", a.url, a.hreflang)
+    effective = [a for a in annotations if a.method != "html" or a.in_head]
+    if not effective:
+        return
+    _check_codes(url, effective, issues)
+    _check_methods(url, annotations, issues)
+    valid = [a for a in effective if a.url and not isinstance(a.code, str)]
+    self_code = _self_code(url, valid)
+    if self_code is None:
+        issues.add("missing_self_reference", url, "the page's annotations do not include the page itself")
+    elif record["canonical"] and record["canonical"] != url:
+        issues.add("self_not_canonical", url, f"the page's own hreflang entry is not its canonical ({record['canonical']})", url, self_code)
+    if not any(a.code.is_default for a in valid):
+        issues.add("missing_x_default", url, "no x-default alternate for users whose language is not listed")
+    if self_code and self_code.lower() != "x-default":
+        _check_language(record, self_code, issues)
+    for a in valid:
+        if a.url == url:
+            continue
+        target = records.get(a.url)
+        problem = _target_problem(target)
+        if problem:
+            issues.add("target_not_200", url, f"the {a.hreflang} alternate {problem}", a.url, a.hreflang)
+            continue
+        if target["noindex"]:
+            issues.add("target_noindex", url, f"the {a.hreflang} alternate is noindex", a.url, a.hreflang)
+        if target["canonical"] and target["canonical"] != a.url:
+            issues.add("target_not_canonical", url, f"the {a.hreflang} alternate's canonical is {target['canonical']}", a.url, a.hreflang)
+        back = [b for b in _annotations(target, sitemap) if b.url == url and (b.method != "html" or b.in_head)]
+        if not back:
+            # One issue per target page, however many codes name it (de and x-default).
+            codes = sorted({b.hreflang for b in valid if b.url == a.url})
+            issues.add("missing_return_link", url, f"the {'/'.join(codes)} page does not link back", a.url, codes[0])
+        elif self_code and all(b.hreflang.lower() != self_code.lower() for b in back):
+            issues.add("inconsistent_return_code", a.url,
+                       f"links back to {url} as {back[0].hreflang}, but that page calls itself {self_code}", url, back[0].hreflang)
+        if a.code.region:
+            country = country_from_host(host_of(a.url))
+            if country and country.lower() != a.code.region and a.url not in pages:
+                issues.add("region_cctld_mismatch", url, f"{a.hreflang} targets region {a.code.region.upper()} on a .{country.lower()} site", a.url, a.hreflang)
+
+
+def _check_language(record: dict, self_code: str, issues: _Issues) -> None:
+    url = record["final_url"]
+    declared = _language(self_code)
+    html_lang = _language(record["html_lang"])
+    if html_lang and html_lang != declared:
+        issues.add("html_lang_mismatch", url, f"<html lang={record['html_lang']}> but hreflang says {self_code}", url, self_code)
+    detected = _language(record["language"])
+    if detected and detected != declared and record["letters"] >= MIN_LETTERS and record["language_probability"] >= MIN_PROBABILITY:
+        issues.add("content_language_mismatch", url,
+                   f"declared {self_code}, but the main text is written in {record['language']} "
+                   f"(p={record['language_probability']:.2f}, {record['letters']} letters)", url, self_code)
+    parsed = parse_code(self_code)
+    country = country_from_host(host_of(url))
+    if isinstance(parsed, HreflangCode) and parsed.region and country and country.lower() != parsed.region:
+        issues.add("region_cctld_mismatch", url, f"{self_code} targets region {parsed.region.upper()} on a .{country.lower()} site", url, self_code)
+
+
+def audit(records: dict[str, dict], sitemap: dict[str, list[tuple[str, str]]], discovered: set[str],
+          crawled: set[str]) -> list[dict]:
+    """Issues for a crawl: ``records`` by requested URL, sitemap annotations by <loc>,
+    URLs reachable by links or sitemaps, and the URLs crawled as site pages."""
+    issues = _Issues()
+    pages = {r["final_url"]: r for r in records.values() if r["status"] == 200 and not r["redirected"] and not r["error"]}
+    annotated = {url: _annotations(record, sitemap) for url, record in pages.items()}
+    for url, record in sorted(pages.items()):
+        _check_page(record, annotated[url], pages, records, sitemap, issues)
+    if any(annotated.values()):
+        for url, record in sorted(pages.items()):
+            canonical_elsewhere = record["canonical"] and record["canonical"] != url
+            if url in crawled and record["html"] and not annotated[url] and not record["noindex"] and not canonical_elsewhere:
+                issues.add("missing_hreflang", url, "the site uses hreflang, but this page has none")
+        targets = {a.url for annotations in annotated.values() for a in annotations if a.url}
+        # Only real pages: a broken target is already a target_not_200.
+        for target in sorted((targets & set(pages)) - discovered):
+            issues.add("unlinked_target", target, "reachable only through hreflang: no internal link or sitemap entry leads here", target)
+    return issues.items
