@@ -66,11 +66,12 @@ def _summary(stats: dict, out: str | None, db: str) -> str:
     return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
 
 
-def run_verify(rows, target: str | None, input_name: str, **options) -> dict:
+def run_verify(rows, target: str | None, input_name: str, command: str = "verify", **options) -> dict:
     """Run the verify spider over ``rows``; returns the crawl's stats."""
     from scrapy.crawler import CrawlerProcess
 
     settings = crawl_settings(**options)
+    settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
     process = CrawlerProcess(settings)
@@ -177,6 +178,98 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
         counts = Counter(f"{i['severity']} {i['code']}" for i in issues)
         summary = ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "no issues"
         click.echo(f"audited {stats.get('linkverifier/pages', 0)} pages: {summary}", err=True)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--target", required=True, help="Your site: the domain (or URL) the referring pages must link to.")
+@fetch_options
+def referrers(sources: tuple[str, ...], target: str, **options):
+    """Verify the referring pages named in access logs or analytics exports (SOURCES, .gz too).
+
+    Reads Apache/Nginx combined logs and referral exports (a "Page referrer",
+    "Full referrer" or "Linking page" column), keeps external web pages (not
+    your own hosts, search engines, webmail, apps or non-pages), and verifies
+    each distinct referring page as `verify` does, in its result format.
+    """
+    from crawler.referrers import read_referrers
+    from crawler.referrer_run import verify_candidates
+    from extract.urls import Target
+
+    try:
+        parsed_target = Target.parse(target)
+        report = read_referrers(list(sources), parsed_target.domain)
+    except (InputError, ValueError) as exc:
+        click.echo(f"linkverifier: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if not options["quiet"]:
+        dropped = ", ".join(f"{why} {n}" for why, n in report.dropped.most_common())
+        click.echo(f"read {report.lines} lines ({report.malformed} malformed): {len(report.candidates)} candidate pages; "
+                   f"left out: {dropped or 'none'}", err=True)
+    try:
+        stats = verify_candidates(report, parsed_target, list(sources), **options)
+    except Exception as exc:
+        logging.getLogger(__name__).exception("referrers failed")
+        click.echo(f"linkverifier: internal error: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    if not options["quiet"]:
+        click.echo(_summary(stats, options["out"], options["db"]), err=True)
+
+
+@main.command()
+@click.argument("sites", nargs=-1, required=True)
+@click.option("--target", required=True, help="The domain (or URL) whose links to find.")
+@click.option("--max-pages", default=500, show_default=True, type=click.IntRange(min=1), help="Pages to crawl per site.")
+@fetch_options
+def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
+    """Crawl candidate SITES (same host, breadth first) and report every page that links to the target,
+    in `verify`'s result format."""
+    from scrapy.crawler import CrawlerProcess
+
+    from extract.urls import Target, invalid_url_reason
+
+    problems = [f"{site}: {invalid_url_reason(site)}" for site in sites if invalid_url_reason(site)]
+    try:
+        Target.parse(target)
+    except ValueError as exc:
+        problems.append(f"--target: {exc}")
+    if problems:
+        click.echo("linkverifier: " + "; ".join(problems), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    settings = crawl_settings(**options)
+    settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
+    settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
+    settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("discover")
+    process.crawl(crawler, sites=list(sites), target=target, max_pages=max_pages)
+    process.start()
+    stats = crawler.stats.get_stats()
+    if not options["quiet"]:
+        click.echo(f"crawled {len(crawler.spider.seen)} pages; " + _summary(stats, options["out"], options["db"]), err=True)
+
+
+@main.command()
+@click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--since", default=None, help="Only changes checked on or after this date (YYYY-MM-DD).")
+@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Write JSON Lines/CSV/JSON instead of a table.")
+def changes(db: str, since: str | None, out: str | None):
+    """Per backlink, what changed between its last two checks: new, lost (and why), back,
+    rel changed (followed <-> nofollow/sponsored/ugc), anchor, placement, target."""
+    from crawler.changes import backlink_changes
+    from crawler.output import write_records
+
+    if not Path(db).exists():
+        click.echo(f"linkverifier: no database at {db}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    found = backlink_changes(db, since)
+    fields = ["source_url", "target", "change", "detail", "status", "reason", "previous_check", "current_check"]
+    if out or not sys.stdout.isatty():
+        write_records(out, found, fields)
+        return
+    for record in found:
+        click.echo(f"{record['change']:<18} {record['source_url']}\n{'':<18} {record['detail']}")
+    click.echo(f"{len(found)} changes", err=True)
 
 
 @main.command()

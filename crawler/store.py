@@ -113,11 +113,14 @@ class Store:
         )
         self.connection.commit()
 
-    def _backlink_id(self, source_url: str, target: str, checked_at: str, status: str, via: str) -> int:
+    def _backlink_id(self, source_url: str, target: str, checked_at: str, status: str, via: str,
+                     seen_before: str | None = None) -> int:
+        # A log may have seen the referrer long before we checked it.
+        first_seen = min(checked_at, seen_before) if seen_before and seen_before[:4].isdigit() else checked_at
         self.connection.execute(
             "INSERT INTO backlinks (source_url, target, first_seen, discovered_via) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (source_url, target) DO NOTHING",
-            (source_url, target, checked_at, via),
+            (source_url, target, first_seen, via),
         )
         self.connection.execute(
             "UPDATE backlinks SET last_checked = ?, last_status = ? WHERE source_url = ? AND target = ?",
@@ -130,7 +133,8 @@ class Store:
 
     def add_check(self, run_id: int, row_number: int | None, result: dict, via: str = "import") -> None:
         checked_at = result["checked_at"]
-        backlink_id = self._backlink_id(result["source_url"], result["target"], checked_at, result["status"], via)
+        backlink_id = self._backlink_id(result["source_url"], result["target"], checked_at, result["status"], via,
+                                        (result.get("input") or {}).get("first_seen"))
         best = result["links"][0] if result.get("links") else {}
         page = result.get("page") or {}
         values = (

@@ -17,7 +17,7 @@ from crawler.fetched import FetchedPage
 from crawler.middlewares.robots import RobotsDisallowed
 from crawler.results import error_result, page_result
 
-__all__ = ["verify_page", "fetch_info", "status_reason", "failure_reason"]
+__all__ = ["verify_page", "discover_page", "fetch_info", "status_reason", "failure_reason"]
 
 _BLOCKED_STATUSES = {401, 403, 407, 429, 451}
 
@@ -87,3 +87,21 @@ def failure_reason(exception: BaseException) -> str:
             return "too_large"
         return "connection_error"
     return "connection_error"
+
+
+def discover_page(page: FetchedPage, row, profiles: dict) -> tuple[dict, list[str]]:
+    """Verify one crawled page for ``row``'s target; also return the page's links to crawl on."""
+    from extract.document import base_url, parse_html
+    from extract.encoding import decode_html
+    from extract import selectors
+    from extract.urls import resolve_href
+
+    result = verify_page(page, [row], profiles)[0]
+    links: list[str] = []
+    if page.status == 200 and not page_problem(page):
+        tree = parse_html(decode_html(page.body, page.header("content-type"))[0])
+        if tree is not None:
+            base = base_url(tree, page.final_url)
+            found = (resolve_href(a.get("href", ""), base) for a in selectors.LINKS(tree))
+            links = sorted({link.split("#", 1)[0] for link in found if link})
+    return result, links

@@ -39,7 +39,7 @@ def run_cli(args: list[str], web: LocalWeb | None = None, cwd: Path | None = Non
     )
     if out is not None and out.exists() and out.suffix == ".jsonl":
         results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
-    elif out is None and completed.returncode == 0 and args[:1] == ["verify"] and "--help" not in args:
+    elif out is None and completed.returncode == 0 and args[:1] in (["verify"], ["referrers"], ["discover"]) and "--help" not in args:
         results = [json.loads(line) for line in completed.stdout.splitlines() if line.strip()]
     else:
         results = []

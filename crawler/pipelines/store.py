@@ -39,7 +39,9 @@ class StorePipeline:
 
     def process_item(self, item, spider=None):
         result = item["result"]
-        self.store.add_check(self.run_id, result.get("row"), result, via=self.via)
+        # Rows from logs and exports say where they came from ("log", "export").
+        via = (result.get("input") or {}).get("via") or self.via
+        self.store.add_check(self.run_id, result.get("row"), result, via=via)
         self.count += 1
         if time.monotonic() - self._last_commit > COMMIT_SECONDS:
             self.store.commit()

@@ -1,0 +1,85 @@
+"""What changed for each backlink between its last two checks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+__all__ = ["backlink_changes", "describe_change"]
+
+_CREDIT = ("nofollow", "sponsored", "ugc")
+
+
+def _best(result: dict) -> dict:
+    return result["links"][0] if result.get("links") else {}
+
+
+def describe_change(previous: dict | None, current: dict) -> list[str]:
+    """Change kinds from one check to the next: new, lost, back, rel, anchor, placement, target."""
+    if previous is None:
+        return ["new"] if current["status"] == "live" else []
+    was_live, is_live = previous["status"] == "live", current["status"] == "live"
+    if was_live and not is_live:
+        return ["lost"]
+    if not was_live and is_live:
+        return ["back"]
+    if not is_live:
+        return []
+    kinds = []
+    old, new = _best(previous), _best(current)
+    if old.get("follow") != new.get("follow") or sorted(old.get("rel", [])) != sorted(new.get("rel", [])) or previous.get("follow") != current.get("follow"):
+        kinds.append("rel_changed")
+    if (old.get("anchor_text") or "") != (new.get("anchor_text") or ""):
+        kinds.append("anchor_changed")
+    if old.get("placement") != new.get("placement"):
+        kinds.append("placement_changed")
+    if old.get("href") != new.get("href"):
+        kinds.append("target_changed")
+    return kinds
+
+
+def _summary(kind: str, previous: dict | None, current: dict) -> str:
+    old, new = (_best(previous) if previous else {}), _best(current)
+    if kind == "new":
+        return f"new link, anchor {new.get('anchor_text')!r}"
+    if kind == "lost":
+        return f"lost: {current['status']}/{current['reason']}" + (f" ({current['message']})" if current.get("message") else "")
+    if kind == "back":
+        return f"back again after {previous['status']}/{previous['reason']}"
+    if kind == "rel_changed":
+        describe = lambda link, result: "followed" if result.get("follow") else ("/".join(t for t in link.get("rel", []) if t in _CREDIT) or "nofollow (page)")  # noqa: E731
+        return f"{describe(old, previous)} -> {describe(new, current)}"
+    if kind == "anchor_changed":
+        return f"anchor {old.get('anchor_text')!r} -> {new.get('anchor_text')!r}"
+    if kind == "placement_changed":
+        return f"{old.get('placement')} ({old.get('region')}) -> {new.get('placement')} ({new.get('region')})"
+    return f"link target {old.get('href')} -> {new.get('href')}"
+
+
+def backlink_changes(db_path: str, since: str | None = None) -> list[dict]:
+    """One record per change: the backlink, the kind, both check times, a readable detail."""
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    rows = connection.execute(
+        "SELECT b.id, b.source_url, b.target, c.checked_at, c.result FROM backlinks b JOIN checks c ON c.backlink_id = b.id "
+        "ORDER BY b.id, c.checked_at, c.id"
+    ).fetchall()
+    connection.close()
+    history: dict[int, list[tuple[str, dict]]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    for backlink_id, source, target, checked_at, result in rows:
+        history.setdefault(backlink_id, []).append((checked_at, json.loads(result)))
+        names[backlink_id] = (source, target)
+    changes = []
+    for backlink_id, checks in history.items():
+        current_at, current = checks[-1]
+        previous_at, previous = checks[-2] if len(checks) > 1 else (None, None)
+        if since and current_at < since:
+            continue
+        for kind in describe_change(previous, current):
+            source, target = names[backlink_id]
+            changes.append({
+                "source_url": source, "target": target, "change": kind, "previous_check": previous_at,
+                "current_check": current_at, "status": current["status"], "reason": current["reason"],
+                "detail": _summary(kind, previous, current),
+            })
+    return changes

@@ -1,0 +1,92 @@
+"""Verify referrer candidates and write one result per distinct referring page.
+
+A candidate that redirects (a short link) is judged by the page it lands on;
+two candidates landing on the same page give one result (hits merged), and a
+candidate that lands back on the target's own site was a link to us, not a
+referring page, and is left out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+
+from crawler.inputs import Row
+from crawler.output import open_writer
+from crawler.referrers import ReferrerReport
+from crawler.results import utc_now
+from extract.urls import Target, host_of, normalized_key, registered_domain
+
+__all__ = ["verify_candidates", "distinct_pages"]
+
+
+def _rows(report: ReferrerReport, target: Target) -> list[Row]:
+    rows = []
+    for index, candidate in enumerate(sorted(report.candidates.values(), key=lambda c: (-c.hits, c.url))):
+        extra = {"hits": candidate.hits, "first_seen": candidate.first_seen, "last_seen": candidate.last_seen,
+                 "via": "+".join(sorted(candidate.via))}
+        extra.update({name: value for name, value in candidate.engagement.items()})
+        rows.append(Row(index=index, source_url=candidate.url, target_raw=target.raw, target=target, extra=extra))
+    return rows
+
+
+def distinct_pages(results: list[dict], own_domain: str) -> list[dict]:
+    """One result per final page; none for candidates that land on our own site."""
+    kept: dict[str, dict] = {}
+    for result in results:
+        final = result.get("final_url") or result["source_url"]
+        if result.get("redirects") and registered_domain(host_of(final)) == own_domain:
+            continue
+        key = normalized_key(final)
+        if key in kept:
+            first = kept[key]
+            first["input"]["hits"] = first["input"].get("hits", 0) + result["input"].get("hits", 0)
+            first["input"].setdefault("also_seen_as", []).append(result["source_url"])
+            continue
+        kept[key] = result
+    return list(kept.values())
+
+
+def _store_engagement(db_path: str, report: ReferrerReport, sources: list[str]) -> None:
+    per_domain: dict[str, dict[str, float]] = {}
+    for candidate in report.candidates.values():
+        if candidate.engagement:
+            totals = per_domain.setdefault(registered_domain(host_of(candidate.url)), {})
+            for name, value in candidate.engagement.items():
+                totals[name] = totals.get(name, 0) + value
+    if not per_domain:
+        return
+    with sqlite3.connect(db_path) as connection:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS referral_traffic (id INTEGER PRIMARY KEY, domain TEXT NOT NULL, sessions REAL,"
+            " engaged_sessions REAL, conversions REAL, users REAL, source TEXT, imported_at TEXT NOT NULL)"
+        )
+        connection.executemany(
+            "INSERT INTO referral_traffic (domain, sessions, engaged_sessions, conversions, users, source, imported_at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(domain, t.get("sessions"), t.get("engaged_sessions"), t.get("conversions"), t.get("users"),
+              ",".join(sources), utc_now()) for domain, t in sorted(per_domain.items())],
+        )
+
+
+def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], **options) -> dict:
+    from crawler.cli import run_verify
+
+    rows = _rows(report, target)
+    final_out = options["out"]
+    handle, temporary = tempfile.mkstemp(suffix=".jsonl", prefix="linkverifier-referrers-")
+    os.close(handle)
+    try:
+        stats = run_verify(rows, target.raw, ",".join(sources), command="referrers", **{**options, "out": temporary})
+        with open(temporary, encoding="utf-8") as results_file:
+            results = [json.loads(line) for line in results_file if line.strip()]
+    finally:
+        os.unlink(temporary)
+    writer = open_writer(final_out)
+    for result in distinct_pages(results, target.domain):
+        writer.write(result)
+    writer.close()
+    _store_engagement(options["db"], report, sources)
+    return stats

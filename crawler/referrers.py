@@ -1,0 +1,202 @@
+"""Candidate referring pages from access logs and analytics exports.
+
+Stages:
+1. read each file (plain or ``.gz``): an access log in combined format (the
+   common format has no Referer and yields nothing), or a CSV/TSV export with
+   a referrer column (GA4 "Page referrer", UA "Full referrer", Search Console
+   "Linking page"…);
+2. keep external web pages: drop empty referrers, the site's own hosts,
+   search engines, webmail and app referrers (``android-app://``), and URLs
+   that are not pages (images, scripts, feeds);
+3. per referring page (tracking parameters and fragments removed): hits and
+   first/last seen from the log timestamps, and sessions/engagement when an
+   export carries them. Malformed lines are counted, never fatal.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import tldextract
+
+from crawler.inputs import InputError
+from extract.urls import TRACKING_PARAMS, host_of, invalid_url_reason, registered_domain
+
+__all__ = ["Candidate", "ReferrerReport", "read_referrers", "is_search_or_webmail"]
+
+_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# combined: host ident user [time] "request" status bytes "referer" "agent"
+_COMBINED = re.compile(
+    r'^(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}|-) (?P<bytes>\S+)'
+    r'(?: "(?P<referer>(?:[^"\\]|\\.)*)" "(?P<agent>(?:[^"\\]|\\.)*)")?'
+)
+# Search engines by their registrable domain's name, on every TLD (google.de, google.co.uk…).
+SEARCH_ENGINES = frozenset({
+    "google", "bing", "yahoo", "duckduckgo", "yandex", "baidu", "ecosia", "naver", "seznam", "qwant", "startpage",
+    "ask", "aol", "sogou", "so", "daum", "msn", "brave", "search", "mojeek", "yippy", "dogpile", "petalsearch",
+    "you", "perplexity", "kagi", "metager", "swisscows", "lilo", "gibiru", "onesearch", "sm",
+})
+# Hosts of webmail and search front ends whose domain name alone is not telling.
+_WEBMAIL_HOST = re.compile(r"(^|\.)(mail|webmail|email|outlook|inbox|e\.mail)\.|^(outlook\.live\.com|outlook\.office\.com|outlook\.office365\.com)$")
+_WEBMAIL_DOMAINS = frozenset({"mail.ru", "gmx.net", "gmx.de", "web.de", "t-online.de", "protonmail.com", "proton.me", "zoho.com", "yandex.ru", "live.com", "hotmail.com", "icloud.com"})
+_NOT_PAGE = re.compile(r"\.(png|jpe?g|gif|webp|svg|ico|css|js|json|xml|rss|atom|pdf|zip|gz|mp4|mp3|woff2?|ttf)(\?|$)", re.IGNORECASE)
+_REFERRER_COLUMNS = ["page referrer", "full referrer", "referrer", "referer", "full_referrer", "page_referrer",
+                     "linking page", "linking pages", "top linking pages", "source url", "referring page", "referring url"]
+_SESSION_COLUMNS = {"sessions": "sessions", "engaged sessions": "engaged_sessions", "conversions": "conversions",
+                    "key events": "conversions", "users": "users", "total users": "users"}
+
+
+@dataclass
+class Candidate:
+    url: str
+    hits: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+    via: set[str] = field(default_factory=set)  # "log" | "export"
+    engagement: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class ReferrerReport:
+    candidates: dict[str, Candidate] = field(default_factory=dict)
+    lines: int = 0
+    malformed: int = 0
+    dropped: Counter = field(default_factory=Counter)  # why referrers were left out
+
+
+def is_search_or_webmail(host: str) -> bool:
+    parts = _EXTRACT(host)
+    if parts.domain in SEARCH_ENGINES and not (parts.domain == "yahoo" and parts.subdomain.startswith("mail")):
+        return True
+    domain = f"{parts.domain}.{parts.suffix}"
+    return bool(_WEBMAIL_HOST.search(host)) or domain in _WEBMAIL_DOMAINS
+
+
+def _page_key(url: str) -> str:
+    base, _, query = url.split("#", 1)[0].partition("?")
+    kept = [p for p in query.split("&") if p and not TRACKING_PARAMS.match(p.split("=", 1)[0])]
+    return base + ("?" + "&".join(kept) if kept else "")
+
+
+def _why_dropped(referrer: str, own_domain: str) -> str | None:
+    if not referrer or referrer == "-":
+        return "empty"
+    if referrer.startswith(("android-app://", "ios-app://")):
+        return "app"
+    if invalid_url_reason(referrer):
+        return "not a web URL"
+    host = host_of(referrer)
+    if registered_domain(host) == own_domain:
+        return "own site"
+    if is_search_or_webmail(host):
+        return "search engine or webmail"
+    if _NOT_PAGE.search(referrer.split("?", 1)[0] + "?"):
+        return "not a page"
+    return None
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{path}: broken gzip file ({exc})") from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return io.StringIO(raw.decode("utf-16"))
+    return io.StringIO(raw.decode("utf-8-sig", errors="replace"))
+
+
+def _timestamp(value: str) -> str | None:
+    try:
+        moment = datetime.strptime(value, "%d/%b/%Y:%H:%M:%S %z")
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _note(report: ReferrerReport, referrer: str, own_domain: str, seen: str | None, via: str, hits: int = 1) -> Candidate | None:
+    reason = _why_dropped(referrer.strip(), own_domain)
+    if reason:
+        report.dropped[reason] += 1
+        return None
+    key = _page_key(referrer.strip())
+    candidate = report.candidates.setdefault(key, Candidate(key))
+    candidate.hits += hits
+    candidate.via.add(via)
+    if seen:
+        candidate.first_seen = min(filter(None, [candidate.first_seen, seen]))
+        candidate.last_seen = max(filter(None, [candidate.last_seen, seen]))
+    return candidate
+
+
+def _read_log(lines: list[str], report: ReferrerReport, own_domain: str) -> None:
+    for line in lines:
+        if not line.strip():
+            continue
+        report.lines += 1
+        match = _COMBINED.match(line)
+        if not match:
+            report.malformed += 1
+            continue
+        _note(report, (match.group("referer") or "-").replace('\\"', '"'), own_domain, _timestamp(match.group("time")), "log")
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value.replace(",", "").replace("\u00a0", "").strip() or 0)
+    except ValueError:
+        return 0.0
+
+
+def _read_export(text: str, report: ReferrerReport, own_domain: str) -> None:
+    first = text.split("\n", 1)[0]
+    delimiter = max(("\t", ",", ";"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip().lower() for h in next(reader)]
+    column = next(header.index(name) for name in _REFERRER_COLUMNS if name in header)
+    measures = {i: _SESSION_COLUMNS[h] for i, h in enumerate(header) if h in _SESSION_COLUMNS}
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        report.lines += 1
+        if len(cells) <= column:
+            report.malformed += 1
+            continue
+        value = cells[column].strip()
+        if value and "://" not in value and "." in value and " " not in value:
+            value = "http://" + value  # GA's "full referrer" drops the scheme
+        candidate = _note(report, value, own_domain, None, "export")
+        if candidate is not None:
+            for index, name in measures.items():
+                if index < len(cells):
+                    candidate.engagement[name] += _number(cells[index])
+
+
+def _is_export(first_line: str) -> bool:
+    lowered = [c.strip().strip('"').lower() for c in re.split(r"[\t,;]", first_line)]
+    return any(name in lowered for name in _REFERRER_COLUMNS)
+
+
+def read_referrers(paths: list[str], own_domain: str) -> ReferrerReport:
+    """Candidates from every file, merged. Raises InputError for unreadable files."""
+    report = ReferrerReport()
+    for path in paths:
+        handle = _open_text(Path(path))
+        text = handle.read()
+        first_line = text.lstrip().split("\n", 1)[0]
+        if _is_export(first_line):
+            _read_export(text.lstrip(), report, own_domain)
+        else:
+            _read_log(text.splitlines(), report, own_domain)
+    return report
