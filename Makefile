@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(VENV)/bin/linkverifier demo --out-dir demo-output
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check crawler extract scoring tests bench
 	$(PY) -m pytest -q
 
 lint: $(STAMP)

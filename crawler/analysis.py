@@ -16,20 +16,20 @@ from __future__ import annotations
 import re
 
 from crawler.fetched import FetchedPage
+from extract import selectors
 from extract.content import main_content
 from extract.document import base_url, parse_html, title
 from extract.encoding import decode_html
-from extract.hreflang import header_canonical, html_alternates, header_alternates
+from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import detect_language
 from extract.links import find_links, outbound_summary, script_mentions
 from extract.robots import robots_directives
-from extract import selectors
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain, resolve_href
 from scoring.features import PageLinks, link_features
 from scoring.placement import judge_placement
 from scoring.placement_model import load_model
 
-__all__ = ["analyze_source", "analyze_target", "page_problem", "TOPIC_CHARS"]
+__all__ = ["analyze_source", "analyze_target", "page_canonical", "page_problem", "TOPIC_CHARS"]
 
 # Topic comparison needs no more than this much main text per page.
 TOPIC_CHARS = 20000
@@ -76,7 +76,8 @@ def _declared_language(tree, page: FetchedPage) -> str | None:
     return page.header("content-language")
 
 
-def _canonical(tree, page: FetchedPage, base: str) -> str | None:
+def page_canonical(tree, page: FetchedPage, base: str) -> str | None:
+    """The canonical URL from ``<link rel=canonical>``, else the HTTP ``Link`` header."""
     if tree is not None:
         for link in selectors.CANONICAL(tree):
             resolved = resolve_href(link.get("href", ""), base)
@@ -138,7 +139,7 @@ def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
         return {"error": problem}
     tree, base = _parse(page)
     directives = robots_directives(tree, page.header_list("x-robots-tag"))
-    canonical = _canonical(tree, page, base)
+    canonical = page_canonical(tree, page, base)
     content = main_content(tree, page.final_url)
     language, language_source = detect_language(content.text, _declared_language(tree, page))
     host = host_of(page.final_url)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -36,7 +36,7 @@ def fetch_options(command):
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
 
-def crawl_settings(**options) -> "Settings":  # noqa: F821 - scrapy imported lazily
+def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazily
     """Turn CLI options into Scrapy settings (the CLI passes nothing else by hand)."""
     from scrapy.settings import Settings
 
@@ -192,8 +192,8 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     your own hosts, search engines, webmail, apps or non-pages), and verifies
     each distinct referring page as `verify` does, in its result format.
     """
-    from crawler.referrers import read_referrers
     from crawler.referrer_run import verify_candidates
+    from crawler.referrers import read_referrers
     from extract.urls import Target
 
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.analysis import page_problem
+from crawler.analysis import page_canonical, page_problem
 from crawler.fetched import FetchedPage
 from extract import selectors
 from extract.content import main_content
@@ -14,15 +14,6 @@ from extract.robots import robots_directives
 from extract.urls import resolve_href
 
 __all__ = ["analyze_hreflang_page"]
-
-
-def _canonical(tree, page: FetchedPage, base: str) -> str | None:
-    if tree is not None:
-        for link in selectors.CANONICAL(tree):
-            resolved = resolve_href(link.get("href", ""), base)
-            if resolved:
-                return resolved
-    return header_canonical(page.header_list("link"), page.final_url)
 
 
 def analyze_hreflang_page(page: FetchedPage) -> dict:
@@ -56,7 +47,7 @@ def analyze_hreflang_page(page: FetchedPage) -> dict:
         record["html"] = tree is not None
         alternates = html_alternates(tree, base) + alternates
         record["noindex"] = robots_directives(tree, x_robots).noindex
-        record["canonical"] = _canonical(tree, page, base)
+        record["canonical"] = page_canonical(tree, page, base)
         langs = selectors.HTML_LANG(tree) if tree is not None else []
         record["html_lang"] = str(langs[0]).strip() if langs else None
         content = main_content(tree, page.final_url)

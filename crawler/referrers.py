@@ -21,7 +21,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import tldextract
@@ -122,7 +122,7 @@ def _timestamp(value: str) -> str | None:
         moment = datetime.strptime(value, "%d/%b/%Y:%H:%M:%S %z")
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _note(report: ReferrerReport, referrer: str, own_domain: str, seen: str | None, via: str, hits: int = 1) -> Candidate | None:

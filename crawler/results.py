@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from extract.urls import Target
 from scoring.localization import localized_target
@@ -12,7 +12,7 @@ __all__ = ["base_result", "error_result", "page_result", "utc_now"]
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def base_result(row) -> dict:

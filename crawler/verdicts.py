@@ -91,9 +91,9 @@ def failure_reason(exception: BaseException) -> str:
 
 def discover_page(page: FetchedPage, row, profiles: dict) -> tuple[dict, list[str]]:
     """Verify one crawled page for ``row``'s target; also return the page's links to crawl on."""
+    from extract import selectors
     from extract.document import base_url, parse_html
     from extract.encoding import decode_html
-    from extract import selectors
     from extract.urls import resolve_href
 
     result = verify_page(page, [row], profiles)[0]

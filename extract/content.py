@@ -19,6 +19,9 @@ from extract.urls import normalized_key, resolve_href
 
 __all__ = ["MainContent", "main_content"]
 
+# Skip trafilatura's fallback extractors (readability, jusText): 35% less CPU
+# per page (27 -> 18 ms on WCEB pages); placement dev macro-F1 measured with it.
+FAST = True
 # trafilatura logs every page it finds too short; that is expected here.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
@@ -53,7 +56,8 @@ def main_content(tree: html.HtmlElement | None, url: str) -> MainContent:
         return MainContent(text="", extracted=False)
     try:
         document = trafilatura.bare_extraction(
-            tree, url=url, include_links=True, include_comments=False, include_tables=True, with_metadata=False
+            tree, url=url, include_links=True, include_comments=False, include_tables=True, with_metadata=False,
+            fast=FAST,
         )
     except Exception:  # trafilatura raises assorted errors on odd trees
         document = None

@@ -16,7 +16,7 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from scoring.datasets import DATA_DIR
 from scoring.placement import BOILERPLATE_REGIONS, judge_placement
-from scoring.placement_model import PlacementModel, MODEL_PATH
+from scoring.placement_model import MODEL_PATH, PlacementModel
 from scoring.train import collect_samples
 
 __all__ = ["placement_scores", "main"]
@@ -72,7 +72,7 @@ def topical_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
         labels = [label for _, _, label in chosen]
         model = [topical_fit(a.text, b.text, a.language, b.language) for a, b, _ in chosen]
         surface = [surface_similarity(a.text, b.text) for a, b, _ in chosen]
-        scores[name] = {"model": roc_auc_score(labels, model), "surface TF-IDF only": roc_auc_score(labels, surface)}
+        scores[name] = {"model": roc_auc_score(labels, model), "surface n-grams only": roc_auc_score(labels, surface)}
     return scores
 
 

@@ -47,4 +47,4 @@ def test_topical_auc_floor(topical, pairs):
 
 def test_topical_model_beats_plain_tfidf_across_languages(topical):
     cross = topical["sib200 dev, cross-language"]
-    assert cross["model"] > cross["surface TF-IDF only"] + 0.15
+    assert cross["model"] > cross["surface n-grams only"] + 0.15

@@ -7,7 +7,6 @@ from extract.encoding import decode_html
 from extract.hreflang import header_alternates, header_canonical, header_links
 from extract.language import detect_language
 from extract.links import find_links, rel_tokens, script_mentions
-from extract.regions import element_region
 from extract.robots import robots_directives
 from extract.urls import Target
 

@@ -1,6 +1,14 @@
 import pytest
 
-from extract.urls import Target, country_from_host, invalid_url_reason, match_href, normalized_key, registered_domain, resolve_href
+from extract.urls import (
+    Target,
+    country_from_host,
+    invalid_url_reason,
+    match_href,
+    normalized_key,
+    registered_domain,
+    resolve_href,
+)
 
 
 @pytest.mark.parametrize("a, b", [

@@ -108,7 +108,7 @@ def test_unreadable_log_exits_2(tmp_path):
 
 def test_discover_finds_exactly_the_linking_pages(web, tmp_path):
     site = "http://www.partner.example.com"
-    web.add(f"{site}/", page(f'<a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a> <a href="http://other.example.com/x">out</a>'))
+    web.add(f"{site}/", page('<a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a> <a href="http://other.example.com/x">out</a>'))
     web.add(f"{site}/a", linking())
     web.add(f"{site}/b", page('<p>nothing</p><a href="/b/deep">deeper</a>'))
     web.add(f"{site}/b/deep", linking("deep link", rel="nofollow"))
@@ -116,7 +116,7 @@ def test_discover_finds_exactly_the_linking_pages(web, tmp_path):
     web.add("http://other.example.com/x", linking())
     web.add(f"{site}/robots.txt", "User-agent: *\nDisallow: /private\n", headers={"Content-Type": "text/plain"})
     web.add(f"{site}/private", linking())
-    web.add(f"{site}/", page(f'<a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a> <a href="/private">P</a> <a href="http://other.example.com/x">out</a>'))
+    web.add(f"{site}/", page('<a href="/a">A</a> <a href="/b">B</a> <a href="/c">C</a> <a href="/private">P</a> <a href="http://other.example.com/x">out</a>'))
     out = tmp_path / "d.jsonl"
     run = run_cli(["discover", f"{site}/", "--target", "acme.com", "--db", str(tmp_path / "d.db"), "--out", str(out)], web, out=out)
     assert run.returncode == 0, run.stderr

@@ -26,7 +26,7 @@ class DiscoverSpider(VerifySpider):
     name = "discover"
 
     def __init__(self, sites=(), target: str | None = None, max_pages: int = 500, *args, **kwargs):
-        super().__init__(target=target, *args, **kwargs)
+        super().__init__(*args, target=target, **kwargs)
         self.sites = [s for s in (sites.split(",") if isinstance(sites, str) else sites) if s]
         self.max_pages = int(max_pages)
         self.target = Target.parse(target)

@@ -38,7 +38,7 @@ def fetched_page(response, requested_url: str) -> FetchedPage:
     redirects = []
     urls = response.meta.get("redirect_urls", [])
     reasons = response.meta.get("redirect_reasons", [])
-    for url, reason in zip(urls, reasons):
+    for url, reason in zip(urls, reasons, strict=False):
         if reason == "meta refresh":
             redirects.append({"url": url, "status": None, "type": "meta_refresh"})
         else:

@@ -1,0 +1,179 @@
+"""Throughput of full verification against the fetch-and-parse ceiling, on one machine.
+
+Serves N real pages (../shared/data/placement/wceb) from loopback across many
+hosts, each with a link to the target inserted into its first paragraph, and
+measures in the same run:
+  (a) the ceiling: a bare Scrapy spider that fetches each page and parses it with lxml;
+  (b) `linkverifier verify` with every field computed (placement, language, topical fit).
+Prints pages/s for both, their ratio, CPU ms/page per analysis stage, peak RSS.
+
+    python bench/throughput.py [--pages 1000] [--hosts 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.localweb import LocalWeb  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "placement" / "wceb" / "html"
+TARGET = "http://www.acme-bench.example/whitepaper"
+_FIRST_P = re.compile(rb"<p[ >]", re.IGNORECASE)
+
+BARE_SPIDER = '''
+import sys, time, lxml.html, scrapy
+from scrapy.crawler import CrawlerProcess
+urls = open(sys.argv[1]).read().split()
+class Bare(scrapy.Spider):
+    name = "bare"
+    async def start(self):
+        for url in urls:
+            yield scrapy.Request(url, dont_filter=True)
+    def parse(self, response):
+        tree = lxml.html.fromstring(response.body)
+        yield {"links": len(tree.xpath("//a[@href]"))}
+process = CrawlerProcess({"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 0.25, "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0,
+    "DOWNLOAD_TIMEOUT": 30, "RETRY_TIMES": 1, "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": True,
+    "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
+process.crawl(Bare)
+process.start()
+'''
+
+
+def build_web(pages: int, hosts: int) -> tuple[LocalWeb, list[str]]:
+    web = LocalWeb()
+    files = sorted(DATA.glob("*.html.gz"))[:pages]
+    urls = []
+    for i, file in enumerate(files):
+        body = gzip.decompress(file.read_bytes())
+        link = f'<a href="{TARGET}">zero-day whitepaper</a> '.encode()
+        match = _FIRST_P.search(body)
+        if match:
+            end = body.find(b">", match.start()) + 1
+            body = body[:end] + link + body[end:]
+        else:
+            body = body.replace(b"</body>", link + b"</body>")
+        url = f"http://site{i % hosts}.bench.example/page/{i}"
+        web.add(url, body, headers={"Content-Type": "text/html"})
+        urls.append(url)
+    web.add(TARGET, "<html lang=en><body><article><p>" + "Zero-day vulnerabilities and exploits explained. " * 40 + "</p></article></body></html>")
+    return web, urls
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (analysis workers included)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def run(command: list[str], env: dict) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of the command's whole process tree, sampled every 50 ms)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kb(process.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"{command[1]} failed with exit {process.returncode}")
+    return elapsed, peak / 1024
+
+
+def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str, float]:
+    """CPU ms/page of each analysis stage, in-process, on a sample of the pages."""
+    from crawler.analysis import _link_record
+    from extract.content import main_content
+    from extract.document import base_url, parse_html
+    from extract.encoding import decode_html
+    from extract.language import detect_language
+    from extract.links import find_links
+    from extract.urls import Target
+    from scoring.features import PageLinks
+    from scoring.placement_model import load_model
+    from scoring.topical import topical_fit
+    from scoring.topics import load_topic_space
+
+    load_model(), load_topic_space()
+    target = Target.parse(TARGET)
+    totals = dict.fromkeys(["decode+parse", "trafilatura", "language", "links+placement", "topical fit"], 0.0)
+    target_text = "Zero-day vulnerabilities and exploits explained. " * 40
+    chosen = urls[:sample]
+    for url in chosen:
+        body = web.routes[url.split("://", 1)[1]].body
+        clock = time.process_time()
+        tree = parse_html(decode_html(body, "text/html")[0])
+        base = base_url(tree, url)
+        totals["decode+parse"] += time.process_time() - clock
+        clock = time.process_time()
+        content = main_content(tree, url)
+        totals["trafilatura"] += time.process_time() - clock
+        clock = time.process_time()
+        detect_language(content.text)
+        totals["language"] += time.process_time() - clock
+        clock = time.process_time()
+        links = PageLinks(tree) if tree is not None else None
+        for found in find_links(tree, base, target):
+            _link_record(found, content, links, "bench.example")
+        totals["links+placement"] += time.process_time() - clock
+        clock = time.process_time()
+        topical_fit(content.text, target_text, "en", "en")
+        totals["topical fit"] += time.process_time() - clock
+    return {stage: 1000 * seconds / len(chosen) for stage, seconds in totals.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--hosts", type=int, default=50)
+    args = parser.parse_args()
+    web, urls = build_web(args.pages, args.hosts)
+    with web, tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "urls.txt").write_text("\n".join(urls) + "\n")
+        env = dict(os.environ, http_proxy=web.proxy_url, no_proxy="", PYTHONPATH=str(ROOT))
+        (tmp_path / "bare.py").write_text(BARE_SPIDER)
+        bare_seconds, bare_rss = run([sys.executable, str(tmp_path / "bare.py"), str(tmp_path / "urls.txt")], env)
+        out = tmp_path / "results.jsonl"
+        full_seconds, full_rss = run([sys.executable, "-m", "crawler.cli", "verify", str(tmp_path / "urls.txt"),
+                                      "--target", TARGET, "--db", str(tmp_path / "b.db"), "--out", str(out), "-q"], env)
+        results = [json.loads(line) for line in out.read_text().splitlines()]
+        stages = stage_profile(web, urls)
+    n = len(urls)
+    with_language = sum(1 for r in results if (r.get("page") or {}).get("language"))
+    with_placement = sum(1 for r in results if r["links"] and r["links"][0].get("placement"))
+    with_fit = sum(1 for r in results if r.get("topical_fit") is not None)
+    print(f"pages: {n} on {args.hosts} hosts, {os.cpu_count()} cores")
+    print(f"(a) bare Scrapy fetch + lxml parse: {bare_seconds:.1f} s, {n / bare_seconds:.1f} pages/s, peak RSS {bare_rss:.0f} MB")
+    print(f"(b) linkverifier verify, all fields: {full_seconds:.1f} s, {n / full_seconds:.1f} pages/s, "
+          f"peak RSS {full_rss:.0f} MB (all processes)")
+    print(f"ratio (b)/(a): {bare_seconds / full_seconds:.2f}")
+    print(f"results: {len(results)}; with language {with_language / n:.1%}, with placement {with_placement / n:.1%}, "
+          f"with topical fit {with_fit / n:.1%}")
+    print("CPU ms/page by stage (in-process, 100 pages): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+
+
+if __name__ == "__main__":
+    main()
