@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 __all__ = ["AnalysisPool"]
@@ -32,16 +33,24 @@ def _warm_up() -> None:
 class AnalysisPool:
     def __init__(self, workers: int | None = None):
         self.workers = (os.cpu_count() or 1) if workers is None else workers
-        self._executor: ProcessPoolExecutor | None = None
-        if self.workers > 0:
-            # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 0 else None
+
+    def _start(self) -> ProcessPoolExecutor:
+        # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         if self._executor is None:
             return function(*args)
-        return await asyncio.wrap_future(self._executor.submit(function, *args))
+        try:
+            return await asyncio.wrap_future(self._executor.submit(function, *args))
+        except BrokenProcessPool:
+            # A worker died (a crash in a C extension, the OOM killer): start a
+            # fresh pool and try this page once more; a second death is the page's.
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._start()
+            return await asyncio.wrap_future(self._executor.submit(function, *args))
 
     def close(self) -> None:
         if self._executor is not None:

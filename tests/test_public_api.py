@@ -35,3 +35,33 @@ def test_nothing_fetches_at_import():
     completed = subprocess.run([sys.executable, "-c", NO_NETWORK], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "ok"
+
+
+def _crash(_value):
+    import os
+
+    os._exit(1)  # a worker dying as a segfault would
+
+
+def _double(value):
+    return value * 2
+
+
+def test_analysis_pool_survives_a_dead_worker():
+    import asyncio
+    from concurrent.futures.process import BrokenProcessPool
+
+    from crawler.workers import AnalysisPool
+
+    async def scenario():
+        pool = AnalysisPool(1)
+        try:
+            try:
+                await pool.run(_crash, 1)
+            except BrokenProcessPool:
+                pass  # the page that kills its worker twice fails; the pool lives on
+            return await pool.run(_double, 21)
+        finally:
+            pool.close()
+
+    assert asyncio.run(scenario()) == 42
