@@ -20,6 +20,7 @@ from extract import selectors
 from extract.content import main_content
 from extract.document import base_url, parse_html, title
 from extract.encoding import decode_html
+from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import detect_language
 from extract.links import find_links, outbound_summary, script_mentions
@@ -89,7 +90,7 @@ def page_canonical(tree, page: FetchedPage, base: str) -> str | None:
 def _parse(page: FetchedPage):
     text, _encoding = decode_html(page.body, page.header("content-type"))
     tree = parse_html(text)
-    return tree, base_url(tree, page.final_url)
+    return tree, base_url(tree, page.final_url), text
 
 
 def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple[str, float]:
@@ -137,7 +138,7 @@ def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
     problem = page_problem(page)
     if problem:
         return {"error": problem}
-    tree, base = _parse(page)
+    tree, base, source = _parse(page)
     directives = robots_directives(tree, page.header_list("x-robots-tag"))
     canonical = page_canonical(tree, page, base)
     content = main_content(tree, page.final_url)
@@ -165,6 +166,7 @@ def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
             "word_count": _word_count(content.text),
             "outbound_links": outbound,
             "external_domains": external,
+            "footprints": page_footprints(tree, source),
         },
         "per_target": per_target,
         "topic_text": content.text[:TOPIC_CHARS],
@@ -175,7 +177,7 @@ def analyze_target(page: FetchedPage) -> dict:
     """What the verifier needs to know about a target page."""
     if page.status >= 400 or page_problem(page):
         return {"ok": False}
-    tree, base = _parse(page)
+    tree, base, _text = _parse(page)
     content = main_content(tree, page.final_url)
     language, _source = detect_language(content.text, _declared_language(tree, page))
     alternates = html_alternates(tree, base) + header_alternates(page.header_list("link"), page.final_url)

@@ -273,6 +273,49 @@ def changes(db: str, since: str | None, out: str | None):
 
 
 @main.command()
+@click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The disavow .txt file to write.")
+@click.option("--keep", "keep_file", default=None, type=click.Path(dir_okay=False), help="Allowlist: domains or URLs never to disavow.")
+@click.option("--merge", "merge_file", default=None, type=click.Path(dir_okay=False), help="An existing disavow file to extend (its entries are kept).")
+@click.option("--market", default=None, help="The site's market, e.g. en-US (else the target pages' language).")
+@click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
+@click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable) for anchor classes.")
+def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, market: str | None,
+            brands: tuple[str, ...], keywords: tuple[str, ...]):
+    """Write a disavow file in Google's format from the latest checks in the database.
+
+    Domain-level lines for link networks (3+ linking domains sharing a tracking
+    ID) and for domains whose riskiest link scores at least 0.6, each under a
+    comment giving the reason. A link the analysis calls good (editorial, on
+    topic, no risk) is never disavowed; --keep protects more.
+    """
+    from crawler.disavow import DisavowError, plan_disavow, read_disavow, render_disavow
+    from crawler.profile import load_profile
+    from crawler.results import utc_now
+
+    if not Path(db).exists():
+        click.echo(f"linkverifier: no database at {db}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        keep = read_disavow(keep_file) if keep_file else []
+        previous = read_disavow(merge_file) if merge_file else []
+        entries = plan_disavow(load_profile(db, market, brands, keywords), keep)
+        previous = [line for line in previous if line not in set(keep)]
+        text = render_disavow(entries, previous, utc_now())
+    except DisavowError as exc:
+        click.echo(f"linkverifier: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    target = Path(out)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+    added = [e.line for e in entries if e.line not in set(previous)]
+    for line in added:
+        click.echo(f"+ {line}", err=True)
+    click.echo(f"disavow: {len(entries)} entries ({len(added)} new, {len(previous)} kept from {merge_file or 'no previous file'}) -> {out}", err=True)
+
+
+@main.command()
 @click.option("--out-dir", default="demo-output", show_default=True, type=click.Path(file_okay=False), help="Where the database and results go.")
 @click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core]")
 def demo(out_dir: str, workers: int | None):

@@ -77,6 +77,7 @@ def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile
     else:
         result.update(status="lost", reason="link_removed", follow=None)
     if target_profile and target_profile.get("ok"):
+        result["target_language"] = target_profile["language"]
         result["topical_fit"] = topical_fit(
             analysis["topic_text"], target_profile["topic_text"], analysis["page"]["language"], target_profile["language"]
         )

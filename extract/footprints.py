@@ -1,0 +1,68 @@
+"""Footprints of a page that betray a shared owner: tracking IDs, generator, theme, template.
+
+Strong footprints are IDs one owner reuses across the sites they run (Google
+Analytics and Tag Manager, AdSense publisher, Microsoft Clarity, Meta pixel,
+Yandex Metrica, Hotjar). Weak ones (generator, theme, template skeleton) are
+shared by thousands of unrelated sites: evidence beside a strong one, never
+enough alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from lxml import html
+
+__all__ = ["STRONG", "page_footprints", "template_fingerprint"]
+
+STRONG = ("ga", "gtm", "adsense", "clarity", "fb_pixel", "yandex_metrica", "hotjar")
+_PATTERNS = {
+    "ga": re.compile(r"\b(UA-\d{4,10}-\d{1,4}|G-[A-Z0-9]{8,12})\b"),
+    "gtm": re.compile(r"\b(GTM-[A-Z0-9]{5,8})\b"),
+    "adsense": re.compile(r"\b(?:ca-)?(pub-\d{12,20})\b"),
+    "clarity": re.compile(r"clarity\.ms/tag/([a-z0-9]{8,12})|\"clarity\",\s*\"script\",\s*\"([a-z0-9]{8,12})\""),
+    "fb_pixel": re.compile(r"fbq\(\s*['\"]init['\"]\s*,\s*['\"](\d{12,20})['\"]"),
+    "yandex_metrica": re.compile(r"\bym\(\s*(\d{6,10})\s*,\s*['\"]init['\"]|mc\.yandex\.ru/watch/(\d{6,10})"),
+    "hotjar": re.compile(r"hjid\s*:\s*(\d{5,10})"),
+}
+_THEME = re.compile(r"/wp-content/themes/([A-Za-z0-9_.-]+)/")
+# The skeleton ignores text and ids; this many elements from the top of <body>.
+_SKELETON_ELEMENTS = 400
+
+
+def template_fingerprint(tree: html.HtmlElement) -> str | None:
+    """A short hash of the page skeleton: tag names and class names, in document order."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    parts = []
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "noscript"):
+            continue
+        parts.append(element.tag + "." + ".".join(sorted((element.get("class") or "").split())))
+        if len(parts) >= _SKELETON_ELEMENTS:
+            break
+    if len(parts) < 10:
+        return None  # too small to tell one template from another
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+def page_footprints(tree: html.HtmlElement | None, source: str) -> dict:
+    """Footprints of one page; ``source`` is its decoded HTML (IDs live in scripts and URLs)."""
+    found: dict = {}
+    for name, pattern in _PATTERNS.items():
+        ids = sorted({group for match in pattern.finditer(source) for group in match.groups() if group})
+        if ids:
+            found[name] = ids
+    if tree is not None:
+        generators = tree.xpath("//meta[translate(@name,'GENRATO','genrato')='generator']/@content")
+        if generators:
+            found["generator"] = re.sub(r"\s+", " ", str(generators[0])).strip().lower()[:80]
+        template = template_fingerprint(tree)
+        if template:
+            found["template"] = template
+    themes = sorted(set(_THEME.findall(source)))
+    if themes:
+        found["theme"] = themes[0].lower()
+    return found

@@ -1,0 +1,80 @@
+"""Risk of each link and each referring domain, with every reason spelled out.
+
+A link's score is the sum of the weights of its reasons, capped at 1. Being
+foreign is never a reason by itself: a German editorial page on the target's
+topic is a good link. Relevance and quality decide.
+
+| reason | weight | threshold |
+| network | 0.7 | the domain shares a tracking ID with 2+ other linking domains |
+| spammy_tld | 0.3 | the page's TLD is in SPAMMY_TLDS |
+| link_selling | 0.3 | title, anchor or context name paid or spam topics (LINK_SELLING) |
+| off_topic_foreign | 0.3 | topical fit < 0.35 and the page's language is outside the market |
+| off_topic | 0.15 | topical fit < 0.2 (same market) |
+| thin_content | 0.2 | fewer than 150 words of main text |
+| link_farm | 0.2 | 100+ outbound links or 50+ external domains on the page |
+| exact_match_anchor | 0.2 | the anchor is exactly a money keyword |
+| sitewide | 0.1 | the link repeats across the host's pages in its template |
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.urls import host_of
+
+__all__ = ["WEIGHTS", "DISAVOW_THRESHOLD", "SPAMMY_TLDS", "link_risk", "is_good"]
+
+WEIGHTS = {
+    "network": 0.7, "spammy_tld": 0.3, "link_selling": 0.3, "off_topic_foreign": 0.3, "off_topic": 0.15,
+    "thin_content": 0.2, "link_farm": 0.2, "exact_match_anchor": 0.2, "sitewide": 0.1,
+}
+# A domain whose riskiest link reaches this is proposed for disavowal.
+DISAVOW_THRESHOLD = 0.6
+SPAMMY_TLDS = frozenset("xyz top click loan work gq tk ml cf ga buzz rest fit bid win review download racing date stream men party trade science cricket accountant faith".split())
+LINK_SELLING = re.compile(
+    r"\b(casino|casinos|poker|betting|viagra|cialis|payday|porn|xxx|escort|replica|buy (?:cheap )?(?:links|backlinks)|"
+    r"cheap links|seo links|guest post(?:ing)? service|link building service|sponsored post|write for us|"
+    r"казино|дешевые ссылки|купить ссылки|ставки)\b",
+    re.IGNORECASE,
+)
+
+
+# Reasons that disqualify a link from being "good" whatever else it has going for it.
+_DISQUALIFYING = {"network", "link_selling", "spammy_tld", "link_farm"}
+
+
+def is_good(result: dict, reasons: list[str]) -> bool:
+    """Editorial, on topic, low risk: the analysis calls this link good (never disavowed)."""
+    best = result["links"][0] if result.get("links") else {}
+    fit = result.get("topical_fit")
+    low_risk = sum(WEIGHTS[r] for r in reasons) < 0.3 and not _DISQUALIFYING & set(reasons)
+    return result["status"] == "live" and best.get("placement") == "editorial" and fit is not None and fit >= 0.5 and low_risk
+
+
+def link_risk(result: dict, *, in_network: bool, market_languages: set[str], anchor_class: str | None) -> tuple[float, list[str]]:
+    page = result.get("page") or {}
+    best = result["links"][0] if result.get("links") else {}
+    reasons = []
+    if in_network:
+        reasons.append("network")
+    tld = host_of(result["source_url"]).rsplit(".", 1)[-1]
+    if tld in SPAMMY_TLDS:
+        reasons.append("spammy_tld")
+    text = " ".join(filter(None, [page.get("title"), best.get("anchor_text"), best.get("context")]))
+    if LINK_SELLING.search(text):
+        reasons.append("link_selling")
+    fit = result.get("topical_fit")
+    language = page.get("language")
+    if fit is not None and fit < 0.35 and language and market_languages and language not in market_languages:
+        reasons.append("off_topic_foreign")
+    elif fit is not None and fit < 0.2:
+        reasons.append("off_topic")
+    if page.get("word_count") is not None and page["word_count"] < 150:
+        reasons.append("thin_content")
+    if (page.get("outbound_links") or 0) >= 100 or (page.get("external_domains") or 0) >= 50:
+        reasons.append("link_farm")
+    if anchor_class == "exact":
+        reasons.append("exact_match_anchor")
+    if "sitewide" in result.get("flags", []):
+        reasons.append("sitewide")
+    return min(1.0, round(sum(WEIGHTS[r] for r in reasons), 3)), reasons
