@@ -316,6 +316,36 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
 
 
 @main.command()
+@click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--market", default=None, help="The site's market, e.g. en-US (else the target pages' language).")
+@click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
+@click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable) for anchor classes.")
+def report(db: str, out: str, market: str | None, brands: tuple[str, ...], keywords: tuple[str, ...]):
+    """Write the profile report: one self-contained HTML file that works offline.
+
+    Summary cards, language/country mix against the market, anchor classes,
+    topical fit, placement and credit, link velocity with spikes, link
+    networks with their evidence, localization opportunities, a sortable and
+    filterable table of every link, and the latest hreflang audit.
+    """
+    from crawler.profile import load_profile
+    from crawler.report import render_report
+    from crawler.results import utc_now
+
+    if not Path(db).exists():
+        click.echo(f"linkverifier: no database at {db}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    text = render_report(load_profile(db, market, brands, keywords), db, utc_now())
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+    click.echo(f"report: {out}", err=True)
+
+
+@main.command()
 @click.option("--out-dir", default="demo-output", show_default=True, type=click.Path(file_okay=False), help="Where the database and results go.")
 @click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core]")
 def demo(out_dir: str, workers: int | None):
@@ -324,7 +354,7 @@ def demo(out_dir: str, workers: int | None):
 
     paths, stats = run_demo(Path(out_dir), workers=workers)
     click.echo(_summary(stats, str(paths["results"]), str(paths["database"])).split("\n")[0])
-    for name in ("results", "database", "input"):
+    for name in ("report", "results", "database", "input"):
         click.echo(f"{name}: {paths[name]}")
 
 

@@ -162,6 +162,13 @@ class Store:
                 ),
             )
 
+    def update_flags(self, run_id: int, row_number: int, result: dict) -> None:
+        """Rewrite a stored check's flags (decided after it was stored: ``sitewide``)."""
+        self.connection.execute(
+            "UPDATE checks SET flags = ?, result = ? WHERE run_id = ? AND row_number = ?",
+            (" ".join(result.get("flags", [])) or None, json.dumps(result, ensure_ascii=False), run_id, row_number),
+        )
+
     def add_hreflang_issues(self, run_id: int, issues: list[dict]) -> None:
         self.connection.executemany(
             "INSERT INTO hreflang_issues (run_id, code, severity, url, href, hreflang, detail) VALUES (?,?,?,?,?,?,?)",

@@ -23,3 +23,5 @@ def test_demo_writes_results_and_database(tmp_path):
     statuses = {(r["status"], r["reason"]) for r in results}
     assert {("live", None), ("lost", "link_removed"), ("lost", "page_not_found"), ("error", "blocked"), ("error", "invalid_url")} <= statuses
     assert (tmp_path / "out" / "linkverifier.db").stat().st_size > 0
+    report = open(paths["report"], encoding="utf-8").read()
+    assert "Backlink profile" in report and "sicherheit-blog.de" in report

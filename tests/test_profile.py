@@ -135,3 +135,15 @@ def test_good_links_are_good_despite_minor_reasons():
     assert is_good(result, ["thin_content"])
     assert not is_good(result, ["network"])
     assert not is_good(_result(fit=0.3), [])
+
+
+def test_velocity_spikes():
+    from datetime import date
+
+    from scoring.velocity import spikes, week_of, weekly_counts
+
+    weeks = [week_of(d) for d in ["2026-01-05", "2026-01-14", "2026-02-02"] + ["2026-03-02T10:00:00Z"] * 6 + ["2026-03-09"]]
+    series = weekly_counts(weeks)
+    assert series[date(2026, 1, 19)] == 0 and len(series) == 10
+    assert spikes(series) == [date(2026, 3, 2)]
+    assert week_of("not a date") is None and spikes({}) == []

@@ -28,6 +28,7 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
     paths = {
         "database": out_dir / "linkverifier.db",
         "results": out_dir / "results.jsonl",
+        "report": out_dir / "report.html",
         "input": DEMO_DIR / "backlinks.csv",
     }
     if paths["database"].exists():
@@ -50,4 +51,9 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
             quiet=1,
             verbose=0,
         )
+    from crawler.profile import load_profile
+    from crawler.report import render_report
+    from crawler.results import utc_now
+
+    paths["report"].write_text(render_report(load_profile(str(paths["database"])), str(paths["database"]), utc_now()), encoding="utf-8")
     return paths, stats

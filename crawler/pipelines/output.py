@@ -71,6 +71,9 @@ class OutputPipeline:
         for result in results:
             if result["status"] == "live" and (source_host(result), result["target"]) in sitewide:
                 result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
+                store = getattr(self.crawler, "linkverifier_store", None)
+                if store is not None:
+                    store.update_flags(result)
             self.pending[result["row"]] = result
 
     def _flush_ready(self) -> None:

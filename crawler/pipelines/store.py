@@ -30,6 +30,7 @@ class StorePipeline:
             },
         )
         crawler.stats.set_value("linkverifier/run_id", self.run_id)
+        crawler.linkverifier_store = self  # the output pipeline rewrites flags it decides later
         self.count = 0
         self._last_commit = time.monotonic()
 
@@ -47,6 +48,9 @@ class StorePipeline:
             self.store.commit()
             self._last_commit = time.monotonic()
         return item
+
+    def update_flags(self, result: dict) -> None:
+        self.store.update_flags(self.run_id, result.get("row"), result)
 
     def close_spider(self, spider=None):
         reason = self.crawler.stats.get_value("finish_reason") or "finished"

@@ -1,0 +1,66 @@
+"""Profile figures over referring domains (a site that links from many pages counts once)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from scoring.anchors import ANCHOR_CLASSES
+from scoring.velocity import spikes, week_of, weekly_counts
+
+__all__ = ["summarize", "first_seen_of"]
+
+_FIRST_SEEN_KEYS = ("First seen", "first_seen", "First Seen", "FirstIndexedDate", "First indexed", "first seen")
+
+
+def first_seen_of(link) -> str | None:
+    """The export's first-seen date when it has one, else when we first saw the backlink."""
+    extra = link.result.get("input") or {}
+    for key in _FIRST_SEEN_KEYS:
+        if extra.get(key):
+            return str(extra[key])
+    return link.first_seen
+
+
+def _shares(counter: Counter) -> list[tuple[str, int, float]]:
+    total = sum(counter.values()) or 1
+    return [(key, count, count / total) for key, count in counter.most_common()]
+
+
+def summarize(profile) -> dict:
+    domains = profile.domains()
+    # One representative per referring domain: its best link (good first, then least risky).
+    representative = {d: min(links, key=lambda link: (not link.good, link.risk)) for d, links in domains.items()}
+    languages = Counter((link.result.get("page") or {}).get("language") or "unknown" for link in representative.values())
+    countries = Counter((link.result.get("page") or {}).get("country") or "generic TLD" for link in representative.values())
+    market = profile.market_languages
+    same_language = sum(n for lang, n in languages.items() if lang in market)
+    anchors = Counter(link.anchor_class or "other" for link in profile.links)
+    anchors_by_language: dict[str, Counter] = defaultdict(Counter)
+    for link in profile.links:
+        anchors_by_language[(link.result.get("page") or {}).get("language") or "unknown"][link.anchor_class or "other"] += 1
+    fits = [link.result.get("topical_fit") for link in representative.values() if link.result.get("topical_fit") is not None]
+    fit_buckets = Counter(min(int(f * 5), 4) for f in fits)
+    first_weeks = {d: min(filter(None, (week_of(first_seen_of(link)) for link in links)), default=None) for d, links in domains.items()}
+    overall = weekly_counts([w for w in first_weeks.values() if w])
+    per_language: dict[str, dict] = {}
+    for language in languages:
+        weeks = [first_weeks[d] for d, link in representative.items() if first_weeks[d] and ((link.result.get("page") or {}).get("language") or "unknown") == language]
+        series = weekly_counts(weeks)
+        per_language[language] = {"series": series, "spikes": spikes(series)}
+    return {
+        "links": len(profile.links),
+        "domains": len(domains),
+        "market": sorted(market),
+        "languages": _shares(languages),
+        "countries": _shares(countries),
+        "same_language_share": same_language / (len(domains) or 1),
+        "followed": sum(1 for link in profile.links if link.result.get("follow")),
+        "editorial": sum(1 for link in profile.links if link.result["links"] and link.result["links"][0].get("placement") == "editorial"),
+        "anchors": [(k, anchors.get(k, 0)) for k in ANCHOR_CLASSES],
+        "anchors_by_language": {lang: [(k, c.get(k, 0)) for k in ANCHOR_CLASSES] for lang, c in anchors_by_language.items()},
+        "fit_buckets": [(f"{i * 0.2:.1f}–{(i + 1) * 0.2:.1f}", fit_buckets.get(i, 0)) for i in range(5)],
+        "velocity": {"series": overall, "spikes": spikes(overall)},
+        "velocity_by_language": per_language,
+        "risky_domains": sum(1 for links in domains.values() if max(link.risk for link in links) >= 0.6),
+        "good_links": sum(1 for link in profile.links if link.good),
+    }

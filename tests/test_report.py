@@ -1,0 +1,100 @@
+"""The profile report, rendered in headless Chromium: it loads, its charts and tables are there,
+and markup or script carried by a crawled page runs none of it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.conftest import ARTICLE_EN, page, run_cli
+from tests.test_profile import NETWORK, TARGET, network_page
+
+HOSTILE_TITLE = "&lt;script&gt;document.body.dataset.pwned='title'&lt;/script&gt;"
+HOSTILE_ANCHOR = "&lt;img src=x onerror=\"document.body.dataset.pwned='anchor'\"&gt;"
+
+
+def chromium_dom(path) -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    completed = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={path.parent / 'chromium-profile'}", "--virtual-time-budget=2000", "--dump-dom", path.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return completed.stdout
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from crawler.localweb import LocalWeb
+
+    tmp = tmp_path_factory.mktemp("report")
+    with LocalWeb() as web:
+        web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en", head='<link rel="alternate" hreflang="de" href="http://www.acme-secure.com/de/">'))
+        good = {
+            "http://www.security-blog.org/zero-day": page(f'<article>{ARTICLE_EN}<p>Read the <a href="{TARGET}">Acme whitepaper</a>.</p></article>', lang="en"),
+            "http://www.sicherheit-news.de/zero-day": page(
+                "<article><p>Zero-Day-Schwachstellen sind Sicherheitslücken, die den Herstellern der Software noch nicht "
+                "bekannt sind. Angreifer nutzen diese Exploits aus, bevor ein Patch existiert.</p>"
+                f'<p>Siehe das <a href="{TARGET}">Whitepaper von Acme Secure</a>.</p></article>', lang="de"),
+        }
+        for url, body in good.items():
+            web.add(url, body)
+        for i, url in enumerate(NETWORK):
+            web.add(url, network_page(i))
+        partner = [f"http://www.partner-shop.com/p{i}" for i in range(3)]
+        for url in partner:
+            web.add(url, page(f"<article>{ARTICLE_EN}</article><footer>Partner: <a href='{TARGET}'>Acme Secure</a></footer>"))
+        hostile = "http://www.hostile.example.org/x"
+        web.add(hostile, page(f'<article><p>{HOSTILE_ANCHOR} text</p><p><a href="{TARGET}">{HOSTILE_ANCHOR}</a></p></article>', title=HOSTILE_TITLE))
+        urls = list(good) + NETWORK + partner + [hostile]
+        db = tmp / "profile.db"
+        verify = run_cli(["verify", "-", "--target", TARGET, "--db", str(db), "--out", str(tmp / "links.csv")], web, stdin="\n".join(urls) + "\n")
+        assert verify.returncode == 0, verify.stderr
+    out = tmp / "report.html"
+    run = run_cli(["report", "--db", str(db), "--out", str(out), "--market", "en-US"])
+    assert run.returncode == 0, run.stderr
+    return {"html": out.read_text(encoding="utf-8"), "dom": chromium_dom(out), "urls": urls, "tmp": tmp}
+
+
+def test_report_loads_and_our_script_runs(report):
+    assert 'data-ready="1"' in report["dom"]
+
+
+def test_nothing_injected_runs(report):
+    dom = report["dom"]
+    assert "data-pwned" not in dom
+    tree = lxml_html.fromstring(dom)
+    assert not tree.xpath("//img[@src='x']")
+    assert len(tree.xpath("//script")) == 1  # ours, and only ours
+    assert "&lt;script&gt;document.body.dataset.pwned" in report["html"]
+
+
+def test_charts_and_tables_are_there(report):
+    tree = lxml_html.fromstring(report["dom"])
+    for chart in ("languages", "countries", "anchors", "fit", "placement", "velocity"):
+        assert tree.xpath(f"//svg[@id='{chart}']"), chart
+    assert len(tree.xpath("//table[@id='links']/tbody/tr")) == len(report["urls"])
+    assert len(tree.xpath("//div[@id='cards']/div")) == 8
+    members = tree.xpath("//table[@id='networks']//span[@class='tag']/text()")
+    assert sorted(members) == sorted(f"cheap-links-{i}.net" for i in range(6))
+    localization = " ".join(" ".join(tree.xpath("//ul[@id='localization']//text()")).split())
+    assert "1 referring domain writes in de ; you have a de page: point them to http://www.acme-secure.com/de/" in localization
+
+
+def test_csv_has_no_formula_cells(report):
+    text = (report["tmp"] / "links.csv").read_text(encoding="utf-8")
+    assert not re.search(r'(^|,)"?[=+\-@]', text, re.MULTILINE)
+
+
+def test_partner_footer_links_are_sitewide(report):
+    tree = lxml_html.fromstring(report["dom"])
+    rows = [r for r in tree.xpath("//table[@id='links']/tbody/tr") if "partner-shop" in r.text_content()]
+    assert len(rows) == 3 and all("sitewide" in r.text_content() for r in rows)
