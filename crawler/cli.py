@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 from collections import Counter
@@ -66,17 +67,43 @@ def _summary(stats: dict, out: str | None, db: str) -> str:
     return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
 
 
-def run_verify(rows, target: str | None, input_name: str, command: str = "verify", **options) -> dict:
+def rows_fingerprint(rows, target: str | None) -> str:
+    """Identifies an input for --resume: the same rows and target give the same fingerprint."""
+    import hashlib
+
+    digest = hashlib.sha256((target or "").encode())
+    for row in rows:
+        digest.update(json.dumps([row.source_url, row.target_raw, row.extra], sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> dict:
     """Run the verify spider over ``rows``; returns the crawl's stats."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.store import Store
+
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
+    fingerprint = rows_fingerprint(rows, target)
+    settings.set("LINKVERIFIER_FINGERPRINT", fingerprint, priority="cmdline")
+    done: dict[int, dict] = {}
+    if resume:
+        store = Store(options["db"])
+        run_id = store.unfinished_run(command, fingerprint)
+        if run_id is not None:
+            done = store.run_results(run_id)
+            settings.set("LINKVERIFIER_RESUME_RUN", run_id, priority="cmdline")
+            if not options.get("quiet"):
+                click.echo(f"resuming run {run_id}: {len(done)} of {len(rows)} rows were checked before it stopped", err=True)
+        elif not options.get("quiet"):
+            click.echo("nothing to resume for this input: starting a new run", err=True)
+        store.close()
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("verify")
-    process.crawl(crawler, rows=rows)
+    process.crawl(crawler, rows=rows, done_results=done)
     process.start()
     return crawler.stats.get_stats()
 
@@ -90,8 +117,9 @@ def main():
 @main.command()
 @click.argument("backlinks", type=str)
 @click.option("--target", default=None, help="URL or bare domain the links must point to (when the list has no target column).")
+@click.option("--resume", is_flag=True, help="Continue the last unfinished run of this input in --db (after a crash or kill).")
 @fetch_options
-def verify(backlinks: str, target: str | None, **options):
+def verify(backlinks: str, target: str | None, resume: bool, **options):
     """Check every backlink in BACKLINKS (a CSV/TSV export or a list of URLs; - for stdin).
 
     One result per input row, in input order: is the link live, does it pass
@@ -106,7 +134,7 @@ def verify(backlinks: str, target: str | None, **options):
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     try:
-        stats = run_verify(rows, target, backlinks, **options)
+        stats = run_verify(rows, target, backlinks, resume=resume, **options)
     except Exception as exc:  # an internal failure: say so, exit 1
         logging.getLogger(__name__).exception("verify failed")
         click.echo(f"linkverifier: internal error: {exc}", err=True)

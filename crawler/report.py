@@ -102,6 +102,19 @@ def _timeline(series: dict, spike_weeks: list) -> str:
     return f'<svg id="velocity" width="{max(300, len(weeks) * bar + 80):.0f}" height="150" role="img">{"".join(parts)}</svg>'
 
 
+def _anchor_table(by_language: dict[str, list[tuple[str, int]]]) -> str:
+    """Anchor classes per language of the linking page: a bought cluster shows as exact match in one language."""
+    if not by_language:
+        return ""
+    classes = [name for name, _ in next(iter(by_language.values()))]
+    head = "".join(f"<th>{_e(name)}</th>" for name in classes)
+    rows = "".join(
+        f"<tr><td>{_e(language)}</td>{''.join(f'<td class=num>{count}</td>' for _, count in counts)}</tr>"
+        for language, counts in sorted(by_language.items())
+    )
+    return f'<table id="anchors-by-language"><thead><tr><th>language</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
 def _hreflang_issues(db_path: str) -> list[tuple]:
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
@@ -210,7 +223,7 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
 <div class="grid">
 <section><h2>Languages of referring domains</h2>{_bars([(k, n) for k, n, _ in figures['languages']], highlight=market, css_id='languages')}<p class="muted">Market languages in orange. Foreign links are fine when they are editorial and on topic.</p></section>
 <section><h2>Countries (ccTLD)</h2>{_bars([(k, n) for k, n, _ in figures['countries']], css_id='countries')}</section>
-<section><h2>Anchor text</h2>{_bars(figures['anchors'], css_id='anchors')}</section>
+<section><h2>Anchor text</h2>{_bars(figures['anchors'], css_id='anchors')}{_anchor_table(figures['anchors_by_language'])}</section>
 <section><h2>Topical fit of referring domains</h2>{_bars(figures['fit_buckets'], css_id='fit')}</section>
 <section><h2>Placement and credit</h2>{_bars([('editorial', figures['editorial']), ('boilerplate', figures['links'] - figures['editorial']), ('followed', figures['followed']), ('qualified', figures['links'] - figures['followed'])], css_id='placement')}</section>
 </div>

@@ -58,3 +58,5 @@ LINKVERIFIER_OUT = None  # results file; None writes JSON Lines to stdout
 LINKVERIFIER_WORKERS = None  # analysis processes; None = one per core, 0 = in-process
 LINKVERIFIER_PROGRESS = False  # a progress bar on stderr
 LINKVERIFIER_COMMAND = "verify"  # recorded with the run in the database
+LINKVERIFIER_FINGERPRINT = None  # identifies the input, for --resume
+LINKVERIFIER_RESUME_RUN = None  # --resume: the unfinished run to continue

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS runs (
     finished_at TEXT,
     status TEXT NOT NULL DEFAULT 'running',
     rows INTEGER,
-    options TEXT
+    options TEXT,
+    fingerprint TEXT
 );
 CREATE TABLE IF NOT EXISTS backlinks (
     id INTEGER PRIMARY KEY,
@@ -97,15 +98,40 @@ class Store:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.executescript(SCHEMA)
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(runs)")}
+        if "fingerprint" not in columns:  # a database from before --resume existed
+            self.connection.execute("ALTER TABLE runs ADD COLUMN fingerprint TEXT")
         self.connection.commit()
 
-    def start_run(self, command: str, input_name: str | None, started_at: str, options: dict) -> int:
+    def start_run(self, command: str, input_name: str | None, started_at: str, options: dict, fingerprint: str | None = None) -> int:
         cursor = self.connection.execute(
-            "INSERT INTO runs (command, input, started_at, options) VALUES (?, ?, ?, ?)",
-            (command, input_name, started_at, json.dumps(options, sort_keys=True)),
+            "INSERT INTO runs (command, input, started_at, options, fingerprint) VALUES (?, ?, ?, ?, ?)",
+            (command, input_name, started_at, json.dumps(options, sort_keys=True), fingerprint),
         )
         self.connection.commit()
         return int(cursor.lastrowid)
+
+    def unfinished_run(self, command: str, fingerprint: str) -> int | None:
+        """The last run of this input that never finished (a crash, a kill), if any."""
+        row = self.connection.execute(
+            "SELECT id FROM runs WHERE command = ? AND fingerprint = ? ORDER BY id DESC LIMIT 1", (command, fingerprint)
+        ).fetchone()
+        if row is None:
+            return None
+        status = self.connection.execute("SELECT status FROM runs WHERE id = ?", (row[0],)).fetchone()[0]
+        return None if status == "finished" else int(row[0])
+
+    def run_results(self, run_id: int) -> dict[int, dict]:
+        """``row_number -> result`` of every check a run stored."""
+        return {
+            int(number): json.loads(result)
+            for number, result in self.connection.execute("SELECT row_number, result FROM checks WHERE run_id = ?", (run_id,))
+            if number is not None
+        }
+
+    def reopen_run(self, run_id: int) -> None:
+        self.connection.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,))
+        self.connection.commit()
 
     def finish_run(self, run_id: int, finished_at: str, status: str, rows: int) -> None:
         self.connection.execute(

@@ -83,6 +83,7 @@ def test_charts_and_tables_are_there(report):
         assert tree.xpath(f"//svg[@id='{chart}']"), chart
     assert len(tree.xpath("//table[@id='links']/tbody/tr")) == len(report["urls"])
     assert len(tree.xpath("//div[@id='cards']/div")) == 8
+    assert tree.xpath("//table[@id='anchors-by-language']//td[text()='de']")
     members = tree.xpath("//table[@id='networks']//span[@class='tag']/text()")
     assert sorted(members) == sorted(f"cheap-links-{i}.net" for i in range(6))
     localization = " ".join(" ".join(tree.xpath("//ul[@id='localization']//text()")).split())

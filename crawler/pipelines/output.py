@@ -27,6 +27,10 @@ class OutputPipeline:
         self.progress = None
         self.host_rows: Counter[str] | None = None  # rows still expected per host
         self.held: dict[str, list[dict]] = {}
+        # --resume: rows checked before the crash are written from the database, in order.
+        for row, result in (getattr(crawler.spider, "done_results", None) or {}).items():
+            self.pending[row] = result
+            self.counts[result["status"] + (f"/{result['reason']}" if result["reason"] else "")] += 1
         if crawler.settings.getbool("LINKVERIFIER_PROGRESS") and sys.stderr.isatty():
             from crawler.progress import ProgressBar
 

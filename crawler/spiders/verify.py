@@ -61,9 +61,11 @@ def fetched_page(response, requested_url: str) -> FetchedPage:
 class VerifySpider(scrapy.Spider):
     name = "verify"
 
-    def __init__(self, input: str | None = None, target: str | None = None, rows: list[Row] | None = None, *args, **kwargs):
+    def __init__(self, input: str | None = None, target: str | None = None, rows: list[Row] | None = None,
+                 done_results: dict[int, dict] | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows  # the CLI reads (and validates) the list itself
+        self.done_results = done_results or {}  # --resume: row -> result checked before the crash
         self.input_path = input
         self.default_target = target
         self.groups: dict[str, list[Row]] = {}
@@ -95,6 +97,8 @@ class VerifySpider(scrapy.Spider):
         rows = self.load_rows()
         targets: dict[str, Target] = {}
         for row in rows:
+            if row.index in self.done_results:
+                continue  # checked before the crash; the output pipeline writes it
             if row.error:
                 yield {"result": error_result(row, "invalid_url", row.error)}
                 continue
