@@ -205,9 +205,10 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
         for n in profile.networks
     ) or '<tr><td colspan="4" class="muted">no network: no three linking domains share a tracking ID</td></tr>'
     language_spikes = "".join(
-        f"<li><b>{_e(lang)}</b>: {', '.join(_e(w) for w in v['spikes'])}</li>"
-        for lang, v in figures["velocity_by_language"].items() if v["spikes"]
-    ) or "<li class=muted>no spike in any single language</li>"
+        f"<li>{_e(kind)} <b>{_e(value)}</b>: {', '.join(_e(w) for w in v['spikes'])}</li>"
+        for kind, key in (("language", "velocity_by_language"), ("country", "velocity_by_country"))
+        for value, v in figures[key].items() if v["spikes"]
+    ) or "<li class=muted>no spike in any single language or country</li>"
     issues = _hreflang_issues(db_path)
     issue_rows = "".join(f"<tr>{''.join(f'<td>{_e(v)}</td>' for v in issue)}</tr>" for issue in issues)
     hreflang = (f'<table class="sortable" id="hreflang"><thead><tr><th>severity</th><th>code</th><th>url</th><th>href</th>'

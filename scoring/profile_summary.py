@@ -42,11 +42,14 @@ def summarize(profile) -> dict:
     fit_buckets = Counter(min(int(f * 5), 4) for f in fits)
     first_weeks = {d: min(filter(None, (week_of(first_seen_of(link)) for link in links)), default=None) for d, links in domains.items()}
     overall = weekly_counts([w for w in first_weeks.values() if w])
-    per_language: dict[str, dict] = {}
-    for language in languages:
-        weeks = [first_weeks[d] for d, link in representative.items() if first_weeks[d] and ((link.result.get("page") or {}).get("language") or "unknown") == language]
-        series = weekly_counts(weeks)
-        per_language[language] = {"series": series, "spikes": spikes(series)}
+    def by(field: str, default: str) -> dict[str, dict]:
+        """Weekly series and spikes per value of a page field (language, country)."""
+        groups: dict[str, list] = defaultdict(list)
+        for domain, link in representative.items():
+            if first_weeks[domain]:
+                groups[(link.result.get("page") or {}).get(field) or default].append(first_weeks[domain])
+        return {value: {"series": weekly_counts(weeks), "spikes": spikes(weekly_counts(weeks))} for value, weeks in groups.items()}
+
     return {
         "links": len(profile.links),
         "domains": len(domains),
@@ -60,7 +63,8 @@ def summarize(profile) -> dict:
         "anchors_by_language": {lang: [(k, c.get(k, 0)) for k in ANCHOR_CLASSES] for lang, c in anchors_by_language.items()},
         "fit_buckets": [(f"{i * 0.2:.1f}–{(i + 1) * 0.2:.1f}", fit_buckets.get(i, 0)) for i in range(5)],
         "velocity": {"series": overall, "spikes": spikes(overall)},
-        "velocity_by_language": per_language,
+        "velocity_by_language": by("language", "unknown"),
+        "velocity_by_country": by("country", "generic TLD"),
         "risky_domains": sum(1 for links in domains.values() if max(link.risk for link in links) >= 0.6),
         "good_links": sum(1 for link in profile.links if link.good),
     }

@@ -147,3 +147,21 @@ def test_velocity_spikes():
     assert series[date(2026, 1, 19)] == 0 and len(series) == 10
     assert spikes(series) == [date(2026, 3, 2)]
     assert week_of("not a date") is None and spikes({}) == []
+
+
+def test_summary_spikes_per_language_and_country():
+    from crawler.profile import LinkVerdict, Profile
+    from scoring.profile_summary import summarize
+
+    def verdict(domain, language, country, first_seen):
+        result = {"source_url": f"http://{domain}/", "target": "acme.com", "status": "live", "follow": True, "topical_fit": 0.5,
+                  "links": [{"placement": "editorial"}], "page": {"language": language, "country": country}, "input": {"First seen": first_seen}}
+        return LinkVerdict(result, domain, "brand", 0.0, [], True)
+
+    links = [verdict(f"en{i}.com", "en", None, f"2026-0{1 + i % 3}-05") for i in range(6)]
+    links += [verdict(f"ru{i}.ru", "ru", "RU", "2026-04-06") for i in range(5)]
+    figures = summarize(Profile(links=links, market_languages={"en"}))
+    assert [str(w) for w in figures["velocity_by_language"]["ru"]["spikes"]] == ["2026-04-06"]
+    assert [str(w) for w in figures["velocity_by_country"]["RU"]["spikes"]] == ["2026-04-06"]
+    assert figures["velocity_by_language"]["en"]["spikes"] == []
+    assert figures["domains"] == 11 and round(figures["same_language_share"], 2) == 0.55
