@@ -87,19 +87,23 @@ NETWORK = [f"http://www.cheap-links-{i}.net/post" for i in range(6)]
 
 
 def network_page(i: int) -> str:
-    return page(f"<script>gtag('config', 'UA-7777777-{1}');</script><article><p>Best online casino bonus offers and "
+    return page(f"<script>gtag('config', 'UA-7777777-1');</script><article><p>Best online casino bonus offers and "
                 f"betting tips for {2026 + i}. Win big with our slot reviews and poker strategy guides.</p>"
                 f'<p><a href="{TARGET}">zero-day whitepaper</a></p></article>', lang="en")
 
 
+# Good editorial links in two languages, on the target's topic.
+GOOD_PAGES = {
+    "http://www.security-blog.org/zero-day": page(f'<article>{ARTICLE_EN}<p>Read the <a href="{TARGET}">Acme whitepaper</a>.</p></article>', lang="en"),
+    "http://www.sicherheit-news.de/zero-day": page(
+        "<article><p>Zero-Day-Schwachstellen sind Sicherheitslücken, die den Herstellern der Software noch nicht "
+        "bekannt sind. Angreifer nutzen diese Exploits aus, bevor ein Patch existiert, und Sicherheitsteams müssen "
+        f'schnell reagieren.</p><p>Siehe das <a href="{TARGET}">Whitepaper von Acme Secure</a>.</p></article>', lang="de"),
+}
+
+
 def test_disavow_names_the_network_and_no_good_link(web, tmp_path):
-    good = {
-        "http://www.security-blog.org/zero-day": page(f'<article>{ARTICLE_EN}<p>Read the <a href="{TARGET}">Acme whitepaper</a>.</p></article>', lang="en"),
-        "http://www.sicherheit-news.de/zero-day": page(
-            "<article><p>Zero-Day-Schwachstellen sind Sicherheitslücken, die den Herstellern der Software noch nicht "
-            "bekannt sind. Angreifer nutzen diese Exploits aus, bevor ein Patch existiert, und Sicherheitsteams müssen "
-            f'schnell reagieren.</p><p>Siehe das <a href="{TARGET}">Whitepaper von Acme Secure</a>.</p></article>', lang="de"),
-    }
+    good = GOOD_PAGES
     web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en"))
     for url, body in good.items():
         web.add(url, body)

@@ -11,7 +11,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.conftest import ARTICLE_EN, page, run_cli
-from tests.test_profile import NETWORK, TARGET, network_page
+from tests.test_profile import GOOD_PAGES, NETWORK, TARGET, network_page
 
 HOSTILE_TITLE = "&lt;script&gt;document.body.dataset.pwned='title'&lt;/script&gt;"
 HOSTILE_ANCHOR = "&lt;img src=x onerror=\"document.body.dataset.pwned='anchor'\"&gt;"
@@ -38,13 +38,7 @@ def report(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     with LocalWeb() as web:
         web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en", head='<link rel="alternate" hreflang="de" href="http://www.acme-secure.com/de/">'))
-        good = {
-            "http://www.security-blog.org/zero-day": page(f'<article>{ARTICLE_EN}<p>Read the <a href="{TARGET}">Acme whitepaper</a>.</p></article>', lang="en"),
-            "http://www.sicherheit-news.de/zero-day": page(
-                "<article><p>Zero-Day-Schwachstellen sind Sicherheitslücken, die den Herstellern der Software noch nicht "
-                "bekannt sind. Angreifer nutzen diese Exploits aus, bevor ein Patch existiert.</p>"
-                f'<p>Siehe das <a href="{TARGET}">Whitepaper von Acme Secure</a>.</p></article>', lang="de"),
-        }
+        good = GOOD_PAGES
         for url, body in good.items():
             web.add(url, body)
         for i, url in enumerate(NETWORK):
