@@ -67,6 +67,21 @@ def _summary(stats: dict, out: str | None, db: str) -> str:
     return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
 
 
+def _require_db(db: str) -> None:
+    """Commands that read the history need a database to read."""
+    if not Path(db).exists():
+        click.echo(f"linkverifier: no database at {db}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
 def rows_fingerprint(rows, target: str | None) -> str:
     """Identifies an input for --resume: the same rows and target give the same fingerprint."""
     import hashlib
@@ -287,9 +302,7 @@ def changes(db: str, since: str | None, out: str | None):
     from crawler.changes import backlink_changes
     from crawler.output import write_records
 
-    if not Path(db).exists():
-        click.echo(f"linkverifier: no database at {db}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    _require_db(db)
     found = backlink_changes(db, since)
     fields = ["source_url", "target", "change", "detail", "status", "reason", "previous_check", "current_check"]
     if out or not sys.stdout.isatty():
@@ -321,9 +334,7 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
     from crawler.profile import load_profile
     from crawler.results import utc_now
 
-    if not Path(db).exists():
-        click.echo(f"linkverifier: no database at {db}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    _require_db(db)
     try:
         keep = read_disavow(keep_file) if keep_file else []
         previous = read_disavow(merge_file) if merge_file else []
@@ -333,10 +344,7 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
     except DisavowError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    target = Path(out)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(target)
+    _write_atomically(out, text)
     added = [e.line for e in entries if e.line not in set(previous)]
     for line in added:
         click.echo(f"+ {line}", err=True)
@@ -361,15 +369,8 @@ def report(db: str, out: str, market: str | None, brands: tuple[str, ...], keywo
     from crawler.report import render_report
     from crawler.results import utc_now
 
-    if not Path(db).exists():
-        click.echo(f"linkverifier: no database at {db}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    text = render_report(load_profile(db, market, brands, keywords), db, utc_now())
-    target = Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(target)
+    _require_db(db)
+    _write_atomically(out, render_report(load_profile(db, market, brands, keywords), db, utc_now()))
     click.echo(f"report: {out}", err=True)
 
 
