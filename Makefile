@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train evaluate bench clean chromium
+.PHONY: install demo test lint train evaluate bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,13 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/linkverifier demo --out-dir demo-output
 
-# The report test renders in headless Chromium (Debian's package).
-chromium:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+# Services the tests run for real: headless Chromium renders the report,
+# redis-server carries `verify --queue` (Debian's packages, installed when missing).
+system-deps:
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null)
 
-test: $(STAMP) chromium
+test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check crawler extract scoring tests bench
 	$(PY) -m pytest -q
 

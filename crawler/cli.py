@@ -133,8 +133,9 @@ def main():
 @click.argument("backlinks", type=str)
 @click.option("--target", default=None, help="URL or bare domain the links must point to (when the list has no target column).")
 @click.option("--resume", is_flag=True, help="Continue the last unfinished run of this input in --db (after a crash or kill).")
+@click.option("--queue", default=None, help="redis://HOST:PORT/DB: enqueue the work for `linkverifier worker` processes and collect the results.")
 @fetch_options
-def verify(backlinks: str, target: str | None, resume: bool, **options):
+def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, **options):
     """Check every backlink in BACKLINKS (a CSV/TSV export or a list of URLs; - for stdin).
 
     One result per input row, in input order: is the link live, does it pass
@@ -148,6 +149,17 @@ def verify(backlinks: str, target: str | None, resume: bool, **options):
     except InputError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if queue:
+        from crawler.coordinator import run_queue
+
+        try:
+            stats = run_queue(rows, queue, rows_fingerprint(rows, target), backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
+        except Exception as exc:  # Redis unreachable, mostly
+            click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
+            sys.exit(EXIT_INTERNAL)
+        if not options["quiet"]:
+            click.echo(_summary(stats, options["out"], options["db"]), err=True)
+        return
     try:
         stats = run_verify(rows, target, backlinks, resume=resume, **options)
     except Exception as exc:  # an internal failure: say so, exit 1
@@ -311,6 +323,27 @@ def changes(db: str, since: str | None, out: str | None):
     for record in found:
         click.echo(f"{record['change']:<18} {record['source_url']}\n{'':<18} {record['detail']}")
     click.echo(f"{len(found)} changes", err=True)
+
+
+@main.command()
+@click.option("--queue", required=True, help="redis://HOST:PORT/DB, the same as the coordinator's.")
+@click.option("--visibility-timeout", default=60.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds a taken task stays leased; the work of a worker that dies returns to the queue after it.")
+@fetch_options
+def worker(queue: str, visibility_timeout: float, **options):
+    """Fetch and analyse the work `verify --queue` put in Redis; run any number, on any machines."""
+    from scrapy.crawler import CrawlerProcess
+
+    settings = crawl_settings(**options)
+    settings.setdict({
+        "REDIS_URL": queue,
+        "LINKVERIFIER_VISIBILITY_TIMEOUT": visibility_timeout,
+        "ITEM_PIPELINES": {"crawler.pipelines.queue.QueueResultPipeline": 100},
+        "LINKVERIFIER_PROGRESS": False,
+    }, priority="cmdline")
+    process = CrawlerProcess(settings)
+    process.crawl(process.create_crawler("worker"))
+    process.start()
 
 
 @main.command()

@@ -60,3 +60,4 @@ LINKVERIFIER_PROGRESS = False  # a progress bar on stderr
 LINKVERIFIER_COMMAND = "verify"  # recorded with the run in the database
 LINKVERIFIER_FINGERPRINT = None  # identifies the input, for --resume
 LINKVERIFIER_RESUME_RUN = None  # --resume: the unfinished run to continue
+LINKVERIFIER_VISIBILITY_TIMEOUT = 60  # worker: seconds a task stays leased before it returns to the queue

@@ -1,0 +1,75 @@
+"""``verify --queue``: push the work to Redis, collect the results, write output and database.
+
+Stages:
+1. group the rows by source page (duplicates travel together) and push one
+   task per page, once per job (the job is the input's fingerprint, so a
+   restarted coordinator collects the same job instead of pushing it again);
+2. write invalid rows at once; collect results, keeping the first one per row
+   (delivery is at least once);
+3. return tasks whose lease expired (their worker died) to the queue;
+4. finish when every row has a result: the output in input order, every check
+   in the database, exit 0.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from crawler.inputs import Row
+from crawler.output import open_writer
+from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
+from crawler.results import error_result, utc_now
+from crawler.store import Store
+
+__all__ = ["run_queue"]
+
+# How often to look for expired leases while waiting for results.
+REQUEUE_SECONDS = 1.0
+
+
+def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, out: str | None, db: str, quiet: bool) -> dict:
+    server = connect(url)
+    server.ping()  # fail early and clearly when Redis is not there
+    job = fingerprint[:16]
+    results: dict[int, dict] = {}
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.error:
+            results[row.index] = error_result(row, "invalid_url", row.error)
+        else:
+            groups.setdefault(row.fetch_key, []).append(row)
+    if server.set(f"linkverifier:{job}:queued", "1", nx=True):
+        for group in groups.values():
+            server.lpush(TASKS, task_of(job, group))
+    store = Store(db)
+    run_id = store.start_run("verify", input_name, utc_now(), {"queue": url}, fingerprint)
+    for result in results.values():
+        store.add_check(run_id, result["row"], result)
+    last_requeue = 0.0
+    while len(results) < len(rows):
+        popped = server.blpop(results_key(job), timeout=1)
+        if popped:
+            result = json.loads(popped[1])
+            if result["row"] not in results:
+                results[result["row"]] = result
+                store.add_check(run_id, result["row"], result)
+                store.commit()
+        if time.monotonic() - last_requeue > REQUEUE_SECONDS:
+            moved = requeue_expired(server)
+            if moved and not quiet:
+                print(f"linkverifier: {moved} task(s) of a lost worker back in the queue", file=sys.stderr)
+            last_requeue = time.monotonic()
+    writer = open_writer(out)
+    for index in sorted(results):
+        writer.write(results[index])
+    writer.close()
+    store.finish_run(run_id, utc_now(), "finished", len(results))
+    store.close()
+    server.delete(results_key(job), f"linkverifier:{job}:queued")
+    counts: dict[str, int] = {}
+    for result in results.values():
+        key = result["status"] + (f"/{result['reason']}" if result["reason"] else "")
+        counts[key] = counts.get(key, 0) + 1
+    return {"linkverifier/counts": counts, "finish_reason": "finished"}

@@ -1,0 +1,70 @@
+"""Work in Redis for many machines: tasks, leases and results.
+
+Keys (``linkverifier:`` prefix):
+- ``tasks``: a list of task JSON (one distinct source page and its rows);
+- ``processing``: a sorted set of tasks taken by a worker, scored by the time
+  their lease ends; a task whose worker dies goes back to ``tasks`` once its
+  lease has expired (the visibility timeout), so delivery is at least once;
+- ``<job>:results``: a list of result JSON the coordinator collects and
+  de-duplicates by row; ``<job>:queued`` marks a job whose tasks were pushed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import redis
+
+from crawler.inputs import Row
+from extract.urls import Target
+
+__all__ = ["PREFIX", "TASKS", "PROCESSING", "connect", "task_of", "rows_of_task", "take_tasks", "requeue_expired", "results_key"]
+
+PREFIX = "linkverifier:"
+TASKS = PREFIX + "tasks"
+PROCESSING = PREFIX + "processing"
+# Pop a batch and lease it in one step, so a task is never in neither place.
+_TAKE = """
+local taken = {}
+for i = 1, tonumber(ARGV[1]) do
+  local task = redis.call('RPOP', KEYS[1])
+  if not task then break end
+  redis.call('ZADD', KEYS[2], ARGV[2], task)
+  taken[#taken + 1] = task
+end
+return taken
+"""
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def results_key(job: str) -> str:
+    return f"{PREFIX}{job}:results"
+
+
+def task_of(job: str, group: list[Row]) -> str:
+    rows = [{"index": r.index, "source_url": r.source_url, "target": r.target_raw, "extra": r.extra, "duplicate": r.duplicate}
+            for r in group]
+    return json.dumps({"job": job, "rows": rows}, sort_keys=True, ensure_ascii=False)
+
+
+def rows_of_task(task: dict) -> list[Row]:
+    return [Row(index=r["index"], source_url=r["source_url"], target_raw=r["target"], target=Target.parse(r["target"]),
+                extra=r["extra"], duplicate=r["duplicate"]) for r in task["rows"]]
+
+
+def take_tasks(server: redis.Redis, count: int, lease_seconds: float) -> list[bytes]:
+    return server.eval(_TAKE, 2, TASKS, PROCESSING, count, time.time() + lease_seconds) or []
+
+
+def requeue_expired(server: redis.Redis) -> int:
+    """Put tasks whose lease ended (their worker died) back at the head of the queue."""
+    moved = 0
+    for task in server.zrangebyscore(PROCESSING, "-inf", time.time()):
+        if server.zrem(PROCESSING, task):  # only one coordinator or worker wins each task
+            server.rpush(TASKS, task)
+            moved += 1
+    return moved

@@ -1,0 +1,82 @@
+"""Scale-out on a real redis-server: two workers, one killed with SIGKILL midway; every row arrives once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ARTICLE_EN, ROOT, page
+
+TARGET = "http://www.acme.com/page"
+PAGES = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server package")
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(10)
+
+
+def start(args: list[str], web) -> subprocess.Popen:
+    env = dict(os.environ, http_proxy=web.proxy_url, no_proxy="", PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
+    urls = [f"http://site{i % 6}.example.com/p{i}" for i in range(PAGES)]
+    for url in urls:
+        web.add(url, page(f'<article>{ARTICLE_EN}<p><a href="{TARGET}">Acme</a></p></article>'), delay=1.0)
+    lines = urls + ["ftp://not-a-page/", urls[0]]  # an invalid row and a duplicate too
+    (tmp_path / "list.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    coordinator = start(["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--queue", redis_url,
+                         "--db", str(tmp_path / "q.db"), "--out", str(out)], web)
+    workers = [start(["worker", "--queue", redis_url, "--visibility-timeout", "4", "--concurrency", "4"], web) for _ in range(2)]
+    try:
+        time.sleep(4)  # both workers hold leased tasks by now (each page answers after 1 s)
+        os.killpg(workers[0].pid, signal.SIGKILL)
+        stdout, stderr = coordinator.communicate(timeout=240)
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+        if coordinator.poll() is None:
+            os.killpg(coordinator.pid, signal.SIGKILL)
+    assert coordinator.returncode == 0, stderr
+    assert "task(s) of a lost worker back in the queue" in stderr  # the killed worker's leases expired
+    results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source_url"] for r in results] == lines
+    assert [r["status"] for r in results] == ["live"] * PAGES + ["error", "live"]
+    assert "duplicate_row" in results[-1]["flags"]
+    with sqlite3.connect(tmp_path / "q.db") as db:
+        assert db.execute("SELECT count(*), count(DISTINCT row_number) FROM checks").fetchone() == (len(lines), len(lines))
