@@ -13,18 +13,19 @@ from extract.language import language_evidence
 from extract.robots import robots_directives
 from extract.urls import resolve_href
 
-__all__ = ["analyze_hreflang_page"]
+__all__ = ["analyze_hreflang_page", "page_record"]
 
 
-def analyze_hreflang_page(page: FetchedPage) -> dict:
-    """Status, indexability, canonical, declared and detected language, hreflang and links."""
-    record = {
-        "url": page.url,
-        "final_url": page.final_url,
-        "status": page.status,
-        "redirected": bool(page.redirects),
-        "googlebot_allowed": page.googlebot_allowed,
-        "error": None,
+def page_record(url: str, final_url: str, status: int | None, *, redirected: bool = False,
+                googlebot_allowed: bool = True, error: str | None = None) -> dict:
+    """A page record with nothing read yet (also what a failed fetch leaves)."""
+    return {
+        "url": url,
+        "final_url": final_url,
+        "status": status,
+        "redirected": redirected,
+        "googlebot_allowed": googlebot_allowed,
+        "error": error,
         "html": False,
         "noindex": False,
         "canonical": None,
@@ -35,6 +36,12 @@ def analyze_hreflang_page(page: FetchedPage) -> dict:
         "alternates": [],
         "links": [],
     }
+
+
+def analyze_hreflang_page(page: FetchedPage) -> dict:
+    """Status, indexability, canonical, declared and detected language, hreflang and links."""
+    record = page_record(page.url, page.final_url, page.status, redirected=bool(page.redirects),
+                         googlebot_allowed=page.googlebot_allowed)
     # Link headers count on any answer, PDFs included.
     alternates = header_alternates(page.header_list("link"), page.final_url)
     record["canonical"] = header_canonical(page.header_list("link"), page.final_url)

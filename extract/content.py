@@ -12,9 +12,9 @@ import logging
 from dataclasses import dataclass, field
 
 import trafilatura
-from lxml import etree, html
+from lxml import html
 
-from extract.document import collapse
+from extract.document import collapse, visible_text
 from extract.urls import normalized_key, resolve_href
 
 __all__ = ["MainContent", "main_content"]
@@ -41,16 +41,6 @@ class MainContent:
         return not anchor or not anchors or anchor in anchors or any(anchor in a or a in anchor for a in anchors if a)
 
 
-_VISIBLE_TEXT = etree.XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
-)
-
-
-def _body_text(tree: html.HtmlElement) -> str:
-    """All visible text: the fallback when trafilatura finds no main content."""
-    return collapse(" ".join(_VISIBLE_TEXT(tree)))
-
-
 def main_content(tree: html.HtmlElement | None, url: str) -> MainContent:
     if tree is None:
         return MainContent(text="", extracted=False)
@@ -62,12 +52,14 @@ def main_content(tree: html.HtmlElement | None, url: str) -> MainContent:
     except Exception:  # trafilatura raises assorted errors on odd trees
         document = None
     body = getattr(document, "body", None) if document is not None else None
-    if body is None or not collapse(" ".join(body.itertext())):
-        return MainContent(text=_body_text(tree), extracted=False)
+    text = collapse(" ".join(body.itertext())) if body is not None else ""
+    if not text:
+        # No main content found: all visible text stands in (language, topic).
+        page_body = tree.find("body")
+        return MainContent(text=visible_text(page_body if page_body is not None else tree), extracted=False)
     links: dict[str, set[str]] = {}
     for ref in body.iter("ref"):
         href = resolve_href(ref.get("target") or "", url)
         if href:
             links.setdefault(normalized_key(href), set()).add(collapse(" ".join(ref.itertext())).lower())
-    text = collapse(" ".join(t for t in body.itertext()))
     return MainContent(text=text, links=links)

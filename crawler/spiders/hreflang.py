@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request
 
-from crawler.hreflang_page import analyze_hreflang_page
+from crawler.hreflang_page import analyze_hreflang_page, page_record
 from crawler.spiders.verify import fetched_page
 from crawler.verdicts import failure_reason
 from crawler.workers import AnalysisPool
@@ -153,13 +153,10 @@ class HreflangSpider(scrapy.Spider):
 
     def page_failed(self, failure):
         requested = failure.request.meta["requested"]
-        self.records[requested] = {
-            "url": requested, "final_url": requested, "status": None, "redirected": False,
-            "googlebot_allowed": failure.request.meta.get("googlebot_allowed", True),
-            "error": failure_reason(failure.value), "html": False, "noindex": False, "canonical": None,
-            "html_lang": None, "language": None, "language_probability": 0.0, "letters": 0,
-            "alternates": [], "links": [],
-        }
+        self.records[requested] = page_record(
+            requested, requested, None, googlebot_allowed=failure.request.meta.get("googlebot_allowed", True),
+            error=failure_reason(failure.value),
+        )
 
     def ignore(self, failure):
         logger.info("not read: %s (%s)", failure.request.url, failure.value)
