@@ -59,31 +59,11 @@ ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
 
 
 def write_records(path: str | None, records: list[dict], fields: list[str]) -> None:
-    """Write plain records (hreflang issues…) as JSON Lines, CSV or JSON, atomically."""
-    target = Path(path) if path else None
-    form = ResultWriter._format(target)
-    if target is None:
-        handle = sys.stdout
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.partial")
-        handle = open(tmp, "w", encoding="utf-8", newline="")
-    if form == "csv":
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: safe_cell(record.get(k)) for k in fields})
-    elif form == "json":
-        json.dump(records, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
-    else:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    if target is None:
-        handle.flush()
-    else:
-        handle.close()
-        os.replace(tmp, target)
+    """Write plain records (hreflang issues, changes…) as JSON Lines, CSV or JSON, atomically."""
+    writer = ResultWriter(path, fields=fields, flatten_row=lambda record: {k: safe_cell(record.get(k)) for k in fields})
+    for record in records:
+        writer.write(record)
+    writer.close()
 
 
 def _public(result: dict) -> dict:
@@ -91,9 +71,14 @@ def _public(result: dict) -> dict:
 
 
 class ResultWriter:
-    """Writes results to ``path`` (atomically) or to stdout as JSON Lines."""
+    """Writes records to ``path`` (atomically) or to stdout as JSON Lines.
 
-    def __init__(self, path: str | None):
+    CSV columns are ``fields``, each record turned into a row by ``flatten_row``:
+    by default the verify result layout of the contract.
+    """
+
+    def __init__(self, path: str | None, fields: list[str] = CSV_FIELDS, flatten_row=flatten):
+        self._flatten = flatten_row
         self.path = Path(path) if path else None
         self.format = self._format(self.path)
         self._tmp: Path | None = None
@@ -107,7 +92,7 @@ class ResultWriter:
         self._csv = None
         self._count = 0
         if self.format == "csv":
-            self._csv = csv.DictWriter(self._handle, fieldnames=CSV_FIELDS)
+            self._csv = csv.DictWriter(self._handle, fieldnames=fields)
             self._csv.writeheader()
         elif self.format == "json":
             self._handle.write("[")
@@ -121,7 +106,7 @@ class ResultWriter:
 
     def write(self, result: dict) -> None:
         if self.format == "csv":
-            self._csv.writerow(flatten(result))
+            self._csv.writerow(self._flatten(result))
         elif self.format == "json":
             self._handle.write(("," if self._count else "") + "\n" + json.dumps(_public(result), ensure_ascii=False))
         else:
