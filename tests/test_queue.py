@@ -13,7 +13,9 @@ import sys
 import time
 
 import pytest
+import redis
 
+from crawler.queue import PROCESSING
 from tests.conftest import ARTICLE_EN, ROOT, page
 
 TARGET = "http://www.acme.com/page"
@@ -61,9 +63,16 @@ def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
     out = tmp_path / "out.jsonl"
     coordinator = start(["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--queue", redis_url,
                          "--db", str(tmp_path / "q.db"), "--out", str(out)], web)
-    workers = [start(["worker", "--queue", redis_url, "--visibility-timeout", "4", "--concurrency", "4"], web) for _ in range(2)]
+    worker_args = ["worker", "--queue", redis_url, "--visibility-timeout", "4", "--concurrency", "4"]
+    workers = [start(worker_args, web)]
+    server = redis.Redis.from_url(redis_url)
     try:
-        time.sleep(4)  # both workers hold leased tasks by now (each page answers after 1 s)
+        # Kill the first worker while it holds leased tasks (each page answers after 1 s).
+        deadline = time.monotonic() + 120
+        while not server.zcard(PROCESSING) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.zcard(PROCESSING), "the first worker never took a task"
+        workers.append(start(worker_args, web))
         os.killpg(workers[0].pid, signal.SIGKILL)
         stdout, stderr = coordinator.communicate(timeout=240)
     finally:
