@@ -21,6 +21,7 @@ from lxml import html
 
 from extract.document import BLOCK_TAGS, collapse
 from extract.regions import REGIONS, ancestor_tokens, element_region
+from scoring.placement import judge_placement
 
 __all__ = ["PageLinks", "link_features", "NUMERIC_FEATURES"]
 
@@ -30,7 +31,7 @@ _MAX_ANCESTORS = 12
 NUMERIC_FEATURES = [
     "in_main", "main_found", "position", "log_page_links", "block_log_chars", "block_link_density",
     "block_log_links", "parent_links", "depth", "in_li", "in_table", "in_heading", "in_p",
-    "anchor_words", "anchor_image", "internal", "rel_qualified", "anchor_in_block_share",
+    "anchor_words", "anchor_image", "internal", "rel_qualified", "anchor_in_block_share", "rule_score",
 ] + [f"region_{r}" for r in REGIONS]
 
 
@@ -117,5 +118,7 @@ def link_features(element: html.HtmlElement, page: PageLinks, *, in_main: bool, 
         float(internal),
         float(bool({"nofollow", "sponsored", "ugc"} & set(rel))),
         anchor_chars / chars if chars else 1.0,
+        # The hand rule (region overrides main-content membership) as one more signal.
+        judge_placement(region, in_main, main_found).editorial_score,
     ] + [float(region == r) for r in REGIONS]
     return LinkFeatures(" ".join(_path_tokens(element)), numbers)
