@@ -118,15 +118,21 @@ def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str
 
     load_model(), load_topic_space()
     target = Target.parse(TARGET)
-    totals = dict.fromkeys(["decode+parse", "trafilatura", "language", "links+placement", "topical fit"], 0.0)
+    from extract.footprints import page_footprints
+
+    totals = dict.fromkeys(["decode+parse", "trafilatura", "language", "links+placement", "topical fit", "footprints"], 0.0)
     target_text = "Zero-day vulnerabilities and exploits explained. " * 40
     chosen = urls[:sample]
     for url in chosen:
         body = web.routes[url.split("://", 1)[1]].body
         clock = time.process_time()
-        tree = parse_html(decode_html(body, "text/html")[0])
+        source = decode_html(body, "text/html")[0]
+        tree = parse_html(source)
         base = base_url(tree, url)
         totals["decode+parse"] += time.process_time() - clock
+        clock = time.process_time()
+        page_footprints(tree, source)
+        totals["footprints"] += time.process_time() - clock
         clock = time.process_time()
         content = main_content(tree, url)
         totals["trafilatura"] += time.process_time() - clock
