@@ -23,7 +23,7 @@ from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import detect_language
-from extract.links import find_links, outbound_summary, script_mentions
+from extract.links import find_links, outbound_summary, page_link_urls, script_mentions
 from extract.robots import robots_directives
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain, resolve_href
 from scoring.features import PageLinks, link_features
@@ -134,7 +134,7 @@ def _best_first(link: dict) -> tuple:
     return (not link["follow"], link["hidden"], link["placement"] != "editorial", _MATCH_RANK[link["match"]], -link["editorial_score"])
 
 
-def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
+def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool = False) -> dict:
     problem = page_problem(page)
     if problem:
         return {"error": problem}
@@ -170,6 +170,8 @@ def analyze_source(page: FetchedPage, targets: list[Target]) -> dict:
         },
         "per_target": per_target,
         "topic_text": content.text[:TOPIC_CHARS],
+        # discover crawls on from here; verify does not need them.
+        "links": page_link_urls(tree, base) if collect_links else [],
     }
 
 

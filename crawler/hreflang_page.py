@@ -10,8 +10,8 @@ from extract.document import base_url, parse_html
 from extract.encoding import decode_html
 from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import language_evidence
+from extract.links import page_link_urls
 from extract.robots import robots_directives
-from extract.urls import resolve_href
 
 __all__ = ["analyze_hreflang_page", "page_record"]
 
@@ -60,9 +60,7 @@ def analyze_hreflang_page(page: FetchedPage) -> dict:
         content = main_content(tree, page.final_url)
         language, probability, letters = language_evidence(content.text)
         record.update(language=language, language_probability=probability, letters=letters)
-        if tree is not None:
-            links = (resolve_href(a.get("href", ""), base) for a in selectors.LINKS(tree))
-            record["links"] = sorted({link.split("#", 1)[0] for link in links if link})
+        record["links"] = page_link_urls(tree, base)
     record["alternates"] = [
         {"hreflang": a.hreflang, "href": a.href, "url": a.url, "method": a.method, "in_head": a.in_head}
         for a in alternates

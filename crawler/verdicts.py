@@ -49,6 +49,11 @@ def status_reason(status: int) -> tuple[str, str] | None:
 
 
 def verify_page(page: FetchedPage, rows: list, profiles: dict) -> list[dict]:
+    return _judge(page, rows, profiles, collect_links=False)[0]
+
+
+def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -> tuple[list[dict], list[str]]:
+    """Results for ``rows`` from one page (parsed once), and its links when asked for."""
     fetch = fetch_info(page)
     decided = status_reason(page.status)
     if decided and decided[0] == "error" and page_problem(page) == "blocked":
@@ -56,12 +61,13 @@ def verify_page(page: FetchedPage, rows: list, profiles: dict) -> list[dict]:
     if decided:
         status, reason = decided
         message = f"HTTP {page.status}"
-        return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows]
-    analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()))
+        return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows], []
+    analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()), collect_links)
     if analysis["error"]:
         message = f"HTTP {page.status}, Content-Type {page.header('content-type') or 'none'}"
-        return [error_result(row, analysis["error"], message, fetch=fetch) for row in rows]
-    return [page_result(row, row.target, fetch, analysis, profiles.get(row.target.key)) for row in rows]
+        return [error_result(row, analysis["error"], message, fetch=fetch) for row in rows], []
+    results = [page_result(row, row.target, fetch, analysis, profiles.get(row.target.key)) for row in rows]
+    return results, analysis["links"]
 
 
 def failure_reason(exception: BaseException) -> str:
@@ -91,17 +97,5 @@ def failure_reason(exception: BaseException) -> str:
 
 def discover_page(page: FetchedPage, row, profiles: dict) -> tuple[dict, list[str]]:
     """Verify one crawled page for ``row``'s target; also return the page's links to crawl on."""
-    from extract import selectors
-    from extract.document import base_url, parse_html
-    from extract.encoding import decode_html
-    from extract.urls import resolve_href
-
-    result = verify_page(page, [row], profiles)[0]
-    links: list[str] = []
-    if page.status == 200 and not page_problem(page):
-        tree = parse_html(decode_html(page.body, page.header("content-type"))[0])
-        if tree is not None:
-            base = base_url(tree, page.final_url)
-            found = (resolve_href(a.get("href", ""), base) for a in selectors.LINKS(tree))
-            links = sorted({link.split("#", 1)[0] for link in found if link})
-    return result, links
+    results, links = _judge(page, [row], profiles, collect_links=True)
+    return results[0], links

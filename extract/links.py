@@ -21,7 +21,7 @@ from extract.document import collapse, visible_text
 from extract.regions import element_region
 from extract.urls import Target, host_of, match_href, registered_domain, resolve_href
 
-__all__ = ["FoundLink", "anchor_of", "find_links", "outbound_summary", "script_mentions", "rel_tokens"]
+__all__ = ["FoundLink", "anchor_of", "find_links", "page_link_urls", "outbound_summary", "script_mentions", "rel_tokens"]
 
 CONTEXT_CHARS = 300
 _BLOCK_TAGS = {
@@ -135,6 +135,14 @@ def find_links(tree: html.HtmlElement | None, base: str, target: Target) -> list
             )
         )
     return found
+
+
+def page_link_urls(tree: html.HtmlElement | None, base: str) -> list[str]:
+    """Every distinct http(s) URL the page links to, fragments dropped, sorted (crawling on)."""
+    if tree is None:
+        return []
+    found = (resolve_href(element.get("href", ""), base) for element in selectors.LINKS(tree))
+    return sorted({url.split("#", 1)[0] for url in found if url})
 
 
 def outbound_summary(tree: html.HtmlElement | None, base: str, page_host: str) -> tuple[int, int]:
