@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import tempfile
 
 from crawler.inputs import Row
 from crawler.output import open_writer
 from crawler.referrers import ReferrerReport
 from crawler.results import utc_now
+from crawler.store import Store
 from extract.urls import Target, host_of, normalized_key, registered_domain
 
 __all__ = ["verify_candidates", "distinct_pages"]
@@ -58,17 +58,9 @@ def _store_engagement(db_path: str, report: ReferrerReport, sources: list[str]) 
                 totals[name] = totals.get(name, 0) + value
     if not per_domain:
         return
-    with sqlite3.connect(db_path) as connection:
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS referral_traffic (id INTEGER PRIMARY KEY, domain TEXT NOT NULL, sessions REAL,"
-            " engaged_sessions REAL, conversions REAL, users REAL, source TEXT, imported_at TEXT NOT NULL)"
-        )
-        connection.executemany(
-            "INSERT INTO referral_traffic (domain, sessions, engaged_sessions, conversions, users, source, imported_at)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [(domain, t.get("sessions"), t.get("engaged_sessions"), t.get("conversions"), t.get("users"),
-              ",".join(sources), utc_now()) for domain, t in sorted(per_domain.items())],
-        )
+    store = Store(db_path)
+    store.add_referral_traffic(per_domain, ",".join(sources), utc_now())
+    store.close()
 
 
 def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], **options) -> dict:

@@ -71,6 +71,16 @@ CREATE TABLE IF NOT EXISTS hreflang_issues (
     detail TEXT
 );
 CREATE INDEX IF NOT EXISTS hreflang_issues_by_run ON hreflang_issues (run_id, code);
+CREATE TABLE IF NOT EXISTS referral_traffic (
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL,
+    sessions REAL,
+    engaged_sessions REAL,
+    conversions REAL,
+    users REAL,
+    source TEXT,
+    imported_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,
     checked_at TEXT NOT NULL,
@@ -199,6 +209,16 @@ class Store:
         self.connection.executemany(
             "INSERT INTO hreflang_issues (run_id, code, severity, url, href, hreflang, detail) VALUES (?,?,?,?,?,?,?)",
             [(run_id, i["code"], i["severity"], i["url"], i["href"], i["hreflang"], i["detail"]) for i in issues],
+        )
+        self.connection.commit()
+
+    def add_referral_traffic(self, per_domain: dict[str, dict[str, float]], source: str, imported_at: str) -> None:
+        """Sessions, engaged sessions, conversions and users per referring domain, from an analytics export."""
+        self.connection.executemany(
+            "INSERT INTO referral_traffic (domain, sessions, engaged_sessions, conversions, users, source, imported_at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(domain, t.get("sessions"), t.get("engaged_sessions"), t.get("conversions"), t.get("users"), source, imported_at)
+             for domain, t in sorted(per_domain.items())],
         )
         self.connection.commit()
 
