@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 
 from crawler.inputs import Row
 from crawler.output import open_writer
 from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
-from crawler.results import error_result, utc_now
+from crawler.results import error_result, status_key, utc_now
 from crawler.store import Store
 
 __all__ = ["run_queue"]
@@ -68,8 +69,5 @@ def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, o
     store.finish_run(run_id, utc_now(), "finished", len(results))
     store.close()
     server.delete(results_key(job), f"linkverifier:{job}:queued")
-    counts: dict[str, int] = {}
-    for result in results.values():
-        key = result["status"] + (f"/{result['reason']}" if result["reason"] else "")
-        counts[key] = counts.get(key, 0) + 1
-    return {"linkverifier/counts": counts, "finish_reason": "finished"}
+    counts = Counter(status_key(result) for result in results.values())
+    return {"linkverifier/counts": dict(counts), "finish_reason": "finished"}

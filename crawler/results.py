@@ -8,11 +8,16 @@ from extract.urls import Target
 from scoring.localization import localized_target
 from scoring.topical import topical_fit
 
-__all__ = ["base_result", "error_result", "page_result", "utc_now"]
+__all__ = ["base_result", "error_result", "page_result", "status_key", "utc_now"]
 
 
 def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def status_key(result: dict) -> str:
+    """``live``, ``lost/link_removed``, ``error/timeout``…: how a run's summary counts results."""
+    return result["status"] + (f"/{result['reason']}" if result["reason"] else "")
 
 
 def base_result(row) -> dict:

@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 
 from crawler.output import open_writer
+from crawler.results import status_key
 from scoring.sitewide import MIN_PAGES, sitewide_keys, source_host
 
 __all__ = ["OutputPipeline"]
@@ -30,7 +31,7 @@ class OutputPipeline:
         # --resume: rows checked before the crash are written from the database, in order.
         for row, result in (getattr(crawler.spider, "done_results", None) or {}).items():
             self.pending[row] = result
-            self.counts[result["status"] + (f"/{result['reason']}" if result["reason"] else "")] += 1
+            self.counts[status_key(result)] += 1
         if crawler.settings.getbool("LINKVERIFIER_PROGRESS") and sys.stderr.isatty():
             from crawler.progress import ProgressBar
 
@@ -44,8 +45,7 @@ class OutputPipeline:
         result = item["result"]
         self._hold_or_release(result)
         self._flush_ready()
-        key = result["status"] + (f"/{result['reason']}" if result["reason"] else "")
-        self.counts[key] += 1
+        self.counts[status_key(result)] += 1
         if self.progress:
             self.progress.update(sum(self.counts.values()), self.crawler.stats.get_value("linkverifier/rows"))
         return item
