@@ -146,9 +146,11 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     host = host_of(page.final_url)
     outbound, external = outbound_summary(tree, base, host)
     per_target = {}
-    page_links = PageLinks(tree) if tree is not None else None
+    page_links = None  # page-wide link facts, built only when a page links to a target
     for target in targets:
         found = find_links(tree, base, target)
+        if found and page_links is None:
+            page_links = PageLinks(tree)
         links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
         per_target[target.key] = {"links": links, "js_link": not links and script_mentions(tree, target)}
     return {
