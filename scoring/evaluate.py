@@ -3,6 +3,8 @@
 Placement: precision, recall and F1 per class and macro-F1 on the dev sites
 (never trained on) of each dataset, next to the two reference baselines —
 "inside trafilatura's main content" alone and the DOM-region rule alone.
+Language: accuracy with the declared language hidden (``scoring.language_eval``).
+Topical fit: ROC AUC of same- vs different-topic pairs, within and across languages.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
 from scoring.datasets import DATA_DIR
+from scoring.language_eval import language_scores
 from scoring.placement import BOILERPLATE_REGIONS, judge_placement
 from scoring.placement_model import MODEL_PATH, PlacementModel
 from scoring.train import collect_samples
@@ -87,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
             for label in ("editorial", "boilerplate"):
                 p, r, f, n = report[label]
                 print(f"    {label:<12} precision {p:.3f} recall {r:.3f} F1 {f:.3f} (n={n})")
+    print("page language, declared language hidden:")
+    for name, score in language_scores(args.data).items():
+        confusions = ", ".join(f"{pair} x{count}" for pair, count in score["confusions"]) or "none"
+        print(f"  {name:<40} {score['accuracy']:.2%} of {score['n']} (errors: {confusions})")
     print("topical fit, ROC AUC of same- vs different-topic pairs:")
     for name, by_method in topical_scores(args.data).items():
         print(f"  {name:<34} " + "  ".join(f"{method} {auc:.3f}" for method, auc in by_method.items()))

@@ -1,0 +1,82 @@
+"""Accuracy of ``page.language`` on held-out text, with no ``lang`` attribute to lean on.
+
+Three sets, each judged exactly as the verifier judges a page:
+- SIB-200 dev pages: four sentences of one topic in each of the 30 market
+  languages (short pages, CJK included);
+- real pages (Mozilla readability captures and the WCEB crawl): parsed,
+  trafilatura main text, declared language hidden; the truth is the page's
+  declared language (its ``lang`` attribute or readability's metadata), so
+  only pages that declare one count;
+- MasakhaNEWS dev articles in the languages langdetect knows (en, fr, so, sw).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from extract.content import main_content
+from extract.document import parse_html
+from extract.encoding import decode_html
+from extract.language import detect_language, primary_subtag
+from scoring.topic_pairs import sib200_pages
+
+__all__ = ["language_scores"]
+
+_HTML_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.IGNORECASE)
+_MASAKHANEWS = {"eng": "en", "fra": "fr", "som": "so", "swa": "sw"}
+
+
+def _real_pages(data_dir: Path):
+    """``(language declared by the page, html bytes, url)`` for the placement pages that declare one."""
+    root = data_dir / "placement"
+    for folder in sorted((root / "mozilla").iterdir()):
+        meta = folder / "expected-metadata.json"
+        if not meta.exists():
+            continue
+        declared = primary_subtag(json.loads(meta.read_text(encoding="utf-8")).get("lang"))
+        if declared:
+            yield declared, gzip.decompress((folder / "source.html.gz").read_bytes()), f"http://{folder.name}.example/"
+    for file in sorted((root / "wceb" / "html").glob("*.html.gz")):
+        body = gzip.decompress(file.read_bytes())
+        match = _HTML_LANG.search(body[:20000])
+        declared = primary_subtag(match.group(1).decode()) if match else None
+        if declared:
+            yield declared, body, f"http://wceb-{file.name}.example/"
+
+
+def _page_language(body: bytes, url: str) -> str | None:
+    text, _encoding = decode_html(body, "text/html")
+    content = main_content(parse_html(text), url)
+    return detect_language(content.text)[0]  # declared language deliberately not passed
+
+
+def _score(pairs) -> dict:
+    """``pairs`` of (truth, detected) -> accuracy, count and the commonest confusions."""
+    pairs = list(pairs)
+    wrong = Counter(f"{truth}->{found}" for truth, found in pairs if truth != found)
+    correct = sum(1 for truth, found in pairs if truth == found)
+    return {"accuracy": correct / len(pairs), "n": len(pairs), "confusions": wrong.most_common(5)}
+
+
+def _masakhanews(data_dir: Path):
+    for folder, language in _MASAKHANEWS.items():
+        path = data_dir / "topics" / "masakhanews" / folder / "dev.tsv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                yield language, detect_language(f"{row['headline']}. {row['text']}")[0]
+
+
+def language_scores(data_dir: Path) -> dict[str, dict]:
+    sib = sib200_pages(data_dir, "dev")
+    return {
+        "sib200 dev pages, 30 languages": _score((page.language, detect_language(page.text)[0]) for page in sib),
+        "real pages, lang attribute hidden": _score(
+            (declared, _page_language(body, url)) for declared, body, url in _real_pages(data_dir)
+        ),
+        "masakhanews dev articles (en fr so sw)": _score(_masakhanews(data_dir)),
+    }
