@@ -23,26 +23,35 @@ from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import detect_language
-from extract.links import find_links, outbound_summary, page_link_urls, script_mentions
+from extract.links import find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
 from extract.robots import robots_directives
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain, resolve_href
 from scoring.features import PageLinks, link_features
 from scoring.placement import judge_placement
 from scoring.placement_model import load_model
+from scoring.topical import SURFACE_CHARS
+from scoring.topics import MAX_CHARS
 
 __all__ = ["analyze_source", "analyze_target", "page_canonical", "page_problem", "TOPIC_CHARS"]
 
-# Topic comparison needs no more than this much main text per page.
-TOPIC_CHARS = 20000
+# Topic comparison reads no more than this much main text per page.
+TOPIC_CHARS = max(MAX_CHARS, SURFACE_CHARS)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_CHALLENGE_MARKERS = re.compile(
-    rb"cf-browser-verification|challenge-platform|cf_chl_|<title>\s*just a moment\.\.\.|"
-    rb"<title>\s*attention required! \| cloudflare|_incapsula_resource|px-captcha|"
-    rb"captcha-delivery\.com|<title>\s*access denied\s*</title>|ddos-guard",
-    re.IGNORECASE,
+# Bot-challenge and block pages (Cloudflare, Incapsula, PerimeterX, DataDome,
+# DDoS-Guard): literal markers, looked up with ``in`` on the lower-cased head
+# of the body (a 64 KB case-insensitive regex scan cost 1.7 ms per page).
+_CHALLENGE_NEEDLES = (
+    b"cf-browser-verification", b"challenge-platform", b"cf_chl_", b"_incapsula_resource", b"px-captcha",
+    b"captcha-delivery.com", b"ddos-guard",
 )
+_CHALLENGE_TITLES = re.compile(rb"<title>\s*(?:just a moment\.\.\.|attention required! \| cloudflare|access denied\s*</title>)")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _challenge_markers(body: bytes) -> bool:
+    head = body[:65536].lower()
+    return any(needle in head for needle in _CHALLENGE_NEEDLES) or _CHALLENGE_TITLES.search(head) is not None
 
 
 def page_problem(page: FetchedPage) -> str | None:
@@ -50,13 +59,13 @@ def page_problem(page: FetchedPage) -> str | None:
     content_type = (page.header("content-type") or "").split(";")[0].strip().lower()
     head = page.body[:2048].lstrip().lower()
     looks_html = head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--", b"<meta", b"<title"))
-    if page.header("cf-mitigated") or (page.status in (403, 429, 503) and _CHALLENGE_MARKERS.search(page.body[:65536])):
+    if page.header("cf-mitigated") or (page.status in (403, 429, 503) and _challenge_markers(page.body)):
         return "blocked"
     if content_type and content_type not in _HTML_TYPES and not (content_type == "text/plain" and looks_html):
         return "not_html"
     if not content_type and not looks_html:
         return "not_html"
-    if _CHALLENGE_MARKERS.search(page.body[:65536]) and len(page.body) < 64 * 1024:
+    if len(page.body) < 64 * 1024 and _challenge_markers(page.body):
         return "blocked"
     return None
 
@@ -144,11 +153,12 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     content = main_content(tree, page.final_url)
     language, language_source = detect_language(content.text, _declared_language(tree, page))
     host = host_of(page.final_url)
-    outbound, external = outbound_summary(tree, base, host)
+    resolved = resolve_links(tree, base)
+    outbound, external = outbound_summary(tree, base, host, resolved)
     per_target = {}
     page_links = None  # page-wide link facts, built only when a page links to a target
     for target in targets:
-        found = find_links(tree, base, target)
+        found = find_links(tree, base, target, resolved)
         if found and page_links is None:
             page_links = PageLinks(tree)
         links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
@@ -173,7 +183,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
         "per_target": per_target,
         "topic_text": content.text[:TOPIC_CHARS],
         # discover crawls on from here; verify does not need them.
-        "links": page_link_urls(tree, base) if collect_links else [],
+        "links": page_link_urls(tree, base, resolved) if collect_links else [],
     }
 
 

@@ -21,7 +21,10 @@ from extract.document import collapse, visible_text
 from extract.regions import element_region
 from extract.urls import Target, host_of, match_href, registered_domain, resolve_href
 
-__all__ = ["FoundLink", "anchor_of", "find_links", "page_link_urls", "outbound_summary", "script_mentions", "rel_tokens"]
+__all__ = [
+    "FoundLink", "ResolvedLink", "anchor_of", "find_links", "resolve_links", "page_link_urls", "outbound_summary",
+    "script_mentions", "rel_tokens",
+]
 
 CONTEXT_CHARS = 300
 _BLOCK_TAGS = {
@@ -109,22 +112,52 @@ def _context(element: html.HtmlElement, anchor: str) -> str:
     return ("… " if start > 0 else "") + snippet + (" …" if end < len(text) else "")
 
 
-def find_links(tree: html.HtmlElement | None, base: str, target: Target) -> list[FoundLink]:
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    element: html.HtmlElement = field(repr=False)
+    url: str  # absolute http(s)
+    domain: str  # registrable domain of its host
+
+
+def resolve_links(tree: html.HtmlElement | None, base: str) -> list[ResolvedLink]:
+    """Every followable ``<a>``/``<area>`` of the page, resolved once.
+
+    Target matching, the outbound summary and crawling on all read this list:
+    resolving every href once per use cost ~6 ms per page (pages carry hundreds
+    of links, most of them repeated).
+    """
     if tree is None:
         return []
-    found = []
+    seen: dict[str, tuple[str | None, str]] = {}
+    links = []
     for element in selectors.LINKS(tree):
-        absolute = resolve_href(element.get("href", ""), base)
-        if absolute is None:
+        href = element.get("href", "")
+        if href not in seen:
+            absolute = resolve_href(href, base)
+            seen[href] = (absolute, registered_domain(host_of(absolute)) if absolute else "")
+        absolute, domain = seen[href]
+        if absolute:
+            links.append(ResolvedLink(element, absolute, domain))
+    return links
+
+
+def find_links(tree: html.HtmlElement | None, base: str, target: Target,
+               resolved: list[ResolvedLink] | None = None) -> list[FoundLink]:
+    """The links to ``target``; pass ``resolved`` when the page's links are already resolved."""
+    found = []
+    for link in resolve_links(tree, base) if resolved is None else resolved:
+        # Every kind of match (exact, normalized, domain) implies the same registrable domain.
+        if link.domain != target.domain:
             continue
-        match = match_href(absolute, target)
+        match = match_href(link.url, target)
         if match is None:
             continue
+        element = link.element
         anchor, anchor_type = anchor_of(element)
         found.append(
             FoundLink(
                 element=element,
-                href=absolute,
+                href=link.url,
                 match=match,
                 anchor_text=anchor,
                 anchor_type=anchor_type,
@@ -137,30 +170,19 @@ def find_links(tree: html.HtmlElement | None, base: str, target: Target) -> list
     return found
 
 
-def page_link_urls(tree: html.HtmlElement | None, base: str) -> list[str]:
+def page_link_urls(tree: html.HtmlElement | None, base: str, resolved: list[ResolvedLink] | None = None) -> list[str]:
     """Every distinct http(s) URL the page links to, fragments dropped, sorted (crawling on)."""
-    if tree is None:
-        return []
-    found = (resolve_href(element.get("href", ""), base) for element in selectors.LINKS(tree))
-    return sorted({url.split("#", 1)[0] for url in found if url})
+    links = resolve_links(tree, base) if resolved is None else resolved
+    return sorted({link.url.split("#", 1)[0] for link in links})
 
 
-def outbound_summary(tree: html.HtmlElement | None, base: str, page_host: str) -> tuple[int, int]:
+def outbound_summary(tree: html.HtmlElement | None, base: str, page_host: str,
+                     resolved: list[ResolvedLink] | None = None) -> tuple[int, int]:
     """``(outbound links, distinct external registrable domains)``."""
-    if tree is None:
-        return 0, 0
     own = registered_domain(page_host)
-    outbound = 0
-    domains: set[str] = set()
-    for element in selectors.LINKS(tree):
-        absolute = resolve_href(element.get("href", ""), base)
-        if absolute is None:
-            continue
-        domain = registered_domain(host_of(absolute))
-        if domain and domain != own:
-            outbound += 1
-            domains.add(domain)
-    return outbound, len(domains)
+    external = [link.domain for link in (resolve_links(tree, base) if resolved is None else resolved)
+                if link.domain and link.domain != own]
+    return len(external), len(set(external))
 
 
 def script_mentions(tree: html.HtmlElement | None, target: Target) -> bool:
