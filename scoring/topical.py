@@ -22,8 +22,9 @@ from scoring.topics import load_topic_space
 __all__ = ["topical_fit", "pair_features", "surface_similarity"]
 
 # Character n-grams of the first SURFACE_CHARS characters: longer texts cost
-# time (this was the slowest stage at 20,000 characters) and add little.
-SURFACE_CHARS = 6000
+# time (this was the slowest stage at 20,000 characters) and scored no better
+# (see MAX_CHARS in scoring.topics).
+SURFACE_CHARS = 2000
 # Stateless hashing, so a target page's vector is computed once and reused for
 # every source that links to it; log-scaled counts stand in for IDF.
 _HASHER = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None)
@@ -44,7 +45,7 @@ def surface_similarity(first: str, second: str) -> float:
 
 def pair_features(first: str, second: str, same_language: bool, space=None) -> list[float]:
     space = space or load_topic_space()
-    shared = float(np.dot(*space.embed([first, second]))) if space is not None else 0.0
+    shared = float(np.dot(space.embed_one(first), space.embed_one(second))) if space is not None else 0.0
     surface = surface_similarity(first, second)
     same = float(same_language)
     return [shared, surface, same, shared * same, surface * same]
