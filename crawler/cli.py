@@ -102,12 +102,12 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
     fingerprint = rows_fingerprint(rows, target)
     settings.set("LINKVERIFIER_FINGERPRINT", fingerprint, priority="cmdline")
-    done: dict[int, dict] = {}
+    done: set[int] = set()
     if resume:
         store = Store(options["db"])
         run_id = store.unfinished_run(command, fingerprint)
         if run_id is not None:
-            done = store.run_results(run_id)
+            done = store.run_rows(run_id)
             settings.set("LINKVERIFIER_RESUME_RUN", run_id, priority="cmdline")
             if not options.get("quiet"):
                 click.echo(f"resuming run {run_id}: {len(done)} of {len(rows)} rows were checked before it stopped", err=True)
@@ -118,7 +118,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("verify")
-    process.crawl(crawler, rows=rows, done_results=done)
+    process.crawl(crawler, rows=rows, done_rows=done)
     process.start()
     return crawler.stats.get_stats()
 

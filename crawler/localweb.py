@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -48,6 +49,9 @@ class _Handler(BaseHTTPRequestHandler):
         for key in (f"{host}{path}?{query}" if query else None, f"{host}{path}"):
             if key and key in routes:
                 return routes[key]
+        generated = self.server.web.generate(host, path) if self.server.web.generate else None
+        if generated is not None:
+            return generated
         if host not in self.server.web.hosts:
             return Route(502, b"unknown host", {"Content-Type": "text/plain"})
         return Route(404, b"<html><body><h1>Not found</h1></body></html>", {"Content-Type": "text/html"})
@@ -87,6 +91,8 @@ class LocalWeb:
 
     def __init__(self, routes: dict[str, Route] | None = None):
         self.routes: dict[str, Route] = dict(routes or {})
+        # Optional ``(host, path) -> Route | None`` for webs too large to list (benchmarks).
+        self.generate: Callable[[str, str], Route | None] | None = None
         self.log: list[str] = []  # every request, "host/path?query"
         self.user_agents: list[str] = []  # the User-Agent of each request in ``log``
         self._server: _Server | None = None

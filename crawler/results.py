@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from extract.urls import Target
 from scoring.localization import localized_target
-from scoring.topical import topical_fit
 
 __all__ = ["base_result", "error_result", "page_result", "status_key", "utc_now"]
 
@@ -83,6 +82,8 @@ def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile
         result.update(status="lost", reason="link_removed", follow=None)
     if target_profile and target_profile.get("ok"):
         result["target_language"] = target_profile["language"]
+        from scoring.topical import topical_fit  # analysis workers only: keeps scikit-learn out of the crawler
+
         result["topical_fit"] = topical_fit(
             analysis["topic_text"], target_profile["topic_text"], analysis["page"]["language"], target_profile["language"]
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["Store", "SCHEMA"]
@@ -131,13 +132,26 @@ class Store:
         status = self.connection.execute("SELECT status FROM runs WHERE id = ?", (row[0],)).fetchone()[0]
         return None if status == "finished" else int(row[0])
 
-    def run_results(self, run_id: int) -> dict[int, dict]:
-        """``row_number -> result`` of every check a run stored."""
+    def run_rows(self, run_id: int) -> set[int]:
+        """The row numbers a run has checked."""
         return {
-            int(number): json.loads(result)
-            for number, result in self.connection.execute("SELECT row_number, result FROM checks WHERE run_id = ?", (run_id,))
+            int(number)
+            for (number,) in self.connection.execute("SELECT row_number FROM checks WHERE run_id = ?", (run_id,))
             if number is not None
         }
+
+    def run_result(self, run_id: int, row_number: int) -> dict | None:
+        """The stored result of one row of a run."""
+        found = self.connection.execute(
+            "SELECT result FROM checks WHERE run_id = ? AND row_number = ? ORDER BY id DESC LIMIT 1", (run_id, row_number)
+        ).fetchone()
+        return json.loads(found[0]) if found else None
+
+    def run_results(self, run_id: int) -> Iterator[dict]:
+        """Every result of a run, in row order, read one at a time."""
+        cursor = self.connection.execute("SELECT result FROM checks WHERE run_id = ? ORDER BY row_number", (run_id,))
+        for (result,) in cursor:
+            yield json.loads(result)
 
     def reopen_run(self, run_id: int) -> None:
         self.connection.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,))

@@ -1,23 +1,17 @@
 """From a fetch (or its failure) to the verdict of every row that named it.
 
 ``verify_page`` runs in an analysis worker: one page, all rows that asked for
-it, the profiles of their targets. ``failure_reason`` maps a download failure
-to the contract's error reasons.
+it, the profiles of their targets. (A download that failed is mapped to its
+reason by ``crawler.failures``, in the crawling process.)
 """
 
 from __future__ import annotations
 
-from scrapy import exceptions as scrapy_errors
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
-from twisted.internet import error as twisted_errors
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
-
 from crawler.analysis import analyze_source, page_problem
 from crawler.fetched import FetchedPage
-from crawler.middlewares.robots import RobotsDisallowed
 from crawler.results import error_result, page_result
 
-__all__ = ["verify_page", "discover_page", "fetch_info", "status_reason", "failure_reason"]
+__all__ = ["verify_page", "discover_page", "fetch_info", "status_reason"]
 
 _BLOCKED_STATUSES = {401, 403, 407, 429, 451}
 
@@ -68,31 +62,6 @@ def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -
         return [error_result(row, analysis["error"], message, fetch=fetch) for row in rows], []
     results = [page_result(row, row.target, fetch, analysis, profiles.get(row.target.key)) for row in rows]
     return results, analysis["links"]
-
-
-def failure_reason(exception: BaseException) -> str:
-    """The contract's error reason for a download that failed."""
-    if isinstance(exception, RobotsDisallowed):
-        return "robots_disallowed"
-    if isinstance(exception, DownloadCancelledError):
-        return "too_large"
-    if isinstance(exception, IgnoreRequest):
-        text = str(exception)
-        if "max redirections" in text:
-            return "too_many_redirects"
-        if "DOWNLOAD_MAXSIZE" in text or "max size" in text.lower():
-            return "too_large"
-        return "connection_error"
-    if isinstance(exception, (scrapy_errors.DownloadTimeoutError, twisted_errors.TimeoutError, twisted_errors.TCPTimedOutError)):
-        return "timeout"
-    if isinstance(exception, (scrapy_errors.CannotResolveHostError, twisted_errors.DNSLookupError)):
-        return "dns_error"
-    if isinstance(exception, (ResponseFailed, ResponseNeverReceived)):
-        causes = getattr(exception, "reasons", [])
-        if any("maxsize" in str(c.value).lower() or "max size" in str(c.value).lower() for c in causes):
-            return "too_large"
-        return "connection_error"
-    return "connection_error"
 
 
 def discover_page(page: FetchedPage, row, profiles: dict) -> tuple[dict, list[str]]:

@@ -1,32 +1,35 @@
-"""Pure functions over one fetched page: decoding, links, regions, content, language, hreflang."""
+"""Pure functions over one fetched page: decoding, links, regions, content, language, hreflang.
 
-from extract.content import MainContent, main_content
-from extract.document import parse_html, visible_text
-from extract.encoding import decode_html
-from extract.hreflang import Alternate, header_alternates, html_alternates
-from extract.language import detect_language
-from extract.links import FoundLink, find_links
-from extract.regions import element_region
-from extract.robots import RobotsDirectives, robots_directives
-from extract.urls import Target, country_from_host, normalized_key, registered_domain
+The names below load on first use (PEP 562): ``from extract.urls import …`` in
+the crawling process must not pull in trafilatura and langdetect with them.
+"""
 
-__all__ = [
-    "Alternate",
-    "FoundLink",
-    "MainContent",
-    "RobotsDirectives",
-    "Target",
-    "country_from_host",
-    "decode_html",
-    "detect_language",
-    "element_region",
-    "find_links",
-    "header_alternates",
-    "html_alternates",
-    "main_content",
-    "normalized_key",
-    "parse_html",
-    "registered_domain",
-    "robots_directives",
-    "visible_text",
-]
+from importlib import import_module
+
+_PUBLIC = {
+    "Alternate": "extract.hreflang",
+    "FoundLink": "extract.links",
+    "MainContent": "extract.content",
+    "RobotsDirectives": "extract.robots",
+    "Target": "extract.urls",
+    "country_from_host": "extract.urls",
+    "decode_html": "extract.encoding",
+    "detect_language": "extract.language",
+    "element_region": "extract.regions",
+    "find_links": "extract.links",
+    "header_alternates": "extract.hreflang",
+    "html_alternates": "extract.hreflang",
+    "main_content": "extract.content",
+    "normalized_key": "extract.urls",
+    "parse_html": "extract.document",
+    "registered_domain": "extract.urls",
+    "robots_directives": "extract.robots",
+    "visible_text": "extract.document",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'extract' has no attribute {name!r}")
+    return getattr(import_module(_PUBLIC[name]), name)

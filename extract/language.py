@@ -11,7 +11,7 @@ import re
 from langdetect import DetectorFactory, LangDetectException
 from langdetect.detector_factory import PROFILES_DIRECTORY
 
-__all__ = ["detect_language", "language_evidence", "primary_subtag"]
+__all__ = ["detect_language", "language_evidence", "load_detector", "primary_subtag"]
 
 # Below this many letters a detection is a guess; the declared language wins.
 MIN_LETTERS = 40
@@ -38,8 +38,8 @@ def primary_subtag(code: str | None) -> str | None:
 _factory: DetectorFactory | None = None
 
 
-def _candidates(sample: str) -> list:
-    """langdetect's ranked candidates, from our own factory (loaded once per process).
+def load_detector() -> DetectorFactory:
+    """langdetect's profiles, loaded once per process (analysis workers load them before forking).
 
     Seeded: langdetect samples n-grams at random and is not deterministic otherwise.
     """
@@ -49,7 +49,12 @@ def _candidates(sample: str) -> list:
         factory.load_profile(PROFILES_DIRECTORY)
         factory.set_seed(0)
         _factory = factory
-    detector = _factory.create()
+    return _factory
+
+
+def _candidates(sample: str) -> list:
+    """langdetect's ranked candidates for a sample."""
+    detector = load_detector().create()
     detector.n_trial = TRIALS
     detector.append(sample)
     return detector.get_probabilities()

@@ -1,8 +1,22 @@
-"""Judgments: placement, topical fit, localization, sitewide links."""
+"""Judgments: placement, topical fit, localization, sitewide links.
 
-from scoring.localization import localized_target
-from scoring.placement import Placement, judge_placement
-from scoring.sitewide import sitewide_keys
-from scoring.topical import topical_fit
+The names below load on first use (PEP 562), so the crawling process can use
+``scoring.sitewide`` without importing scikit-learn.
+"""
 
-__all__ = ["Placement", "judge_placement", "localized_target", "sitewide_keys", "topical_fit"]
+from importlib import import_module
+
+_PUBLIC = {
+    "Placement": "scoring.placement",
+    "judge_placement": "scoring.placement",
+    "localized_target": "scoring.localization",
+    "sitewide_keys": "scoring.sitewide",
+    "topical_fit": "scoring.topical",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+    return getattr(import_module(_PUBLIC[name]), name)

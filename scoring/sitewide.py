@@ -10,27 +10,44 @@ main content.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from extract.urls import host_of
 
-__all__ = ["MIN_PAGES", "sitewide_keys", "source_host"]
+__all__ = ["MIN_PAGES", "SitewideEntry", "sitewide_entry", "sitewide_keys", "source_host"]
 
 # The contract's "three or more of the checked pages".
 MIN_PAGES = 3
+
+
+class SitewideEntry(NamedTuple):
+    """What the sitewide decision needs from one live result (a few hundred bytes, not the result)."""
+
+    host: str
+    target: str
+    page: str  # final URL, else the source URL
+    boilerplate: bool  # the best link sits outside the main content
 
 
 def source_host(result: dict) -> str:
     return host_of(result["source_url"])
 
 
-def sitewide_keys(results: list[dict]) -> set[tuple[str, str]]:
+def sitewide_entry(result: dict) -> SitewideEntry | None:
+    """The entry of a live, non-duplicate result; None for every other result."""
+    if result["status"] != "live" or "duplicate_row" in result["flags"]:
+        return None
+    return SitewideEntry(source_host(result), result["target"], result.get("final_url") or result["source_url"],
+                         result["links"][0]["placement"] != "editorial")
+
+
+def sitewide_keys(entries: Iterable[SitewideEntry | None]) -> set[tuple[str, str]]:
     """``(host, target)`` pairs whose live links are sitewide."""
     pages: dict[tuple[str, str], dict[str, bool]] = defaultdict(dict)
-    for result in results:
-        if result["status"] != "live" or "duplicate_row" in result["flags"]:
-            continue
-        key = (source_host(result), result["target"])
-        pages[key][result.get("final_url") or result["source_url"]] = result["links"][0]["placement"] != "editorial"
+    for entry in entries:
+        if entry is not None:
+            pages[(entry.host, entry.target)][entry.page] = entry.boilerplate
     return {
         key
         for key, boilerplate_by_page in pages.items()

@@ -1,9 +1,11 @@
-"""Write results in input order, count them, and show progress.
+"""Write results in input order, count them, and show progress, in bounded memory.
 
-Pages finish in any order; results are held back until every earlier row is
-written, so the output keeps the input's order while it streams. Results of
-a host with several checked pages wait until that host is complete, so the
-``sitewide`` flag can be decided over all of them.
+Pages finish in any order; a result is written once every earlier row is.
+Rows of a host with several checked pages also wait until that host is
+complete, so the ``sitewide`` flag can be decided over all of them. Waiting
+rows are kept as row numbers only: the store pipeline (which runs first) has
+already committed each result to SQLite, and it is read back when its turn
+comes. A 100,000-row list therefore never holds 100,000 results in memory.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import Counter
 
 from crawler.output import open_writer
 from crawler.results import status_key
-from scoring.sitewide import MIN_PAGES, sitewide_keys, source_host
+from scoring.sitewide import MIN_PAGES, SitewideEntry, sitewide_entry, sitewide_keys, source_host
 
 __all__ = ["OutputPipeline"]
 
@@ -22,16 +24,15 @@ class OutputPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.writer = open_writer(crawler.settings.get("LINKVERIFIER_OUT"))
-        self.pending: dict[int, dict] = {}
+        self.store = None  # the store pipeline's, set when the spider opens
+        self.run_id: int | None = None
+        self.ready: set[int] = set()  # rows whose result may be written once every earlier row is
         self.next_row = 0
         self.counts: Counter[str] = Counter()
         self.progress = None
         self.host_rows: Counter[str] | None = None  # rows still expected per host
-        self.held: dict[str, list[dict]] = {}
-        # --resume: rows checked before the crash are written from the database, in order.
-        for row, result in (getattr(crawler.spider, "done_results", None) or {}).items():
-            self.pending[row] = result
-            self.counts[status_key(result)] += 1
+        self.held: dict[str, list[tuple[int, SitewideEntry | None]]] = {}
+        self.sitewide_rows: set[int] = set()  # rows to write with the sitewide flag
         if crawler.settings.getbool("LINKVERIFIER_PROGRESS") and sys.stderr.isatty():
             from crawler.progress import ProgressBar
 
@@ -41,14 +42,35 @@ class OutputPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def open_spider(self, spider=None):
+        # The store pipeline (built first) has opened the run by now.
+        self.store = self.crawler.linkverifier_store.store
+        self.run_id = self.crawler.linkverifier_store.run_id
+        # --resume: rows checked before the crash take their place again, read from the database.
+        done_rows = getattr(self.crawler.spider, "done_rows", None)
+        if done_rows:
+            for result in self.store.run_results(self.run_id):
+                if result["row"] in done_rows:
+                    self._arrived(result)
+
     def process_item(self, item, spider=None):
-        result = item["result"]
-        self._hold_or_release(result)
+        self._arrived(item["result"])
         self._flush_ready()
-        self.counts[status_key(result)] += 1
         if self.progress:
             self.progress.update(sum(self.counts.values()), self.crawler.stats.get_value("linkverifier/rows"))
         return item
+
+    def _arrived(self, result: dict) -> None:
+        self.counts[status_key(result)] += 1
+        host = source_host(result) if result["reason"] != "invalid_url" else ""
+        expected = self._expected_rows()
+        if not host or host not in expected:
+            self.ready.add(result["row"])
+            return
+        self.held.setdefault(host, []).append((result["row"], sitewide_entry(result)))
+        expected[host] -= 1
+        if expected[host] == 0:
+            self._release(host)
 
     def _expected_rows(self) -> Counter[str]:
         if self.host_rows is None:
@@ -58,39 +80,37 @@ class OutputPipeline:
             )
         return self.host_rows
 
-    def _hold_or_release(self, result: dict) -> None:
-        host = source_host(result) if result["reason"] != "invalid_url" else ""
-        expected = self._expected_rows()
-        if not host or host not in expected:
-            self.pending[result["row"]] = result
-            return
-        self.held.setdefault(host, []).append(result)
-        expected[host] -= 1
-        if expected[host] == 0:
-            self._release(host)
-
     def _release(self, host: str) -> None:
-        results = self.held.pop(host)
-        sitewide = sitewide_keys(results)
-        for result in results:
-            if result["status"] == "live" and (source_host(result), result["target"]) in sitewide:
-                result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
-                store = getattr(self.crawler, "linkverifier_store", None)
-                if store is not None:
-                    store.update_flags(result)
-            self.pending[result["row"]] = result
+        held = self.held.pop(host)
+        sitewide = sitewide_keys(entry for _row, entry in held)
+        for row, entry in held:
+            if entry is not None and (entry.host, entry.target) in sitewide:
+                self.sitewide_rows.add(row)
+            self.ready.add(row)
+
+    def _write(self, row: int) -> None:
+        result = self.store.run_result(self.run_id, row)
+        if result is None:
+            return  # never stored (only a bug upstream can do that): nothing to write
+        if row in self.sitewide_rows:
+            self.sitewide_rows.discard(row)
+            result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
+            self.store.update_flags(self.run_id, row, result)
+        self.writer.write(result)
 
     def _flush_ready(self) -> None:
-        while self.next_row in self.pending:
-            self.writer.write(self.pending.pop(self.next_row))
+        while self.next_row in self.ready:
+            self.ready.discard(self.next_row)
+            self._write(self.next_row)
             self.next_row += 1
 
     def close_spider(self, spider=None):
         for host in list(self.held):  # a stopped run: release what arrived
             self._release(host)
-        # Anything still pending (a gap means a lost row: a bug) is written in order.
-        for row in sorted(self.pending):
-            self.writer.write(self.pending.pop(row))
+        # Anything still waiting (a gap means a row never answered: a stopped run) is written in order.
+        for row in sorted(self.ready):
+            self._write(row)
+        self.ready.clear()
         self.writer.close()
         if self.progress:
             self.progress.close()

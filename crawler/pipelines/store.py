@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from scrapy import signals
+
 from crawler.results import utc_now
 from crawler.store import Store
 
@@ -38,9 +40,13 @@ class StorePipeline:
                 fingerprint=settings.get("LINKVERIFIER_FINGERPRINT"),
             )
         crawler.stats.set_value("linkverifier/run_id", self.run_id)
-        crawler.linkverifier_store = self  # the output pipeline rewrites flags it decides later
+        # The output pipeline reads results back and rewrites flags it decides
+        # later through this same connection (a second one would fight it for the
+        # write lock), so the store closes only once the pipelines have closed.
+        crawler.linkverifier_store = self
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         # A resumed run already holds the checks stored before the crash.
-        self.count = len(getattr(crawler.spider, "done_results", {}) or {}) if resumed else 0
+        self.count = len(getattr(crawler.spider, "done_rows", ()) or ()) if resumed else 0
         self._last_commit = time.monotonic()
 
     @classmethod
@@ -58,11 +64,7 @@ class StorePipeline:
             self._last_commit = time.monotonic()
         return item
 
-    def update_flags(self, result: dict) -> None:
-        self.store.update_flags(self.run_id, result.get("row"), result)
-
-    def close_spider(self, spider=None):
-        reason = self.crawler.stats.get_value("finish_reason") or "finished"
+    def spider_closed(self, spider, reason):
         status = "finished" if reason == "finished" else f"stopped: {reason}"
         self.store.finish_run(self.run_id, utc_now(), status, self.count)
         self.store.close()

@@ -16,7 +16,7 @@ from scrapy.http import Request
 from crawler.inputs import Row
 from crawler.results import error_result
 from crawler.spiders.verify import TARGET_PRIORITY, VerifySpider, fetched_page
-from crawler.verdicts import discover_page
+from crawler.tasks import discover_page
 from extract.urls import Target, host_of, invalid_url_reason
 
 __all__ = ["DiscoverSpider"]

@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request
 
+from crawler.failures import failure_reason
 from crawler.hreflang_page import analyze_hreflang_page, page_record
 from crawler.spiders.verify import fetched_page
-from crawler.verdicts import failure_reason
 from crawler.workers import AnalysisPool
 from extract.hreflang import iter_sitemap
 from extract.urls import host_of, invalid_url_reason, registered_domain

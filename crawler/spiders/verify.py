@@ -18,11 +18,11 @@ from collections import Counter
 import scrapy
 from scrapy.http import Request
 
-from crawler.analysis import analyze_target
+from crawler.failures import failure_reason
 from crawler.fetched import FetchedPage
 from crawler.inputs import Row, read_rows
 from crawler.results import error_result
-from crawler.verdicts import failure_reason, verify_page
+from crawler.tasks import analyze_target, verify_page
 from crawler.workers import AnalysisPool
 from extract.urls import Target, host_of
 
@@ -31,6 +31,10 @@ __all__ = ["VerifySpider", "fetched_page"]
 logger = logging.getLogger(__name__)
 
 TARGET_PRIORITY = 100
+# Source requests handed to Scrapy and not yet answered. Scrapy drains start()
+# into its scheduler as fast as it can while the downloader is busy; without
+# this window a 100,000-row list would sit in memory as 100,000 requests.
+MAX_IN_FLIGHT = 1000
 
 
 def fetched_page(response, requested_url: str) -> FetchedPage:
@@ -62,16 +66,18 @@ class VerifySpider(scrapy.Spider):
     name = "verify"
 
     def __init__(self, input: str | None = None, target: str | None = None, rows: list[Row] | None = None,
-                 done_results: dict[int, dict] | None = None, *args, **kwargs):
+                 done_rows: set[int] | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows  # the CLI reads (and validates) the list itself
-        self.done_results = done_results or {}  # --resume: row -> result checked before the crash
+        self.done_rows = done_rows or set()  # --resume: rows checked before the crash
         self.input_path = input
         self.default_target = target
         self.groups: dict[str, list[Row]] = {}
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
         self.host_rows: Counter[str] = Counter()  # valid rows per source host (sitewide)
+        self.in_flight = 0
+        self._room = asyncio.Event()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -97,7 +103,7 @@ class VerifySpider(scrapy.Spider):
         rows = self.load_rows()
         targets: dict[str, Target] = {}
         for row in rows:
-            if row.index in self.done_results:
+            if row.index in self.done_rows:
                 continue  # checked before the crash; the output pipeline writes it
             if row.error:
                 yield {"result": error_result(row, "invalid_url", row.error)}
@@ -118,6 +124,10 @@ class VerifySpider(scrapy.Spider):
             )
         # A snapshot: callbacks pop finished groups while start() is still yielding.
         for key, group in list(self.groups.items()):
+            while self.in_flight >= MAX_IN_FLIGHT:
+                self._room.clear()
+                await self._room.wait()
+            self.in_flight += 1
             yield Request(
                 group[0].source_url,
                 callback=self.parse_source,
@@ -125,6 +135,11 @@ class VerifySpider(scrapy.Spider):
                 dont_filter=True,
                 meta={"group": key},
             )
+
+    def _answered(self) -> None:
+        """A source request came back (page or failure): room for the next one."""
+        self.in_flight -= 1
+        self._room.set()
 
     # --- targets -----------------------------------------------------------
     async def parse_target(self, response):
@@ -148,6 +163,7 @@ class VerifySpider(scrapy.Spider):
 
     # --- sources -----------------------------------------------------------
     async def parse_source(self, response):
+        self._answered()
         rows = self.groups.pop(response.meta["group"])
         page = fetched_page(response, rows[0].source_url)
         keys = {row.target.key for row in rows}
@@ -161,6 +177,7 @@ class VerifySpider(scrapy.Spider):
             yield {"result": result}
 
     def source_failed(self, failure):
+        self._answered()
         rows = self.groups.pop(failure.request.meta["group"], [])
         reason = failure_reason(failure.value)
         message = str(failure.value) or type(failure.value).__name__

@@ -1,0 +1,10 @@
+"""Imported by the analysis fork server before it forks workers (see ``crawler.workers``)."""
+
+import gc
+
+from crawler.workers import _warm_up
+
+_warm_up()
+# Objects loaded so far live as long as the workers: keep the collector off
+# them, so forked workers do not copy the pages they sit on just to scan them.
+gc.freeze()
