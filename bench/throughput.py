@@ -5,9 +5,13 @@ hosts, each with a link to the target inserted into its first paragraph, and
 measures in the same run:
   (a) the ceiling: a bare Scrapy spider that fetches each page and parses it with lxml;
   (b) `linkverifier verify` with every field computed (placement, language, topical fit).
-Prints pages/s for both, their ratio, CPU ms/page per analysis stage, peak RSS.
+  (c) optionally, advertools' crawl in list mode on the same URLs, with the
+      ceiling's concurrency settings (``--advertools PYTHON``: a Python that
+      has advertools installed, kept out of this project's environment;
+      ``make bench-advertools`` builds one).
+Prints pages/s for each, the ratios, CPU ms/page per analysis stage, peak RSS.
 
-    python bench/throughput.py [--pages 1000] [--hosts 50]
+    python bench/throughput.py [--pages 1000] [--hosts 50] [--advertools PYTHON]
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ TARGET = "http://www.acme-bench.example/whitepaper"
 _FIRST_P = re.compile(rb"<p[ >]", re.IGNORECASE)
 
 BARE_SPIDER = '''
-import sys, time, lxml.html, scrapy
+import json, sys, time, lxml.html, scrapy
 from scrapy.crawler import CrawlerProcess
 urls = open(sys.argv[1]).read().split()
 class Bare(scrapy.Spider):
@@ -44,12 +48,21 @@ class Bare(scrapy.Spider):
     def parse(self, response):
         tree = lxml.html.fromstring(response.body)
         yield {"links": len(tree.xpath("//a[@href]"))}
-process = CrawlerProcess({"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
-    "AUTOTHROTTLE_ENABLED": True, "AUTOTHROTTLE_START_DELAY": 0.25, "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0,
-    "DOWNLOAD_TIMEOUT": 30, "RETRY_TIMES": 1, "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": True,
+process = CrawlerProcess({**json.loads(sys.argv[2]),
     "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor"})
 process.crawl(Bare)
 process.start()
+'''
+
+CRAWL_SETTINGS = {
+    "LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 4, "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 0.25, "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0, "DOWNLOAD_TIMEOUT": 30, "RETRY_TIMES": 1,
+    "TELNETCONSOLE_ENABLED": False, "ROBOTSTXT_OBEY": True,
+}
+ADVERTOOLS = '''
+import json, sys, advertools
+urls = open(sys.argv[1]).read().split()
+advertools.crawl(urls, sys.argv[2], follow_links=False, custom_settings=json.loads(sys.argv[3]))
 '''
 
 
@@ -154,6 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--advertools", metavar="PYTHON", help="a Python with advertools installed: measure it too")
     args = parser.parse_args()
     web, urls = build_web(args.pages, args.hosts)
     with web, tempfile.TemporaryDirectory() as tmp:
@@ -161,11 +175,21 @@ def main() -> None:
         (tmp_path / "urls.txt").write_text("\n".join(urls) + "\n")
         env = dict(os.environ, http_proxy=web.proxy_url, no_proxy="", PYTHONPATH=str(ROOT))
         (tmp_path / "bare.py").write_text(BARE_SPIDER)
-        bare_seconds, bare_rss = run([sys.executable, str(tmp_path / "bare.py"), str(tmp_path / "urls.txt")], env)
+        bare_seconds, bare_rss = run([sys.executable, str(tmp_path / "bare.py"), str(tmp_path / "urls.txt"),
+                                      json.dumps(CRAWL_SETTINGS)], env)
         out = tmp_path / "results.jsonl"
         full_seconds, full_rss = run([sys.executable, "-m", "crawler.cli", "verify", str(tmp_path / "urls.txt"),
                                       "--target", TARGET, "--db", str(tmp_path / "b.db"), "--out", str(out), "-q"], env)
         results = [json.loads(line) for line in out.read_text().splitlines()]
+        advertools = None
+        if args.advertools:
+            (tmp_path / "adv.py").write_text(ADVERTOOLS)
+            adv_env = dict(env, PATH=f"{Path(args.advertools).parent}{os.pathsep}{env.get('PATH', '')}")
+            adv_out = tmp_path / "adv.jsonl"
+            seconds, rss = run([args.advertools, str(tmp_path / "adv.py"), str(tmp_path / "urls.txt"), str(adv_out),
+                                json.dumps(CRAWL_SETTINGS)], adv_env)
+            crawled = sum(1 for _ in adv_out.open()) if adv_out.exists() else 0
+            advertools = (seconds, rss, crawled)
         stages = stage_profile(web, urls)
     n = len(urls)
     with_language = sum(1 for r in results if (r.get("page") or {}).get("language"))
@@ -176,6 +200,10 @@ def main() -> None:
     print(f"(b) linkverifier verify, all fields: {full_seconds:.1f} s, {n / full_seconds:.1f} pages/s, "
           f"peak RSS {full_rss:.0f} MB (all processes)")
     print(f"ratio (b)/(a): {bare_seconds / full_seconds:.2f}")
+    if advertools:
+        seconds, rss, crawled = advertools
+        print(f"(c) advertools crawl, list mode: {seconds:.1f} s, {n / seconds:.1f} pages/s, peak RSS {rss:.0f} MB, "
+              f"{crawled} rows; (c)/(a) {bare_seconds / seconds:.2f}; (b)/(c) {seconds / full_seconds:.2f}")
     print(f"results: {len(results)}; with language {with_language / n:.1%}, with placement {with_placement / n:.1%}, "
           f"with topical fit {with_fit / n:.1%}")
     print("CPU ms/page by stage (in-process, 100 pages): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))

@@ -7,8 +7,10 @@ Stages:
 2. write invalid rows at once; collect results, keeping the first one per row
    (delivery is at least once);
 3. return tasks whose lease expired (their worker died) to the queue;
-4. finish when every row has a result: the output in input order, every check
-   in the database, exit 0.
+4. finish when every row has a result: decide ``sitewide`` over the whole run,
+   write the output in input order from the database (results are not held
+   in memory, only their row numbers and what the sitewide decision needs),
+   exit 0.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from crawler.output import open_writer
 from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
 from crawler.results import error_result, status_key, utc_now
 from crawler.store import Store
+from scoring.sitewide import SitewideEntry, sitewide_entry, sitewide_keys
 
 __all__ = ["run_queue"]
 
@@ -34,11 +37,11 @@ def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, o
     server = connect(url)
     server.ping()  # fail early and clearly when Redis is not there
     job = fingerprint[:16]
-    results: dict[int, dict] = {}
+    invalid: list[dict] = []
     groups: dict[str, list[Row]] = {}
     for row in rows:
         if row.error:
-            results[row.index] = error_result(row, "invalid_url", row.error)
+            invalid.append(error_result(row, "invalid_url", row.error))
         else:
             groups.setdefault(row.fetch_key, []).append(row)
     if server.set(f"linkverifier:{job}:queued", "1", nx=True):
@@ -46,28 +49,44 @@ def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, o
             server.lpush(TASKS, task_of(job, group))
     store = Store(db)
     run_id = store.start_run("verify", input_name, utc_now(), {"queue": url}, fingerprint)
-    for result in results.values():
+    done: set[int] = set()
+    counts: Counter[str] = Counter()
+    entries: list[SitewideEntry] = []
+
+    def arrived(result: dict) -> None:
+        done.add(result["row"])
+        counts[status_key(result)] += 1
+        entry = sitewide_entry(result)
+        if entry is not None:
+            entries.append(entry)
         store.add_check(run_id, result["row"], result)
+
+    for result in invalid:
+        arrived(result)
+    store.commit()
     last_requeue = 0.0
-    while len(results) < len(rows):
+    while len(done) < len(rows):
         popped = server.blpop(results_key(job), timeout=1)
         if popped:
             result = json.loads(popped[1])
-            if result["row"] not in results:
-                results[result["row"]] = result
-                store.add_check(run_id, result["row"], result)
+            if result["row"] not in done:
+                arrived(result)
                 store.commit()
         if time.monotonic() - last_requeue > REQUEUE_SECONDS:
             moved = requeue_expired(server)
             if moved and not quiet:
                 print(f"linkverifier: {moved} task(s) of a lost worker back in the queue", file=sys.stderr)
             last_requeue = time.monotonic()
+    sitewide = sitewide_keys(entries)
     writer = open_writer(out)
-    for index in sorted(results):
-        writer.write(results[index])
+    for result in store.run_results(run_id):
+        entry = sitewide_entry(result)
+        if entry is not None and (entry.host, entry.target) in sitewide:
+            result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
+            store.update_flags(run_id, result["row"], result)
+        writer.write(result)
     writer.close()
-    store.finish_run(run_id, utc_now(), "finished", len(results))
+    store.finish_run(run_id, utc_now(), "finished", len(done))
     store.close()
     server.delete(results_key(job), f"linkverifier:{job}:queued")
-    counts = Counter(status_key(result) for result in results.values())
     return {"linkverifier/counts": dict(counts), "finish_reason": "finished"}

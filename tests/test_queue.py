@@ -56,8 +56,11 @@ def start(args: list[str], web) -> subprocess.Popen:
 
 def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
     urls = [f"http://site{i % 6}.example.com/p{i}" for i in range(PAGES)]
-    for url in urls:
-        web.add(url, page(f'<article>{ARTICLE_EN}<p><a href="{TARGET}">Acme</a></p></article>'), delay=1.0)
+    link = f'<a href="{TARGET}">Acme</a>'
+    for i, url in enumerate(urls):
+        # site5 links from its footer on every page: sitewide, decided by the coordinator over the whole run.
+        body = f"<article>{ARTICLE_EN}</article><footer>{link}</footer>" if i % 6 == 5 else f"<article>{ARTICLE_EN}<p>{link}</p></article>"
+        web.add(url, page(body), delay=1.0)
     lines = urls + ["ftp://not-a-page/", urls[0]]  # an invalid row and a duplicate too
     (tmp_path / "list.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
@@ -87,5 +90,6 @@ def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
     assert [r["source_url"] for r in results] == lines
     assert [r["status"] for r in results] == ["live"] * PAGES + ["error", "live"]
     assert "duplicate_row" in results[-1]["flags"]
+    assert [("sitewide" in r["flags"]) for r in results[:PAGES]] == [i % 6 == 5 for i in range(PAGES)]
     with sqlite3.connect(tmp_path / "q.db") as db:
         assert db.execute("SELECT count(*), count(DISTINCT row_number) FROM checks").fetchone() == (len(lines), len(lines))
