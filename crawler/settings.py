@@ -12,6 +12,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Politeness: a few requests per host, adaptive delays.
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many asyncio tasks for the output of every callback, and a
+# callback here waits on page analysis: at the default 100, the pages queued
+# for analysis cost ~150 KB each in idle tasks. A page yields one item per row.
+CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_MAX_DELAY = 10

@@ -31,10 +31,12 @@ __all__ = ["VerifySpider", "fetched_page"]
 logger = logging.getLogger(__name__)
 
 TARGET_PRIORITY = 100
-# Source requests handed to Scrapy and not yet answered. Scrapy drains start()
-# into its scheduler as fast as it can while the downloader is busy; without
-# this window a 100,000-row list would sit in memory as 100,000 requests.
-MAX_IN_FLIGHT = 1000
+# Source pages handed to Scrapy and not yet judged (queued, downloading, or
+# waiting for an analysis worker). Scrapy drains start() into its scheduler as
+# fast as it can, and fetching outruns analysis: without this window a
+# 100,000-row list would sit in memory as requests, then as pages waiting to
+# be analysed. 128 covers 32 downloads and a few seconds of analysis work.
+MAX_IN_FLIGHT = 128
 
 
 def fetched_page(response, requested_url: str) -> FetchedPage:
@@ -122,9 +124,10 @@ class VerifySpider(scrapy.Spider):
                 dont_filter=True,
                 meta={"target_key": key, "dont_obey_robotstxt": True},
             )
+        window = max(MAX_IN_FLIGHT, 4 * self.crawler.settings.getint("CONCURRENT_REQUESTS"))
         # A snapshot: callbacks pop finished groups while start() is still yielding.
         for key, group in list(self.groups.items()):
-            while self.in_flight >= MAX_IN_FLIGHT:
+            while self.in_flight >= window:
                 self._room.clear()
                 await self._room.wait()
             self.in_flight += 1
@@ -137,7 +140,7 @@ class VerifySpider(scrapy.Spider):
             )
 
     def _answered(self) -> None:
-        """A source request came back (page or failure): room for the next one."""
+        """A source page was judged (or failed to download): room for the next one."""
         self.in_flight -= 1
         self._room.set()
 
@@ -163,7 +166,6 @@ class VerifySpider(scrapy.Spider):
 
     # --- sources -----------------------------------------------------------
     async def parse_source(self, response):
-        self._answered()
         rows = self.groups.pop(response.meta["group"])
         page = fetched_page(response, rows[0].source_url)
         keys = {row.target.key for row in rows}
@@ -173,6 +175,7 @@ class VerifySpider(scrapy.Spider):
         except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
             logger.exception("analysis of %s failed", response.url)
             results = [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
+        self._answered()
         for result in results:
             yield {"result": result}
 
