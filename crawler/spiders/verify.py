@@ -113,6 +113,9 @@ class VerifySpider(scrapy.Spider):
             targets.setdefault(row.target.key, row.target)
             self.host_rows[host_of(row.source_url)] += 1
             self.groups.setdefault(row.fetch_key, []).append(row)
+        # The spider owns the rows from here: each group is dropped once judged,
+        # so a long list shrinks as it is checked instead of living to the end.
+        rows.clear()
         loop = asyncio.get_running_loop()
         for key, target in targets.items():
             self.profiles[key] = loop.create_future()
