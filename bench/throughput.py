@@ -101,10 +101,10 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run(command: list[str], env: dict) -> tuple[float, float]:
+def run(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MB of the command's whole process tree, sampled every 50 ms)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss_kb(process.pid))
@@ -184,10 +184,13 @@ def main() -> None:
         advertools = None
         if args.advertools:
             (tmp_path / "adv.py").write_text(ADVERTOOLS)
-            adv_env = dict(env, PATH=f"{Path(args.advertools).parent}{os.pathsep}{env.get('PATH', '')}")
-            adv_out = tmp_path / "adv.jsonl"
-            seconds, rss = run([args.advertools, str(tmp_path / "adv.py"), str(tmp_path / "urls.txt"), str(adv_out),
-                                json.dumps(CRAWL_SETTINGS)], adv_env)
+            # Its own scrapy on PATH; run outside this project so Scrapy does not
+            # pick up our scrapy.cfg (and our pipelines) for advertools' spider.
+            adv_env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}
+            adv_env["PATH"] = f"{os.path.dirname(os.path.abspath(args.advertools))}{os.pathsep}{env.get('PATH', '')}"
+            adv_out = tmp_path / "adv.jl"  # advertools insists on .jl
+            seconds, rss = run([os.path.abspath(args.advertools), str(tmp_path / "adv.py"), str(tmp_path / "urls.txt"), str(adv_out),
+                                json.dumps(CRAWL_SETTINGS)], adv_env, cwd=tmp_path)
             crawled = sum(1 for _ in adv_out.open()) if adv_out.exists() else 0
             advertools = (seconds, rss, crawled)
         stages = stage_profile(web, urls)
