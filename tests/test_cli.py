@@ -40,7 +40,7 @@ def test_ignore_robots_fetches_disallowed_pages_but_still_flags_them(web, tmp_pa
 
 
 def test_timeout_option(web, tmp_path):
-    web.add("http://slow.example.com/a", linking_page(), delay=3)
+    web.add("http://slow.example.com/a", linking_page(), delay=10)  # far past the 1 s timeout, even on a loaded machine
     run = run_cli(["verify", "-", "--target", TARGET, "--timeout", "1", "--db", str(tmp_path / "db.sqlite")], web,
                   stdin="http://slow.example.com/a\n")
     assert (run.results[0]["status"], run.results[0]["reason"]) == ("error", "timeout")

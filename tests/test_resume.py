@@ -18,8 +18,11 @@ PAGES = 40
 
 def test_sigkill_at_40_percent_then_resume(web, tmp_path):
     urls = [f"http://site{i % 8}.example.com/p{i}" for i in range(PAGES)]
-    for url in urls:
-        web.add(url, page(f'<article>{ARTICLE_EN}<p><a href="{TARGET}">Acme</a></p></article>'), delay=0.3)
+    link = f'<a href="{TARGET}">Acme</a>'
+    for i, url in enumerate(urls):
+        # site7 links from its footer on all 5 pages: sitewide must count the pages checked before the kill too.
+        body = f"<article>{ARTICLE_EN}</article><footer>{link}</footer>" if i % 8 == 7 else f"<article>{ARTICLE_EN}<p>{link}</p></article>"
+        web.add(url, page(body), delay=0.3)
     (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     db, out = tmp_path / "r.db", tmp_path / "out.jsonl"
     args = ["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(db), "--out", str(out), "--concurrency", "4"]
@@ -49,6 +52,7 @@ def test_sigkill_at_40_percent_then_resume(web, tmp_path):
     assert "resuming run 1" in run.stderr
     assert [r["source_url"] for r in run.results] == urls  # every row, once, in order
     assert all(r["status"] == "live" for r in run.results)
+    assert [("sitewide" in r["flags"]) for r in run.results] == [i % 8 == 7 for i in range(PAGES)]
     fetched_again = {f"http://{path}" for path in web.log[requests_before:]} & finished
     assert fetched_again == set()
     with sqlite3.connect(db) as connection:

@@ -33,6 +33,7 @@ class OutputPipeline:
         self.host_rows: Counter[str] | None = None  # rows still expected per host
         self.held: dict[str, list[tuple[int, SitewideEntry | None]]] = {}
         self.sitewide_rows: set[int] = set()  # rows to write with the sitewide flag
+        self._resumed = False
         if crawler.settings.getbool("LINKVERIFIER_PROGRESS") and sys.stderr.isatty():
             from crawler.progress import ProgressBar
 
@@ -46,14 +47,22 @@ class OutputPipeline:
         # The store pipeline (built first) has opened the run by now.
         self.store = self.crawler.linkverifier_store.store
         self.run_id = self.crawler.linkverifier_store.run_id
-        # --resume: rows checked before the crash take their place again, read from the database.
+
+    def _take_resumed(self) -> None:
+        """--resume: rows checked before the crash take their place again, read from the database.
+
+        Done at the first item (or at close), not when the spider opens: the
+        spider's rows per host are known only once it has started.
+        """
         done_rows = getattr(self.crawler.spider, "done_rows", None)
-        if done_rows:
+        if done_rows and not self._resumed:
             for result in self.store.run_results(self.run_id):
                 if result["row"] in done_rows:
                     self._arrived(result)
+        self._resumed = True
 
     def process_item(self, item, spider=None):
+        self._take_resumed()
         self._arrived(item["result"])
         self._flush_ready()
         if self.progress:
@@ -105,6 +114,7 @@ class OutputPipeline:
             self.next_row += 1
 
     def close_spider(self, spider=None):
+        self._take_resumed()
         for host in list(self.held):  # a stopped run: release what arrived
             self._release(host)
         # Anything still waiting (a gap means a row never answered: a stopped run) is written in order.

@@ -99,19 +99,23 @@ class VerifySpider(scrapy.Spider):
         rows = self.rows if self.rows is not None else read_rows(self.input_path, self.default_target)
         self.rows = None  # the groups hold them from here on
         self.crawler.stats.set_value("linkverifier/rows", len(rows))
+        # Valid rows per host, resumed ones included, known before start() yields
+        # anything: the output pipeline holds a host's results until all are in.
+        self.host_rows = Counter(host_of(row.source_url) for row in rows if not row.error)
         return rows
 
     async def start(self):
         rows = self.load_rows()
         targets: dict[str, Target] = {}
         for row in rows:
-            if row.index in self.done_rows:
-                continue  # checked before the crash; the output pipeline writes it
+            done = row.index in self.done_rows  # checked before the crash; the output pipeline writes it
             if row.error:
-                yield {"result": error_result(row, "invalid_url", row.error)}
+                if not done:
+                    yield {"result": error_result(row, "invalid_url", row.error)}
+                continue
+            if done:
                 continue
             targets.setdefault(row.target.key, row.target)
-            self.host_rows[host_of(row.source_url)] += 1
             self.groups.setdefault(row.fetch_key, []).append(row)
         # The spider owns the rows from here: each group is dropped once judged,
         # so a long list shrinks as it is checked instead of living to the end.
