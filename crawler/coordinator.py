@@ -25,7 +25,7 @@ from crawler.output import open_writer
 from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
 from crawler.results import error_result, status_key, utc_now
 from crawler.store import Store
-from scoring.sitewide import SitewideEntry, sitewide_entry, sitewide_keys
+from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
 
 __all__ = ["run_queue"]
 
@@ -51,14 +51,14 @@ def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, o
     run_id = store.start_run("verify", input_name, utc_now(), {"queue": url}, fingerprint)
     done: set[int] = set()
     counts: Counter[str] = Counter()
-    entries: list[SitewideEntry] = []
+    entries: list[tuple[int, SitewideEntry]] = []
 
     def arrived(result: dict) -> None:
         done.add(result["row"])
         counts[status_key(result)] += 1
         entry = sitewide_entry(result)
         if entry is not None:
-            entries.append(entry)
+            entries.append((result["row"], entry))
         store.add_check(run_id, result["row"], result)
 
     for result in invalid:
@@ -77,13 +77,11 @@ def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, o
             if moved and not quiet:
                 print(f"linkverifier: {moved} task(s) of a lost worker back in the queue", file=sys.stderr)
             last_requeue = time.monotonic()
-    sitewide = sitewide_keys(entries)
+    sitewide = sitewide_rows(entries)
     writer = open_writer(out)
     for result in store.run_results(run_id):
-        entry = sitewide_entry(result)
-        if entry is not None and (entry.host, entry.target) in sitewide:
-            result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
-            store.update_flags(run_id, result["row"], result)
+        if result["row"] in sitewide:
+            store.update_flags(run_id, result["row"], mark_sitewide(result))
         writer.write(result)
     writer.close()
     store.finish_run(run_id, utc_now(), "finished", len(done))

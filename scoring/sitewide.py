@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from extract.urls import host_of
 
-__all__ = ["MIN_PAGES", "SitewideEntry", "sitewide_entry", "sitewide_keys", "source_host"]
+__all__ = ["MIN_PAGES", "SitewideEntry", "mark_sitewide", "sitewide_entry", "sitewide_keys", "sitewide_rows", "source_host"]
 
 # The contract's "three or more of the checked pages".
 MIN_PAGES = 3
@@ -53,3 +53,15 @@ def sitewide_keys(entries: Iterable[SitewideEntry | None]) -> set[tuple[str, str
         for key, boilerplate_by_page in pages.items()
         if len(boilerplate_by_page) >= MIN_PAGES and sum(boilerplate_by_page.values()) * 2 > len(boilerplate_by_page)
     }
+
+
+def sitewide_rows(entries: Iterable[tuple[int, SitewideEntry | None]]) -> set[int]:
+    """The rows, of ``(row, entry)`` pairs, whose link is sitewide."""
+    entries = list(entries)
+    keys = sitewide_keys(entry for _row, entry in entries)
+    return {row for row, entry in entries if entry is not None and (entry.host, entry.target) in keys}
+
+
+def mark_sitewide(result: dict) -> dict:
+    result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
+    return result

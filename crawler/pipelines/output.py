@@ -15,7 +15,7 @@ from collections import Counter
 
 from crawler.output import open_writer
 from crawler.results import status_key
-from scoring.sitewide import MIN_PAGES, SitewideEntry, sitewide_entry, sitewide_keys, source_host
+from scoring.sitewide import MIN_PAGES, SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows, source_host
 
 __all__ = ["OutputPipeline"]
 
@@ -32,7 +32,7 @@ class OutputPipeline:
         self.progress = None
         self.host_rows: Counter[str] | None = None  # rows still expected per host
         self.held: dict[str, list[tuple[int, SitewideEntry | None]]] = {}
-        self.sitewide_rows: set[int] = set()  # rows to write with the sitewide flag
+        self.sitewide_flagged: set[int] = set()  # rows to write with the sitewide flag
         self._resumed = False
         if crawler.settings.getbool("LINKVERIFIER_PROGRESS") and sys.stderr.isatty():
             from crawler.progress import ProgressBar
@@ -91,20 +91,16 @@ class OutputPipeline:
 
     def _release(self, host: str) -> None:
         held = self.held.pop(host)
-        sitewide = sitewide_keys(entry for _row, entry in held)
-        for row, entry in held:
-            if entry is not None and (entry.host, entry.target) in sitewide:
-                self.sitewide_rows.add(row)
-            self.ready.add(row)
+        self.sitewide_flagged |= sitewide_rows(held)
+        self.ready.update(row for row, _entry in held)
 
     def _write(self, row: int) -> None:
         result = self.store.run_result(self.run_id, row)
         if result is None:
             return  # never stored (only a bug upstream can do that): nothing to write
-        if row in self.sitewide_rows:
-            self.sitewide_rows.discard(row)
-            result["flags"] = sorted(set(result["flags"]) | {"sitewide"})
-            self.store.update_flags(self.run_id, row, result)
+        if row in self.sitewide_flagged:
+            self.sitewide_flagged.discard(row)
+            self.store.update_flags(self.run_id, row, mark_sitewide(result))
         self.writer.write(result)
 
     def _flush_ready(self) -> None:

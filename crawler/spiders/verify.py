@@ -108,12 +108,10 @@ class VerifySpider(scrapy.Spider):
         rows = self.load_rows()
         targets: dict[str, Target] = {}
         for row in rows:
-            done = row.index in self.done_rows  # checked before the crash; the output pipeline writes it
+            if row.index in self.done_rows:
+                continue  # checked before the crash; the output pipeline writes it
             if row.error:
-                if not done:
-                    yield {"result": error_result(row, "invalid_url", row.error)}
-                continue
-            if done:
+                yield {"result": error_result(row, "invalid_url", row.error)}
                 continue
             targets.setdefault(row.target.key, row.target)
             self.groups.setdefault(row.fetch_key, []).append(row)
