@@ -4,7 +4,7 @@ The names below load on first use (PEP 562): ``from extract.urls import …`` in
 the crawling process must not pull in trafilatura and langdetect with them.
 """
 
-from importlib import import_module
+from extract.lazy import lazy_attributes
 
 _PUBLIC = {
     "Alternate": "extract.hreflang",
@@ -28,8 +28,4 @@ _PUBLIC = {
 }
 __all__ = sorted(_PUBLIC)
 
-
-def __getattr__(name: str):
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'extract' has no attribute {name!r}")
-    return getattr(import_module(_PUBLIC[name]), name)
+__getattr__ = lazy_attributes(__name__, _PUBLIC)

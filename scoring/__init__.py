@@ -4,7 +4,7 @@ The names below load on first use (PEP 562), so the crawling process can use
 ``scoring.sitewide`` without importing scikit-learn.
 """
 
-from importlib import import_module
+from extract.lazy import lazy_attributes
 
 _PUBLIC = {
     "Placement": "scoring.placement",
@@ -15,8 +15,4 @@ _PUBLIC = {
 }
 __all__ = sorted(_PUBLIC)
 
-
-def __getattr__(name: str):
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'scoring' has no attribute {name!r}")
-    return getattr(import_module(_PUBLIC[name]), name)
+__getattr__ = lazy_attributes(__name__, _PUBLIC)
