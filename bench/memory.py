@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from proctree import proc_kb, tree_pids  # noqa: E402 - beside this script
+
 from crawler.localweb import LocalWeb, Route  # noqa: E402
 
 TARGET = "http://www.acme-memory.example/whitepaper"
@@ -47,29 +49,6 @@ def page(host: str, path: str) -> Route | None:
             f"</header><main><article><h1>Report {number}</h1>{article}{paragraphs}</article></main>"
             f"<footer><p>© {host}</p>{footer}</footer></body></html>")
     return Route(200, body.encode(), {"Content-Type": "text/html; charset=utf-8"})
-
-
-def _tree(pid: int) -> list[int]:
-    pids, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        pids.append(current)
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(child) for child in (task / "children").read_text().split())
-        except OSError:
-            continue
-    return pids
-
-
-def _kb(pid: int, file: str, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
-            if line.startswith(field):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def main() -> None:
@@ -95,10 +74,10 @@ def main() -> None:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
         peak_rss = peak_pss = peak_main = 0
         while process.poll() is None:
-            pids = _tree(process.pid)
-            peak_rss = max(peak_rss, sum(_kb(p, "status", "VmRSS:") for p in pids))
-            peak_pss = max(peak_pss, sum(_kb(p, "smaps_rollup", "Pss:") for p in pids))
-            peak_main = max(peak_main, _kb(process.pid, "status", "VmRSS:"))
+            pids = tree_pids(process.pid)
+            peak_rss = max(peak_rss, sum(proc_kb(p, "status", "VmRSS:") for p in pids))
+            peak_pss = max(peak_pss, sum(proc_kb(p, "smaps_rollup", "Pss:") for p in pids))
+            peak_main = max(peak_main, proc_kb(process.pid, "status", "VmRSS:"))
             time.sleep(0.5)
         elapsed = time.perf_counter() - started
         written = sum(1 for _ in out.open()) - 1

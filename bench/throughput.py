@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from proctree import proc_kb, tree_pids  # noqa: E402 - beside this script
+
 from crawler.localweb import LocalWeb  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "placement" / "wceb" / "html"
@@ -88,17 +90,7 @@ def build_web(pages: int, hosts: int) -> tuple[LocalWeb, list[str]]:
 
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants (analysis workers included)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
+    return sum(proc_kb(child, "status", "VmRSS:") for child in tree_pids(pid))
 
 
 def run(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:

@@ -1,0 +1,32 @@
+"""Memory of a process and its descendants, read from /proc (Linux), for the benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["tree_pids", "proc_kb"]
+
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and every process below it (analysis workers, the fork server)."""
+    pids, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        pids.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+def proc_kb(pid: int, file: str, field: str) -> int:
+    """A kB figure from ``/proc/PID/FILE`` (``status`` VmRSS:, ``smaps_rollup`` Pss:); 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
