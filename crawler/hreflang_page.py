@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crawler.analysis import page_canonical, page_problem
 from crawler.fetched import FetchedPage
+from crawler.hreflang_record import page_record
 from extract import selectors
 from extract.content import main_content
 from extract.document import base_url, parse_html
@@ -13,29 +14,7 @@ from extract.language import language_evidence
 from extract.links import page_link_urls
 from extract.robots import robots_directives
 
-__all__ = ["analyze_hreflang_page", "page_record"]
-
-
-def page_record(url: str, final_url: str, status: int | None, *, redirected: bool = False,
-                googlebot_allowed: bool = True, error: str | None = None) -> dict:
-    """A page record with nothing read yet (also what a failed fetch leaves)."""
-    return {
-        "url": url,
-        "final_url": final_url,
-        "status": status,
-        "redirected": redirected,
-        "googlebot_allowed": googlebot_allowed,
-        "error": error,
-        "html": False,
-        "noindex": False,
-        "canonical": None,
-        "html_lang": None,
-        "language": None,
-        "language_probability": 0.0,
-        "letters": 0,
-        "alternates": [],
-        "links": [],
-    }
+__all__ = ["analyze_hreflang_page"]
 
 
 def analyze_hreflang_page(page: FetchedPage) -> dict:

@@ -7,7 +7,7 @@ scikit-learn, langdetect and the models: ~150 MB the crawler never needs).
 
 from __future__ import annotations
 
-__all__ = ["analyze_target", "discover_page", "verify_page"]
+__all__ = ["analyze_hreflang_page", "analyze_target", "discover_page", "verify_page"]
 
 
 def verify_page(page, rows, profiles):
@@ -24,5 +24,11 @@ def discover_page(page, row, profiles):
 
 def analyze_target(page):
     from crawler.analysis import analyze_target as run
+
+    return run(page)
+
+
+def analyze_hreflang_page(page):
+    from crawler.hreflang_page import analyze_hreflang_page as run
 
     return run(page)
