@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import sys
 from collections import Counter
@@ -12,7 +11,8 @@ from pathlib import Path
 import click
 
 from crawler import __version__
-from crawler.inputs import InputError, read_rows
+from crawler.inputs import InputError, iter_rows
+from crawler.spool import RowSpool
 
 __all__ = ["main"]
 
@@ -82,25 +82,19 @@ def _write_atomically(path: str, text: str) -> None:
     partial.replace(target)
 
 
-def rows_fingerprint(rows, target: str | None) -> str:
-    """Identifies an input for --resume: the same rows and target give the same fingerprint."""
-    import hashlib
-
-    digest = hashlib.sha256((target or "").encode())
-    for row in rows:
-        digest.update(json.dumps([row.source_url, row.target_raw, row.extra], sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
 def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> dict:
-    """Run the verify spider over ``rows``; returns the crawl's stats."""
+    """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
+    rows, spooled here); returns the crawl's stats."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.store import Store
 
+    if not isinstance(rows, RowSpool):
+        with RowSpool(rows, target) as spool:
+            return run_verify(spool, target, input_name, command, resume, **options)
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
-    fingerprint = rows_fingerprint(rows, target)
+    fingerprint = rows.fingerprint
     settings.set("LINKVERIFIER_FINGERPRINT", fingerprint, priority="cmdline")
     done: set[int] = set()
     if resume:
@@ -145,27 +139,29 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
     if options["render"]:
         raise click.UsageError("--render is not available in this version: pages are verified as served")
     try:
-        rows = read_rows(backlinks, target)
+        # Read once, as a stream, into a spool on disk: memory stays flat however long the list.
+        spool = RowSpool(iter_rows(backlinks, target), target)
     except InputError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    if queue:
-        from crawler.coordinator import run_queue
+    with spool:
+        if queue:
+            from crawler.coordinator import run_queue
 
+            try:
+                stats = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
+            except Exception as exc:  # Redis unreachable, mostly
+                click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
+                sys.exit(EXIT_INTERNAL)
+            if not options["quiet"]:
+                click.echo(_summary(stats, options["out"], options["db"]), err=True)
+            return
         try:
-            stats = run_queue(rows, queue, rows_fingerprint(rows, target), backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
-        except Exception as exc:  # Redis unreachable, mostly
-            click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
+            stats = run_verify(spool, target, backlinks, resume=resume, **options)
+        except Exception as exc:  # an internal failure: say so, exit 1
+            logging.getLogger(__name__).exception("verify failed")
+            click.echo(f"linkverifier: internal error: {exc}", err=True)
             sys.exit(EXIT_INTERNAL)
-        if not options["quiet"]:
-            click.echo(_summary(stats, options["out"], options["db"]), err=True)
-        return
-    try:
-        stats = run_verify(rows, target, backlinks, resume=resume, **options)
-    except Exception as exc:  # an internal failure: say so, exit 1
-        logging.getLogger(__name__).exception("verify failed")
-        click.echo(f"linkverifier: internal error: {exc}", err=True)
-        sys.exit(EXIT_INTERNAL)
     if stats.get("finish_reason") not in (None, "finished"):
         click.echo(f"linkverifier: run stopped ({stats.get('finish_reason')})", err=True)
         sys.exit(EXIT_INTERNAL)

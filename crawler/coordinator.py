@@ -1,8 +1,8 @@
 """``verify --queue``: push the work to Redis, collect the results, write output and database.
 
 Stages:
-1. group the rows by source page (duplicates travel together) and push one
-   task per page, once per job (the job is the input's fingerprint, so a
+1. take the rows by source page from the spool (duplicates travel together)
+   and push one task per page, once per job (the job is the input's fingerprint, so a
    restarted coordinator collects the same job instead of pushing it again);
 2. write invalid rows at once; collect results, keeping the first one per row
    (delivery is at least once);
@@ -20,10 +20,10 @@ import sys
 import time
 from collections import Counter
 
-from crawler.inputs import Row
 from crawler.output import open_writer
 from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
 from crawler.results import error_result, status_key, utc_now
+from crawler.spool import RowSpool
 from crawler.store import Store
 from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
 
@@ -33,22 +33,16 @@ __all__ = ["run_queue"]
 REQUEUE_SECONDS = 1.0
 
 
-def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, out: str | None, db: str, quiet: bool) -> dict:
+def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db: str, quiet: bool) -> dict:
     server = connect(url)
     server.ping()  # fail early and clearly when Redis is not there
-    job = fingerprint[:16]
-    invalid: list[dict] = []
-    groups: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.error:
-            invalid.append(error_result(row, "invalid_url", row.error))
-        else:
-            groups.setdefault(row.fetch_key, []).append(row)
+    job = spool.fingerprint[:16]
+    total = len(spool)
     if server.set(f"linkverifier:{job}:queued", "1", nx=True):
-        for group in groups.values():
-            server.lpush(TASKS, task_of(job, group))
+        for key in spool.group_keys():
+            server.lpush(TASKS, task_of(job, spool.group(key)))
     store = Store(db)
-    run_id = store.start_run("verify", input_name, utc_now(), {"queue": url}, fingerprint)
+    run_id = store.start_run("verify", input_name, utc_now(), {"queue": url}, spool.fingerprint)
     done: set[int] = set()
     counts: Counter[str] = Counter()
     entries: list[tuple[int, SitewideEntry]] = []
@@ -61,11 +55,11 @@ def run_queue(rows: list[Row], url: str, fingerprint: str, input_name: str, *, o
             entries.append((result["row"], entry))
         store.add_check(run_id, result["row"], result)
 
-    for result in invalid:
-        arrived(result)
+    for row in spool.invalid_rows():
+        arrived(error_result(row, "invalid_url", row.error))
     store.commit()
     last_requeue = 0.0
-    while len(done) < len(rows):
+    while len(done) < total:
         popped = server.blpop(results_key(job), timeout=1)
         if popped:
             result = json.loads(popped[1])

@@ -1,28 +1,36 @@
 """Read backlink lists: exports of the big SEO tools, or a plain list of URLs.
 
 Stages:
-1. read the bytes (file or stdin) and decode: UTF-8 with or without BOM,
-   UTF-16 (Excel's "Unicode text"), else windows-1252;
+1. open the file (stdin is copied to a temporary file) and decide its
+   encoding: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"),
+   else windows-1252; the text is then read as a stream, never whole;
 2. decide the shape: a header naming a known source column means CSV/TSV
    (delimiter sniffed), otherwise a plain list of URLs, one per line;
 3. turn each line into a ``Row``: source URL, target, the other columns kept
    untouched; a bad row carries an error message instead of stopping the run;
-4. mark repeated (source, target) pairs as duplicates: they are fetched once.
+4. mark repeated (source, target) pairs as duplicates: they are fetched once
+   (``read_rows`` for lists held in memory; ``crawler.spool`` for long ones).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
+import shutil
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import BinaryIO, TextIO
 
 from extract.urls import Target, invalid_url_reason, normalized_key
 
-__all__ = ["InputError", "Row", "read_rows", "SOURCE_COLUMNS", "TARGET_COLUMNS"]
+__all__ = ["InputError", "Row", "iter_rows", "mark_duplicates", "read_rows", "SOURCE_COLUMNS", "TARGET_COLUMNS"]
 
 
 class InputError(Exception):
@@ -59,30 +67,55 @@ class Row:
         return normalized_key(self.source_url) + "|" + self.source_url.split("://", 1)[0].lower()
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+_SNIFF_BYTES = 1 << 16
+_CHUNK = 1 << 20
+
+
+def _encoding(handle: BinaryIO) -> str:
+    """The encoding of a seekable byte stream: UTF-8 with or without BOM, UTF-16
+    with or without BOM, else windows-1252. Reads it once in chunks; leaves it at 0."""
+    head = handle.read(_SNIFF_BYTES)
+    handle.seek(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
     # UTF-16 without BOM: every other byte of ASCII text is NUL.
-    if len(data) > 3 and data[1:40:2].count(0) > 10:
-        return data.decode("utf-16-le", errors="replace")
-    if len(data) > 3 and data[0:40:2].count(0) > 10:
-        return data.decode("utf-16-be", errors="replace")
+    if len(head) > 3 and head[1:40:2].count(0) > 10:
+        return "utf-16-le"
+    if len(head) > 3 and head[0:40:2].count(0) > 10:
+        return "utf-16-be"
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8")
+        while chunk := handle.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return "cp1252"
+    finally:
+        handle.seek(0)
 
 
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
+@contextmanager
+def _open_text(path: str) -> Iterator[TextIO]:
+    """The list as text, read as a stream. Standard input is copied to a
+    temporary file first: the encoding check reads the data twice."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        if path == "-":
+            raw: BinaryIO = tempfile.TemporaryFile()
+            shutil.copyfileobj(sys.stdin.buffer, raw)
+            raw.seek(0)
+        else:
+            raw = open(path, "rb")  # noqa: SIM115 - closed below, through the text wrapper
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    # Universal newlines: "\r\n" and "\r" read as "\n", also inside quoted cells.
+    text = io.TextIOWrapper(raw, encoding=_encoding(raw), errors="replace", newline=None)
+    try:
+        yield text
+    finally:
+        text.close()
 
 
 def _find_column(header: list[str], keys: list[str]) -> int | None:
@@ -127,9 +160,8 @@ def _make_row(index: int, source: str, target_raw: str, default: Target | None, 
     return row
 
 
-def _rows_from_table(text: str, default: Target | None) -> Iterator[Row]:
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+def _rows_from_table(lines: Iterable[str], first_line: str, default: Target | None) -> Iterator[Row]:
+    reader = csv.reader(lines, delimiter=_sniff_delimiter(first_line))
     header = [h.strip() for h in next(reader)]
     source_col = _find_column(header, _SOURCE_KEYS)
     target_col = _find_column(header, _TARGET_KEYS)
@@ -146,7 +178,7 @@ def _rows_from_table(text: str, default: Target | None) -> Iterator[Row]:
         index += 1
 
 
-def _rows_from_list(lines: list[str], default: Target | None) -> Iterator[Row]:
+def _rows_from_list(lines: Iterable[str], default: Target | None) -> Iterator[Row]:
     if default is None:
         raise InputError("a plain list of URLs needs --target")
     index = 0
@@ -157,28 +189,47 @@ def _rows_from_list(lines: list[str], default: Target | None) -> Iterator[Row]:
         index += 1
 
 
-def read_rows(path: str, target: str | None = None) -> list[Row]:
-    """All rows of a backlink list, duplicates marked. Raises InputError."""
-    default = None
-    if target:
-        try:
-            default = Target.parse(target)
-        except ValueError as exc:
-            raise InputError(f"--target: {exc}") from exc
-    text = _decode(_read_bytes(path))
-    sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r")
-    if sample and controls > len(sample) * 0.02:
-        raise InputError(f"{path} is not a text file (CSV, TSV or a list of URLs)")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\n \t")
-    if not text.strip():
-        raise InputError(f"{path} holds no rows")
-    first_line = text.split("\n", 1)[0]
-    header = next(csv.reader([first_line], delimiter=_sniff_delimiter(first_line)))
-    if _find_column(header, _SOURCE_KEYS) is not None:
-        rows = list(_rows_from_table(text, default))
-    else:
-        rows = list(_rows_from_list(text.split("\n"), default))
+def _default_target(target: str | None) -> Target | None:
+    if not target:
+        return None
+    try:
+        return Target.parse(target)
+    except ValueError as exc:
+        raise InputError(f"--target: {exc}") from exc
+
+
+def iter_rows(path: str, target: str | None = None) -> Iterator[Row]:
+    """The rows of a backlink list, one at a time, duplicates not marked.
+
+    Reads the file as a stream, so a list of millions of rows costs no more
+    memory than a short one. Problems with the file as a whole (unreadable,
+    binary, empty, no target) raise InputError before the first row."""
+    default = _default_target(target)
+    with _open_text(path) as handle:
+        head = handle.read(4096)
+        controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r")
+        if head and controls > len(head) * 0.02:
+            raise InputError(f"{path} is not a text file (CSV, TSV or a list of URLs)")
+        # Whole lines from here on: the sample, the rest of its last line, the stream.
+        lines = itertools.chain(io.StringIO(head + handle.readline()), handle)
+        first_line = ""
+        for line in lines:
+            if line.strip():
+                first_line = line.lstrip(" \t").rstrip("\n")
+                break
+        if not first_line:
+            raise InputError(f"{path} holds no rows")
+        lines = itertools.chain([first_line + "\n"], lines)
+        header = next(csv.reader([first_line], delimiter=_sniff_delimiter(first_line)))
+        if _find_column(header, _SOURCE_KEYS) is not None:
+            rows = _rows_from_table(lines, first_line, default)
+        else:
+            rows = _rows_from_list((line.rstrip("\n") for line in lines), default)
+        yield from rows
+
+
+def mark_duplicates(rows: list[Row]) -> list[Row]:
+    """Mark every repeat of a (source page, target) pair: it is fetched once."""
     seen: set[tuple[str, str]] = set()
     for row in rows:
         if row.error or row.target is None:
@@ -187,3 +238,8 @@ def read_rows(path: str, target: str | None = None) -> list[Row]:
         row.duplicate = key in seen
         seen.add(key)
     return rows
+
+
+def read_rows(path: str, target: str | None = None) -> list[Row]:
+    """All rows of a backlink list, duplicates marked. Raises InputError."""
+    return mark_duplicates(list(iter_rows(path, target)))

@@ -57,3 +57,24 @@ def test_unusable_input(tmp_path, content, target, message):
 def test_missing_file():
     with pytest.raises(InputError, match="cannot read"):
         read_rows("/nonexistent/file.csv", target="acme.com")
+
+
+def test_a_windows_1252_byte_far_into_the_file_decides_the_encoding(tmp_path):
+    # The list is read as a stream, but the encoding is decided over all of it:
+    # one cp1252 "é" after 200 KB of ASCII must not turn into a replacement character.
+    lines = [f"http://a.com/p{i},acme.com,plain" for i in range(6000)]
+    data = ("source_url,target_url,anchor\n" + "\n".join(lines) + "\nhttp://a.com/last,acme.com,Caf\xe9\n").encode("cp1252")
+    assert len(data) > 200_000
+    rows = read_rows(write(tmp_path, data))
+    assert len(rows) == 6001 and rows[-1].extra == {"anchor": "Café"}
+
+
+def test_standard_input(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    data = "\n\n  Source URL;Target URL\r\nhttp://a.com/x;acme.com\r\nhttp://b.com/y;acme.com\r\n".encode("utf-8-sig")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    rows = read_rows("-")
+    assert [r.source_url for r in rows] == ["http://a.com/x", "http://b.com/y"]
+    assert all(r.target.domain == "acme.com" for r in rows)

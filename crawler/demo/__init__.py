@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from crawler.inputs import read_rows
+from crawler.inputs import iter_rows
 from crawler.localweb import LocalWeb
 
 __all__ = ["run_demo", "DEMO_DIR"]
@@ -37,7 +37,7 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
     with web:
         os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = web.proxy_url
         os.environ["no_proxy"] = os.environ["NO_PROXY"] = ""
-        rows = read_rows(str(paths["input"]))
+        rows = iter_rows(str(paths["input"]))
         stats = run_verify(
             rows,
             None,

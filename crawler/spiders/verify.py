@@ -1,10 +1,12 @@
 """The ``verify`` spider: fetch every source page once and judge its rows.
 
 Stages:
-1. read the backlink list; bad rows become ``invalid_url`` results at once;
+1. take the backlink list, spooled to disk (``crawler.spool``); bad rows
+   become ``invalid_url`` results at once;
 2. fetch each distinct target page first (high priority), for topical fit and
    its hreflang cluster;
-3. fetch each distinct source page once, however many rows name it;
+3. fetch each distinct source page once, however many rows name it, taking
+   its rows from the spool only when it is its turn;
 4. hand the response to the analysis pool (off the reactor) together with
    the profiles of its targets, and emit one result per row.
 """
@@ -20,11 +22,11 @@ from scrapy.http import Request
 
 from crawler.failures import failure_reason
 from crawler.fetched import FetchedPage
-from crawler.inputs import Row, read_rows
+from crawler.inputs import Row, iter_rows
 from crawler.results import error_result
+from crawler.spool import RowSpool
 from crawler.tasks import analyze_target, verify_page
 from crawler.workers import AnalysisPool
-from extract.urls import Target, host_of
 
 __all__ = ["VerifySpider", "fetched_page"]
 
@@ -67,14 +69,15 @@ def fetched_page(response, requested_url: str) -> FetchedPage:
 class VerifySpider(scrapy.Spider):
     name = "verify"
 
-    def __init__(self, input: str | None = None, target: str | None = None, rows: list[Row] | None = None,
+    def __init__(self, input: str | None = None, target: str | None = None, rows: RowSpool | None = None,
                  done_rows: set[int] | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows = rows  # the CLI reads (and validates) the list itself
+        self.spool = rows  # the CLI reads (and validates) the list itself
+        self.own_spool = False
         self.done_rows = done_rows or set()  # --resume: rows checked before the crash
         self.input_path = input
         self.default_target = target
-        self.groups: dict[str, list[Row]] = {}
+        self.groups: dict[str, list[Row]] = {}  # source pages in flight -> their rows
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
         self.host_rows: Counter[str] = Counter()  # valid rows per source host (sitewide)
@@ -94,32 +97,26 @@ class VerifySpider(scrapy.Spider):
     def close_pool(self) -> None:
         if self.pool:
             self.pool.close()
+        if self.own_spool:
+            self.spool.close()
 
-    def load_rows(self) -> list[Row]:
-        rows = self.rows if self.rows is not None else read_rows(self.input_path, self.default_target)
-        self.rows = None  # the groups hold them from here on
-        self.crawler.stats.set_value("linkverifier/rows", len(rows))
+    def load_rows(self) -> RowSpool:
+        if self.spool is None:  # run as `scrapy crawl verify -a input=...`
+            self.spool = RowSpool(iter_rows(self.input_path, self.default_target), self.default_target)
+            self.own_spool = True
+        self.spool.skip(self.done_rows)  # checked before the crash; the output pipeline writes them
+        self.crawler.stats.set_value("linkverifier/rows", len(self.spool))
         # Valid rows per host, resumed ones included, known before start() yields
         # anything: the output pipeline holds a host's results until all are in.
-        self.host_rows = Counter(host_of(row.source_url) for row in rows if not row.error)
-        return rows
+        self.host_rows = self.spool.host_rows()
+        return self.spool
 
     async def start(self):
-        rows = self.load_rows()
-        targets: dict[str, Target] = {}
-        for row in rows:
-            if row.index in self.done_rows:
-                continue  # checked before the crash; the output pipeline writes it
-            if row.error:
-                yield {"result": error_result(row, "invalid_url", row.error)}
-                continue
-            targets.setdefault(row.target.key, row.target)
-            self.groups.setdefault(row.fetch_key, []).append(row)
-        # The spider owns the rows from here: each group is dropped once judged,
-        # so a long list shrinks as it is checked instead of living to the end.
-        rows.clear()
+        spool = self.load_rows()
+        for row in spool.invalid_rows():
+            yield {"result": error_result(row, "invalid_url", row.error)}
         loop = asyncio.get_running_loop()
-        for key, target in targets.items():
+        for key, target in spool.targets().items():
             self.profiles[key] = loop.create_future()
             yield Request(
                 target.fetch_url,
@@ -130,12 +127,14 @@ class VerifySpider(scrapy.Spider):
                 meta={"target_key": key, "dont_obey_robotstxt": True},
             )
         window = max(MAX_IN_FLIGHT, 4 * self.crawler.settings.getint("CONCURRENT_REQUESTS"))
-        # A snapshot: callbacks pop finished groups while start() is still yielding.
-        for key, group in list(self.groups.items()):
+        # Only the groups in flight are in memory: each is read from the spool
+        # when its turn comes and dropped once judged.
+        for key in spool.group_keys():
             while self.in_flight >= window:
                 self._room.clear()
                 await self._room.wait()
             self.in_flight += 1
+            group = self.groups[key] = spool.group(key)
             yield Request(
                 group[0].source_url,
                 callback=self.parse_source,

@@ -1,0 +1,143 @@
+"""A backlink list spooled to a temporary SQLite file, so a long list costs no memory.
+
+``verify`` reads the list once as a stream (``crawler.inputs.iter_rows``) into
+this spool, working out on the way what needs the whole list: its
+fingerprint (for ``--resume``), which rows repeat a (source, target) pair,
+how many valid rows each host has (for ``sitewide``) and the distinct
+targets. The crawl then takes source pages one group at a time (every row
+naming the same page), in the order the list first names them, and holds
+only the groups in flight.
+
+The file lives in the system's temporary directory and is deleted on close.
+Rows are stored pickled: the file is ours, written and read by one process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from crawler.inputs import Row
+from extract.urls import Target, host_of
+
+__all__ = ["RowSpool"]
+
+_BATCH = 2000
+_SCHEMA = """
+CREATE TABLE rows (
+    idx INTEGER PRIMARY KEY,  -- the row's position in the input
+    fetch_key TEXT,           -- the source page; NULL for a row with an error
+    target_key TEXT,
+    host TEXT,
+    duplicate INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0,  -- checked by an earlier run (--resume)
+    row BLOB NOT NULL
+);
+"""
+
+
+class RowSpool:
+    def __init__(self, rows: Iterable[Row], target: str | None = None):
+        """Spool ``rows`` (any iterable: a list, or a stream from ``iter_rows``)."""
+        handle, self.path = tempfile.mkstemp(prefix="linkverifier-rows-", suffix=".sqlite")
+        os.close(handle)
+        try:
+            # Scratch data, rebuilt from the input on every run: no journal, no fsync.
+            self._db = sqlite3.connect(self.path)
+            self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+            self.fingerprint = self._fill(rows, target)
+        except BaseException:
+            self.close()
+            raise
+
+    def _fill(self, rows: Iterable[Row], target: str | None) -> str:
+        # The fingerprint identifies an input for --resume: same rows, same target.
+        digest = hashlib.sha256((target or "").encode())
+        batch: list[tuple] = []
+        for row in rows:
+            digest.update(json.dumps([row.source_url, row.target_raw, row.extra], sort_keys=True, ensure_ascii=False).encode())
+            valid = not row.error and row.target is not None
+            batch.append((row.index, row.fetch_key if valid else None, row.target.key if valid else None,
+                          host_of(row.source_url) if valid else None, pickle.dumps(row, pickle.HIGHEST_PROTOCOL)))
+            if len(batch) >= _BATCH:
+                self._insert(batch)
+        self._insert(batch)
+        self._db.executescript("""
+            CREATE INDEX rows_page ON rows (fetch_key, target_key, idx);
+            -- every row after the first of its (source page, target) pair is a duplicate
+            UPDATE rows SET duplicate = 1 WHERE fetch_key IS NOT NULL AND idx > (
+                SELECT MIN(idx) FROM rows AS first
+                WHERE first.fetch_key = rows.fetch_key AND first.target_key = rows.target_key);
+        """)
+        self._db.commit()
+        return digest.hexdigest()
+
+    def _insert(self, batch: list[tuple]) -> None:
+        self._db.executemany("INSERT INTO rows (idx, fetch_key, target_key, host, row) VALUES (?, ?, ?, ?, ?)", batch)
+        batch.clear()
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
+
+    @staticmethod
+    def _row(blob: bytes, duplicate: int) -> Row:
+        row = pickle.loads(blob)
+        row.duplicate = bool(duplicate)
+        return row
+
+    def skip(self, done: Iterable[int]) -> None:
+        """Leave out rows an earlier run checked (``--resume``); they still count per host."""
+        self._db.executemany("UPDATE rows SET done = 1 WHERE idx = ?", ((index,) for index in done))
+        self._db.commit()
+
+    def host_rows(self) -> Counter[str]:
+        """Valid rows per source host, skipped ones included."""
+        return Counter(dict(self._db.execute("SELECT host, COUNT(*) FROM rows WHERE host IS NOT NULL GROUP BY host")))
+
+    def targets(self) -> dict[str, Target]:
+        """Each distinct target of the valid rows still to check, by key."""
+        targets: dict[str, Target] = {}
+        query = ("SELECT row FROM rows WHERE idx IN"
+                 " (SELECT MIN(idx) FROM rows WHERE target_key IS NOT NULL AND NOT done GROUP BY target_key)")
+        for (blob,) in self._db.execute(query):
+            target = pickle.loads(blob).target
+            targets[target.key] = target
+        return targets
+
+    def invalid_rows(self) -> Iterator[Row]:
+        """Rows that carry an error instead of a source page, in input order."""
+        for blob, duplicate in self._db.execute("SELECT row, duplicate FROM rows WHERE fetch_key IS NULL AND NOT done ORDER BY idx"):
+            yield self._row(blob, duplicate)
+
+    def group_keys(self) -> Iterator[str]:
+        """Each source page with rows still to check, once, in the order the list first names it."""
+        query = "SELECT fetch_key FROM rows WHERE fetch_key IS NOT NULL AND NOT done GROUP BY fetch_key ORDER BY MIN(idx)"
+        for (key,) in self._db.execute(query):
+            yield key
+
+    def group(self, key: str) -> list[Row]:
+        """Every row still to check that names one source page, in input order."""
+        query = "SELECT row, duplicate FROM rows WHERE fetch_key = ? AND NOT done ORDER BY idx"
+        return [self._row(blob, duplicate) for blob, duplicate in self._db.execute(query, (key,))]
+
+    def close(self) -> None:
+        db = getattr(self, "_db", None)
+        if db is not None:
+            db.close()
+            self._db = None
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+    def __enter__(self) -> RowSpool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

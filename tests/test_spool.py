@@ -1,0 +1,57 @@
+"""The on-disk spool a long backlink list is read into before the crawl."""
+
+import os
+
+from crawler.inputs import iter_rows, read_rows
+from crawler.spool import RowSpool
+
+
+def write(tmp_path, text: str) -> str:
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+LIST = (
+    "source_url,target_url,anchor\n"
+    "http://b.com/1,acme.com,one\n"        # 0
+    "http://a.com/x,acme.com,two\n"        # 1
+    "ftp://bad.com/,acme.com,three\n"      # 2: invalid
+    "http://b.com/1,acme.com/pricing,four\n"  # 3: same page, another target
+    "http://www.b.com/1/,acme.com,five\n"  # 4: duplicate of row 0
+    "http://a.com/y,acme.com,six\n"        # 5
+)
+
+
+def test_groups_come_in_first_mention_order_with_duplicates_marked(tmp_path):
+    path = write(tmp_path, LIST)
+    with RowSpool(iter_rows(path)) as spool:
+        assert len(spool) == 6
+        keys = list(spool.group_keys())
+        groups = [[(row.index, row.duplicate) for row in spool.group(key)] for key in keys]
+        assert groups == [[(0, False), (3, False), (4, True)], [(1, False)], [(5, False)]]
+        assert [row.index for row in spool.invalid_rows()] == [2]
+        assert spool.host_rows() == {"b.com": 3, "a.com": 2}  # www. is the same host
+        assert sorted(target.raw for target in spool.targets().values()) == ["acme.com", "acme.com/pricing"]
+        # The spool marks the same duplicates as the in-memory reader.
+        assert [r.duplicate for r in read_rows(path)] == [False, False, False, False, True, False]
+
+
+def test_skipped_rows_still_count_per_host_but_are_not_handed_out(tmp_path):
+    with RowSpool(iter_rows(write(tmp_path, LIST))) as spool:
+        spool.skip({0, 2, 3, 4})
+        assert [[row.index for row in spool.group(key)] for key in spool.group_keys()] == [[1], [5]]
+        assert list(spool.invalid_rows()) == []
+        assert spool.host_rows()["b.com"] == 3
+        assert [t.raw for t in spool.targets().values()] == ["acme.com"]
+
+
+def test_fingerprint_follows_the_rows_and_the_file_is_removed(tmp_path):
+    path = write(tmp_path, LIST)
+    with RowSpool(iter_rows(path)) as first, RowSpool(read_rows(path)) as second:
+        assert first.fingerprint == second.fingerprint
+        spool_file = first.path
+        assert os.path.exists(spool_file)
+    assert not os.path.exists(spool_file)
+    with RowSpool(iter_rows(write(tmp_path, LIST.replace("six", "seven")))) as changed:
+        assert changed.fingerprint != first.fingerprint
