@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-__all__ = ["tree_pids", "proc_kb"]
+__all__ = ["tree_pids", "proc_kb", "proc_cpu_seconds"]
 
 
 def tree_pids(pid: int) -> list[int]:
@@ -30,3 +31,15 @@ def proc_kb(pid: int, file: str, field: str) -> int:
     except OSError:
         pass
     return 0
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat(5)

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from proctree import proc_kb, tree_pids  # noqa: E402 - beside this script
+from proctree import proc_cpu_seconds, proc_kb, tree_pids  # noqa: E402 - beside this script
 
 from crawler.localweb import LocalWeb  # noqa: E402
 
@@ -88,23 +88,23 @@ def build_web(pages: int, hosts: int) -> tuple[LocalWeb, list[str]]:
     return web, urls
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants (analysis workers included)."""
-    return sum(proc_kb(child, "status", "VmRSS:") for child in tree_pids(pid))
-
-
-def run(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB of the command's whole process tree, sampled every 50 ms)."""
+def run(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float, float, float]:
+    """(wall seconds, peak RSS MB of the command's whole process tree sampled every 50 ms,
+    CPU seconds of the command's own process, CPU seconds of its descendants)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL)
     peak = 0
+    cpu: dict[int, float] = {}  # last reading per pid: a process's CPU is lost once it exits
     while process.poll() is None:
-        peak = max(peak, _tree_rss_kb(process.pid))
+        pids = tree_pids(process.pid)
+        peak = max(peak, sum(proc_kb(pid, "status", "VmRSS:") for pid in pids))
+        cpu.update({pid: seconds for pid in pids if (seconds := proc_cpu_seconds(pid))})
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     if process.returncode:
         raise SystemExit(f"{command[1]} failed with exit {process.returncode}")
-    return elapsed, peak / 1024
+    own = cpu.pop(process.pid, 0.0)
+    return elapsed, peak / 1024, own, sum(cpu.values())
 
 
 def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str, float]:
@@ -167,10 +167,10 @@ def main() -> None:
         (tmp_path / "urls.txt").write_text("\n".join(urls) + "\n")
         env = dict(os.environ, http_proxy=web.proxy_url, no_proxy="", PYTHONPATH=str(ROOT))
         (tmp_path / "bare.py").write_text(BARE_SPIDER)
-        bare_seconds, bare_rss = run([sys.executable, str(tmp_path / "bare.py"), str(tmp_path / "urls.txt"),
+        bare_seconds, bare_rss, bare_cpu, _ = run([sys.executable, str(tmp_path / "bare.py"), str(tmp_path / "urls.txt"),
                                       json.dumps(CRAWL_SETTINGS)], env)
         out = tmp_path / "results.jsonl"
-        full_seconds, full_rss = run([sys.executable, "-m", "crawler.cli", "verify", str(tmp_path / "urls.txt"),
+        full_seconds, full_rss, crawl_cpu, worker_cpu = run([sys.executable, "-m", "crawler.cli", "verify", str(tmp_path / "urls.txt"),
                                       "--target", TARGET, "--db", str(tmp_path / "b.db"), "--out", str(out), "-q"], env)
         results = [json.loads(line) for line in out.read_text().splitlines()]
         advertools = None
@@ -181,7 +181,7 @@ def main() -> None:
             adv_env = {k: v for k, v in env.items() if k not in ("PYTHONPATH", "SCRAPY_SETTINGS_MODULE")}
             adv_env["PATH"] = f"{os.path.dirname(os.path.abspath(args.advertools))}{os.pathsep}{env.get('PATH', '')}"
             adv_out = tmp_path / "adv.jl"  # advertools insists on .jl
-            seconds, rss = run([os.path.abspath(args.advertools), str(tmp_path / "adv.py"), str(tmp_path / "urls.txt"), str(adv_out),
+            seconds, rss, _, _ = run([os.path.abspath(args.advertools), str(tmp_path / "adv.py"), str(tmp_path / "urls.txt"), str(adv_out),
                                 json.dumps(CRAWL_SETTINGS)], adv_env, cwd=tmp_path)
             crawled = sum(1 for _ in adv_out.open()) if adv_out.exists() else 0
             advertools = (seconds, rss, crawled)
@@ -195,6 +195,8 @@ def main() -> None:
     print(f"(b) linkverifier verify, all fields: {full_seconds:.1f} s, {n / full_seconds:.1f} pages/s, "
           f"peak RSS {full_rss:.0f} MB (all processes)")
     print(f"ratio (b)/(a): {bare_seconds / full_seconds:.2f}")
+    print(f"CPU ms/page: (a) {1000 * bare_cpu / n:.1f}; (b) crawling process {1000 * crawl_cpu / n:.1f}, "
+          f"analysis workers {1000 * worker_cpu / n:.1f}")
     if advertools:
         seconds, rss, crawled = advertools
         print(f"(c) advertools crawl, list mode: {seconds:.1f} s, {n / seconds:.1f} pages/s, peak RSS {rss:.0f} MB, "
