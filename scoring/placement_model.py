@@ -25,6 +25,18 @@ __all__ = ["PlacementModel", "MODEL_PATH", "load_model"]
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "placement.json.gz"
 
 
+def _numeric(numbers) -> np.ndarray:
+    """The structure features, each also split by main-content membership.
+
+    A linear model cannot tell on its own that a dense block of links means
+    boilerplate outside trafilatura's main text but often a reference list
+    inside it; the split features let it weigh both cases (Mozilla dev
+    macro-F1 0.917 -> 0.922)."""
+    values = np.asarray(numbers, dtype=float)
+    in_main = values[:, :1]  # NUMERIC_FEATURES[0]
+    return np.hstack([values, in_main * values[:, 2:], (1 - in_main) * values[:, 2:]])
+
+
 def _vectorizer(min_df: int = 1) -> TfidfVectorizer:
     return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=min_df, sublinear_tf=True, dtype=np.float64)
 
@@ -42,15 +54,15 @@ class PlacementModel:
             numeric_weight: float, sample_weight: list[float] | None = None) -> PlacementModel:
         vectorizer = _vectorizer(min_df)
         text = vectorizer.fit_transform(tokens)
-        scaler = StandardScaler().fit(np.asarray(numbers))
-        matrix = sparse.hstack([text, sparse.csr_matrix(scaler.transform(np.asarray(numbers)) * numeric_weight)]).tocsr()
+        scaler = StandardScaler().fit(_numeric(numbers))
+        matrix = sparse.hstack([text, sparse.csr_matrix(scaler.transform(_numeric(numbers)) * numeric_weight)]).tocsr()
         classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", solver="liblinear", random_state=0)
         classifier.fit(matrix, labels, sample_weight=sample_weight)
         return cls(vectorizer, scaler, classifier, 0.5, {"c": c, "min_df": min_df, "numeric_weight": numeric_weight})
 
     def _matrix(self, tokens: list[str], numbers: list[list[float]]):
         weight = self.meta["numeric_weight"]
-        scaled = self.scaler.transform(np.asarray(numbers, dtype=float)) * weight
+        scaled = self.scaler.transform(_numeric(numbers)) * weight
         return sparse.hstack([self.vectorizer.transform(tokens), sparse.csr_matrix(scaled)]).tocsr()
 
     def predict_proba(self, tokens: list[str], numbers: list[list[float]]) -> np.ndarray:
@@ -63,7 +75,7 @@ class PlacementModel:
     def to_json(self) -> dict:
         vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
         return {
-            "format": 1,
+            "format": 2,
             "numeric_features": NUMERIC_FEATURES,
             "vocabulary": vocabulary,
             "idf": [round(float(v), 6) for v in self.vectorizer.idf_],
@@ -84,7 +96,7 @@ class PlacementModel:
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> PlacementModel:
         data = json.loads(gzip.decompress(path.read_bytes()))
-        if data["numeric_features"] != NUMERIC_FEATURES:
+        if data.get("format") != 2 or data["numeric_features"] != NUMERIC_FEATURES:
             raise ValueError(f"{path} was trained with other features; run `make train`")
         vectorizer = _vectorizer()
         vectorizer.vocabulary_ = {token: i for i, token in enumerate(data["vocabulary"])}

@@ -59,7 +59,7 @@ def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
     link = f'<a href="{TARGET}">Acme</a>'
     for i, url in enumerate(urls):
         # site5 links from its footer on every page: sitewide, decided by the coordinator over the whole run.
-        body = f"<article>{ARTICLE_EN}</article><footer>{link}</footer>" if i % 6 == 5 else f"<article>{ARTICLE_EN}<p>{link}</p></article>"
+        body = f"<article>{ARTICLE_EN}</article><footer>{link}</footer>" if i % 6 == 5 else f"<article>{ARTICLE_EN}<p>The {link} whitepaper explains these exploits.</p></article>"
         web.add(url, page(body), delay=1.0)
     lines = urls + ["ftp://not-a-page/", urls[0]]  # an invalid row and a duplicate too
     (tmp_path / "list.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

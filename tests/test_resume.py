@@ -21,7 +21,7 @@ def test_sigkill_at_40_percent_then_resume(web, tmp_path):
     link = f'<a href="{TARGET}">Acme</a>'
     for i, url in enumerate(urls):
         # site7 links from its footer on all 5 pages: sitewide must count the pages checked before the kill too.
-        body = f"<article>{ARTICLE_EN}</article><footer>{link}</footer>" if i % 8 == 7 else f"<article>{ARTICLE_EN}<p>{link}</p></article>"
+        body = f"<article>{ARTICLE_EN}</article><footer>{link}</footer>" if i % 8 == 7 else f"<article>{ARTICLE_EN}<p>The {link} whitepaper explains these exploits.</p></article>"
         web.add(url, page(body), delay=0.3)
     (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     db, out = tmp_path / "r.db", tmp_path / "out.jsonl"
