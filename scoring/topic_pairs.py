@@ -69,24 +69,31 @@ def pairs(pages: list[Page], count: int, same_language: bool, seed: int = 0) -> 
     return chosen
 
 
-def masakhanews_pairs(data_dir: Path, count: int, seed: int = 0) -> list[tuple[Page, Page, int]]:
-    """English-French pairs of real news articles (dev split), labelled by news category."""
+def _masakhanews_articles(data_dir: Path) -> list[Page]:
     articles = []
     for lang, folder in (("en", "eng"), ("fr", "fra")):
         path = data_dir / "topics" / "masakhanews" / folder / "dev.tsv"
         with path.open(encoding="utf-8", newline="") as handle:
             for i, row in enumerate(csv.DictReader(handle, delimiter="\t")):
                 articles.append(Page(lang, row["category"], f"{row['headline']}. {row['text']}", frozenset({f"{lang}{i}"})))
-    english = [a for a in articles if a.language == "en"]
-    french = [a for a in articles if a.language == "fr"]
-    topics = {a.topic for a in french}
-    english = [a for a in english if a.topic in topics]
+    return articles
+
+
+def masakhanews_pairs(data_dir: Path, count: int, seed: int = 0, languages: tuple[str, str] = ("en", "fr")) -> list[tuple[Page, Page, int]]:
+    """Pairs of real news articles (dev split), labelled by news category: English-French by
+    default; ``("en", "en")`` or ``("fr", "fr")`` give the same-language reference on the same articles."""
+    articles = _masakhanews_articles(data_dir)
+    first_pool = [a for a in articles if a.language == languages[0]]
+    second_pool = [a for a in articles if a.language == languages[1]]
+    topics = {a.topic for a in first_pool} & {a.topic for a in second_pool}
+    first_pool = [a for a in first_pool if a.topic in topics]
+    second_pool = [a for a in second_pool if a.topic in topics]
     rng = random.Random(seed)
     chosen = []
     while len(chosen) < count:
-        a, b = rng.choice(english), rng.choice(french)
+        a, b = rng.choice(first_pool), rng.choice(second_pool)
         want_same = len(chosen) % 2 == 0
-        if (a.topic == b.topic) != want_same:
+        if a is b or (a.topic == b.topic) != want_same:
             continue
         chosen.append((a, b, int(want_same)))
     return chosen
