@@ -55,8 +55,23 @@ def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazil
     }
     if options.get("user_agent"):
         values["USER_AGENT"] = options["user_agent"]
+    if options.get("render"):
+        from crawler.render import render_settings
+
+        values.update(render_settings(options["timeout"]))  # raises RenderUnavailable
     settings.setdict(values, priority="cmdline")
     return settings
+
+
+def _check_render(options: dict) -> None:
+    """Exit 2 with the reason when --render cannot work here (before any crawling)."""
+    from crawler.render import RenderUnavailable, render_settings
+
+    try:
+        render_settings(options["timeout"])
+    except RenderUnavailable as exc:
+        click.echo(f"linkverifier: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _summary(stats: dict, out: str | None, db: str) -> str:
@@ -137,7 +152,7 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
     and country is the page, and how well its topic fits the target.
     """
     if options["render"]:
-        raise click.UsageError("--render is not available in this version: pages are verified as served")
+        _check_render(options)
     try:
         # Read once, as a stream, into a spool on disk: memory stays flat however long the list.
         spool = RowSpool(iter_rows(backlinks, target), target)
@@ -207,7 +222,7 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     from extract.urls import invalid_url_reason
 
     if options["render"]:
-        raise click.UsageError("--render is not available in this version")
+        raise click.UsageError("--render applies to verify and referrers; hreflang reads pages as served")
     problem = invalid_url_reason(start_url)
     if problem:
         click.echo(f"linkverifier: START_URL: {problem}", err=True)
@@ -247,6 +262,8 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     from crawler.referrers import read_referrers
     from extract.urls import Target
 
+    if options["render"]:
+        _check_render(options)
     try:
         parsed_target = Target.parse(target)
         report = read_referrers(list(sources), parsed_target.domain)
@@ -279,6 +296,8 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
 
     from extract.urls import Target, invalid_url_reason
 
+    if options["render"]:
+        raise click.UsageError("--render applies to verify and referrers; discover reads pages as served")
     problems = [f"{site}: {invalid_url_reason(site)}" for site in sites if invalid_url_reason(site)]
     try:
         Target.parse(target)

@@ -26,13 +26,15 @@ class CliRun:
 
 
 def run_cli(args: list[str], web: LocalWeb | None = None, cwd: Path | None = None, stdin: str | None = None,
-            no_proxy: str = ".invalid,127.0.0.2", out: Path | None = None) -> CliRun:
-    """Run ``python -m crawler.cli`` in a subprocess, through ``web`` as the proxy."""
+            no_proxy: str = ".invalid,127.0.0.2", out: Path | None = None, env: dict | None = None) -> CliRun:
+    """Run ``python -m crawler.cli`` in a subprocess, through ``web`` as the proxy (``env``: more variables)."""
+    extra_env = env or {}
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
     if web is not None:
         env["http_proxy"] = env["https_proxy"] = web.proxy_url
     env["no_proxy"] = no_proxy
     env["PYTHONPATH"] = str(ROOT)
+    env.update(extra_env)
     completed = subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args], input=stdin, capture_output=True, text=True,
         cwd=cwd, env=env, timeout=300,

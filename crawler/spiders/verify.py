@@ -8,7 +8,10 @@ Stages:
 3. fetch each distinct source page once, however many rows name it, taking
    its rows from the spool only when it is its turn;
 4. hand the response to the analysis pool (off the reactor) together with
-   the profiles of its targets, and emit one result per row.
+   the profiles of its targets, and emit one result per row;
+5. with ``--render``, a page that answered with HTML but holds no link to
+   the target is fetched again through headless Chromium (``crawler.render``),
+   and a link that appears there makes the row live, flagged ``js_link``.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ class VerifySpider(scrapy.Spider):
         self.host_rows: Counter[str] = Counter()  # valid rows per source host (sitewide)
         self.in_flight = 0
         self._room = asyncio.Event()
+        self.render = False  # --render: set from the settings in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -91,6 +95,7 @@ class VerifySpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         workers = crawler.settings.get("LINKVERIFIER_WORKERS")
         spider.pool = AnalysisPool(None if workers in (None, "") else int(workers))
+        spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
         crawler.signals.connect(spider.close_pool, signal=scrapy.signals.spider_closed)
         return spider
 
@@ -169,18 +174,46 @@ class VerifySpider(scrapy.Spider):
             future.set_result(profile)
 
     # --- sources -----------------------------------------------------------
-    async def parse_source(self, response):
-        rows = self.groups.pop(response.meta["group"])
+    async def _verify(self, response, rows: list[Row]) -> list[dict]:
         page = fetched_page(response, rows[0].source_url)
-        keys = {row.target.key for row in rows}
-        profiles = {key: await self.profiles[key] for key in keys}
+        profiles = {key: await self.profiles[key] for key in {row.target.key for row in rows}}
         try:
-            results = await self.pool.run(verify_page, page, rows, profiles)
+            return await self.pool.run(verify_page, page, rows, profiles)
         except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
             logger.exception("analysis of %s failed", response.url)
-            results = [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
+            return [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
+
+    async def parse_source(self, response):
+        rows = self.groups.pop(response.meta["group"])
+        results = await self._verify(response, rows)
+        if self.render and any(r["status"] == "lost" and r["reason"] == "link_removed" for r in results):
+            # Still in flight: the page goes to Chromium before its rows are answered.
+            yield Request(rows[0].source_url, callback=self.parse_rendered, errback=self.render_failed, dont_filter=True,
+                          meta={"playwright": True, "rows": rows, "served": results})
+            return
         self._answered()
         for result in results:
+            yield {"result": result}
+
+    async def parse_rendered(self, response):
+        served = response.meta["served"]
+        rendered = await self._verify(response, response.meta["rows"])
+        self.crawler.stats.inc_value("linkverifier/rendered")
+        self._answered()
+        for before, after in zip(served, rendered, strict=True):
+            if before["status"] == "lost" and after["status"] == "live":
+                # The link exists only once scripts have run: live, and said so.
+                after["flags"] = sorted(set(after["flags"]) | {"js_link"})
+                yield {"result": after}
+            else:
+                yield {"result": before}
+
+    def render_failed(self, failure):
+        """Chromium could not show the page: the rows keep their verdicts as served."""
+        logger.warning("rendering %s failed: %s", failure.request.url, failure.value)
+        self.crawler.stats.inc_value("linkverifier/render_failed")
+        self._answered()
+        for result in failure.request.meta["served"]:
             yield {"result": result}
 
     def source_failed(self, failure):
