@@ -222,7 +222,7 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     from extract.urls import invalid_url_reason
 
     if options["render"]:
-        raise click.UsageError("--render applies to verify and referrers; hreflang reads pages as served")
+        _check_render(options)
     problem = invalid_url_reason(start_url)
     if problem:
         click.echo(f"linkverifier: START_URL: {problem}", err=True)
@@ -297,7 +297,7 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     from extract.urls import Target, invalid_url_reason
 
     if options["render"]:
-        raise click.UsageError("--render applies to verify and referrers; discover reads pages as served")
+        _check_render(options)
     problems = [f"{site}: {invalid_url_reason(site)}" for site in sites if invalid_url_reason(site)]
     try:
         Target.parse(target)

@@ -3,6 +3,7 @@ Chromium, real scrapy-playwright, through the local web as its proxy)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -63,3 +64,42 @@ def test_render_without_chromium_is_a_clear_error(web, tmp_path, monkeypatch):
     run = run_cli(["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--render"], web,
                   env={"LINKVERIFIER_CHROMIUM": "", "PATH": "/nonexistent", "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path)})
     assert run.returncode == 2 and "--render needs Chromium" in run.stderr
+
+
+ARTICLE_DE = ("<p>Zero-Day-Schwachstellen sind Sicherheitslücken, die der Hersteller noch nicht kennt, sodass es keinen "
+              "Patch gibt, wenn Angreifer beginnen, sie auszunutzen. Sicherheitsteams müssen Angriffsversuche erkennen, "
+              "betroffene Systeme isolieren und virtuelle Patches einspielen, bis der Hersteller eine Korrektur liefert.</p>")
+
+
+def test_discover_with_render_finds_a_link_scripts_add(web, tmp_path):
+    web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en"))
+    web.add("http://jsblog.example/", page('<nav><a href="/post">Latest post</a></nav>', lang="en"))
+    web.add("http://jsblog.example/post", page(SCRIPTED, lang="en"))
+    found = {}
+    for mode, extra in (("served", []), ("rendered", ["--render"])):
+        run = run_cli(["discover", "http://jsblog.example/", "--target", TARGET, "--db", str(tmp_path / f"{mode}.db"), "-q",
+                       *extra], web)
+        assert run.returncode == 0, run.stderr[-3000:]
+        found[mode] = {r["source_url"]: r for r in run.results}
+    assert found["served"] == {}
+    post = found["rendered"]["http://jsblog.example/post"]
+    assert post["status"] == "live" and "js_link" in post["flags"]
+
+
+def test_hreflang_with_render_reads_alternates_scripts_add(web, tmp_path):
+    site = "http://jshl.example"
+    tags = (f'<link rel="alternate" hreflang="en" href="{site}/"><link rel="alternate" hreflang="de" href="{site}/de/">'
+            f'<link rel="alternate" hreflang="x-default" href="{site}/">')
+    injected = f"<script>document.head.insertAdjacentHTML('beforeend', '{tags}');</script>"
+    web.add(f"{site}/", page(ARTICLE_EN + '<p><a href="/de/">Deutsch</a></p>', "Home", "en", head=injected))
+    web.add(f"{site}/de/", page(ARTICLE_DE + '<p><a href="/">English</a></p>', "Start", "de", head=tags))
+    codes = {}
+    for mode, extra in (("served", []), ("rendered", ["--render"])):
+        out = tmp_path / f"{mode}.jsonl"
+        run = run_cli(["hreflang", f"{site}/", "--db", str(tmp_path / f"{mode}.db"), "--out", str(out), "-q", *extra], web)
+        assert run.returncode == 0, run.stderr[-3000:]
+        codes[mode] = {issue["code"] for issue in map(json.loads, out.read_text().splitlines())}
+    # As served, the English page names no alternates, so the German one's links are not returned ...
+    assert "missing_return_link" in codes["served"]
+    # ... while Chromium sees the tags the script adds, and the cluster is whole.
+    assert "missing_return_link" not in codes["rendered"]

@@ -62,17 +62,44 @@ class DiscoverSpider(VerifySpider):
         self.finals.add(response.url)
         row = self._row(response.request.meta.get("redirect_urls", [response.url])[0])
         profiles = {self.target.key: await self.profiles[self.target.key]}
+        result, links = await self._discover(response, row, profiles)
+        if self.render and result["status"] == "lost" and result["reason"] == "link_removed":
+            # Chromium may show a link scripts add; its links are crawled on too.
+            yield Request(response.url, callback=self.parse_rendered_page, errback=self.rendered_page_failed, dont_filter=True,
+                          meta={"playwright": True, "site": response.meta["site"], "row": row, "served_links": links})
+            return
+        for item in self._emit(result, links, response.meta["site"]):
+            yield item
+
+    async def parse_rendered_page(self, response):
+        row = response.meta["row"]
+        result, links = await self._discover(response, row, {self.target.key: await self.profiles[self.target.key]})
+        if result["status"] == "live":
+            result["flags"] = sorted(set(result["flags"]) | {"js_link"})
+        for item in self._emit(result, list(dict.fromkeys(response.meta["served_links"] + links)), response.meta["site"]):
+            yield item
+
+    def rendered_page_failed(self, failure):
+        """Chromium could not show the page: crawl on from its links as served."""
+        self.logger.info("rendering %s failed: %s", failure.request.url, failure.value)
+        meta = failure.request.meta
+        yield from self._emit({"status": "lost"}, meta["served_links"], meta["site"])
+
+    async def _discover(self, response, row: Row, profiles: dict) -> tuple[dict, list[str]]:
         try:
-            result, links = await self.pool.run(discover_page, fetched_page(response, row.source_url), row, profiles)
+            return await self.pool.run(discover_page, fetched_page(response, row.source_url), row, profiles)
         except Exception as exc:  # one strange page must not stop the crawl
             self.logger.exception("analysis of %s failed", response.url)
-            result, links = error_result(row, "analysis_error", repr(exc)), []
+            return error_result(row, "analysis_error", repr(exc)), []
+
+    def _emit(self, result: dict, links: list[str], site: str):
+        """The result when the page links to the target, then requests for its links."""
         if result["status"] == "live":
             result["row"] = self.emitted
             self.emitted += 1
             yield {"result": result}
         for link in links:
-            request = self._request(link, response.meta["site"])
+            request = self._request(link, site)
             if request:
                 yield request
 

@@ -56,12 +56,14 @@ class HreflangSpider(scrapy.Spider):
         self.sitemap_count = 0
         self.domains = {registered_domain(host_of(start_url))}
         self.pool: AnalysisPool | None = None
+        self.render = False  # --render: pages are read as Chromium shows them (hreflang tags scripts add count)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         workers = crawler.settings.get("LINKVERIFIER_WORKERS")
         spider.pool = AnalysisPool(None if workers in (None, "") else int(workers))
+        spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
         return spider
 
@@ -87,7 +89,8 @@ class HreflangSpider(scrapy.Spider):
         if not crawl and len(self.scheduled) >= self.max_pages * TARGETS_PER_PAGE:
             return None
         self.scheduled.add(url)
-        return Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta={"requested": url})
+        return Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
+                       meta={"requested": url, "playwright": self.render})
 
     def _sitemap_request(self, url: str) -> Request | None:
         if self.sitemap_count >= MAX_SITEMAPS or invalid_url_reason(url):
