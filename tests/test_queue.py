@@ -4,54 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 
-import pytest
 import redis
 
 from crawler.queue import PROCESSING
-from tests.conftest import ARTICLE_EN, ROOT, page
+from tests.conftest import ARTICLE_EN, page, start
 
 TARGET = "http://www.acme.com/page"
 PAGES = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server package")
-    port = free_port()
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(10)
-
-
-def start(args: list[str], web) -> subprocess.Popen:
-    env = dict(os.environ, http_proxy=web.proxy_url, no_proxy="", PYTHONPATH=str(ROOT))
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):

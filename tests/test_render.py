@@ -4,11 +4,13 @@ Chromium, real scrapy-playwright, through the local web as its proxy)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 
 import pytest
 
-from tests.conftest import ARTICLE_EN, page, run_cli
+from tests.conftest import ARTICLE_EN, page, run_cli, start
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None, reason="make test installs Chromium (make system-deps)")
 
@@ -103,3 +105,23 @@ def test_hreflang_with_render_reads_alternates_scripts_add(web, tmp_path):
     assert "missing_return_link" in codes["served"]
     # ... while Chromium sees the tags the script adds, and the cluster is whole.
     assert "missing_return_link" not in codes["rendered"]
+
+
+def test_queue_workers_render_too(web, tmp_path, redis_url):
+    urls = build(web)
+    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n")
+    out = tmp_path / "out.jsonl"
+    coordinator = start(["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--queue", redis_url,
+                         "--db", str(tmp_path / "q.db"), "--out", str(out), "-q"], web)
+    worker = start(["worker", "--queue", redis_url, "--render", "-q"], web)
+    try:
+        _, stderr = coordinator.communicate(timeout=180)
+    finally:
+        for process in (worker, coordinator):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+    assert coordinator.returncode == 0, stderr[-3000:]
+    results = {r["source_url"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert results["http://scripted.example/post"]["status"] == "live" and "js_link" in results["http://scripted.example/post"]["flags"]
+    assert results["http://served.example/post"]["status"] == "live"
+    assert results["http://nolink.example/post"]["reason"] == "link_removed"

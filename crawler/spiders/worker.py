@@ -53,17 +53,32 @@ class WorkerSpider(RedisMixin, VerifySpider):
                                         priority=TARGET_PRIORITY, dont_filter=True,
                                         meta={"target_key": target.key, "dont_obey_robotstxt": True}))
         requests.append(Request(rows[0].source_url, callback=self.parse_source, errback=self.source_failed,
-                                dont_filter=True, meta={"group": group, "task": data, "job": task["job"], "rows": len(rows)}))
+                                dont_filter=True, meta={"group": group, **self._task_meta(data, task["job"], len(rows))}))
         return requests
 
+    @staticmethod
+    def _task_meta(task: str, job: str, rows: int) -> dict:
+        """What a result carries back to the queue: its job, and its task to acknowledge once all rows are in."""
+        return {"task": task, "job": job, "task_rows": rows}
+
+    def _tagged(self, output, meta: dict):
+        if isinstance(output, Request):  # --render: the page goes to Chromium, the task with it
+            output.meta.update(self._task_meta(meta["task"], meta["job"], meta["task_rows"]))
+            return output
+        return {**output, **self._task_meta(meta["task"], meta["job"], meta["task_rows"])}
+
     async def parse_source(self, response):
-        async for item in super().parse_source(response):
-            yield self._tagged(item, response.meta)
+        async for output in super().parse_source(response):
+            yield self._tagged(output, response.meta)
+
+    async def parse_rendered(self, response):
+        async for output in super().parse_rendered(response):
+            yield self._tagged(output, response.meta)
+
+    def render_failed(self, failure):
+        for output in super().render_failed(failure):
+            yield self._tagged(output, failure.request.meta)
 
     def source_failed(self, failure):
-        for item in super().source_failed(failure):
-            yield self._tagged(item, failure.request.meta)
-
-    @staticmethod
-    def _tagged(item: dict, meta: dict) -> dict:
-        return {**item, "job": meta["job"], "task": meta["task"], "task_rows": meta["rows"]}
+        for output in super().source_failed(failure):
+            yield self._tagged(output, failure.request.meta)
