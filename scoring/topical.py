@@ -1,11 +1,16 @@
 """How close the source page's topic is to the target page's: 0..1, comparable across languages.
 
-Three similarities, calibrated into one probability that the two pages share a topic:
+Four similarities, calibrated into one probability that the two pages share a topic:
 1. ``shared``: cosine in the cross-language topic space (``scoring.topics``);
 2. ``surface``: TF-IDF cosine over character 3-5-grams of the two texts —
    strong within a language, and across languages it still sees names,
    numbers, URLs and cognates ("Zero-Day", "exploit", "2026");
-3. whether the two pages share a language (surface similarity means more then).
+3. ``lexical``: TF-IDF cosine over the topic space's own vocabulary (words and
+   5-letter stems of 30 languages that are neither rare nor common there):
+   the words themselves, before the latent space blurs them (MasakhaNEWS
+   AUC en-fr 0.597 -> 0.613, en-en 0.665 -> 0.678; SIB-200 unchanged);
+4. whether the two pages share a language (surface and lexical similarity
+   mean more then).
 A logistic regression fitted on SIB-200 training pairs (``make train``) maps
 them to 0..1, so a threshold means the same in every language.
 """
@@ -45,10 +50,14 @@ def surface_similarity(first: str, second: str) -> float:
 
 def pair_features(first: str, second: str, same_language: bool, space=None) -> list[float]:
     space = space or load_topic_space()
-    shared = float(np.dot(space.embed_one(first), space.embed_one(second))) if space is not None else 0.0
+    shared = lexical = 0.0
+    if space is not None:
+        (first_latent, first_words), (second_latent, second_words) = space.represent(first), space.represent(second)
+        shared = float(np.dot(first_latent, second_latent))
+        lexical = float(first_words.multiply(second_words).sum())
     surface = surface_similarity(first, second)
     same = float(same_language)
-    return [shared, surface, same, shared * same, surface * same]
+    return [shared, surface, same, shared * same, surface * same, lexical, lexical * same]
 
 
 def topical_fit(source_text: str, target_text: str, source_language: str | None = None,
@@ -61,4 +70,6 @@ def topical_fit(source_text: str, target_text: str, source_language: str | None 
     if space is None or space.calibration is None:
         return round(features[1], 3)  # no shipped model: plain surface similarity
     weights, bias = space.calibration[:-1], space.calibration[-1]
+    if len(weights) != len(features):
+        raise ValueError("the shipped topic model was calibrated on other features; run `make train`")
     return round(float(1.0 / (1.0 + np.exp(-(np.dot(weights, features) + bias)))), 3)

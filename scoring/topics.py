@@ -86,8 +86,8 @@ class TopicSpace:
         self.components = components.astype(np.float32)  # (dimensions, vocabulary)
         # Logistic-regression weights + bias over ``topical.pair_features``; set by training.
         self.calibration: np.ndarray | None = None
-        # A target page is compared with every source that links to it: embed it once.
-        self.embed_one = lru_cache(maxsize=256)(self._embed_one)
+        # A target page is compared with every source that links to it: read it once.
+        self.represent = lru_cache(maxsize=256)(self._represent)
 
     @classmethod
     def fit(cls, train: dict[str, dict[str, tuple[str, str]]]) -> TopicSpace:
@@ -100,11 +100,17 @@ class TopicSpace:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector per text in the shared space."""
-        latent = np.asarray(self.vectorizer.transform([t[:MAX_CHARS] for t in texts]) @ self.components.T)
+        return self._latent(self.vectorizer.transform([t[:MAX_CHARS] for t in texts]))
+
+    def _latent(self, weights) -> np.ndarray:
+        latent = np.asarray(weights @ self.components.T)
         return latent / (np.linalg.norm(latent, axis=1, keepdims=True) + 1e-9)
 
-    def _embed_one(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+    def _represent(self, text: str) -> tuple[np.ndarray, object]:
+        """(unit vector in the shared space, unit TF-IDF row over the space's vocabulary)."""
+        weights = self.vectorizer.transform([text[:MAX_CHARS]])
+        norm = np.sqrt(weights.multiply(weights).sum())
+        return self._latent(weights)[0], (weights / norm if norm else weights)
 
     # --- storage: plain arrays in one gzip stream, no pickle, byte-stable ----
     def save(self, path: Path = TOPICS_PATH) -> None:

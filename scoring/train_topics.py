@@ -29,7 +29,7 @@ CALIBRATION_PAIRS = 1500  # per kind (same language, cross language)
 
 # Which calibration weights must be >= 0: more similarity may never lower the
 # score (SIB-200's broad topics alone would teach a negative surface weight).
-_NON_NEGATIVE = [True, True, False, True, True]
+_NON_NEGATIVE = [True, True, False, True, True, True, True]
 
 
 def fit_calibration(features: np.ndarray, labels: np.ndarray, l2: float = 1e-3) -> np.ndarray:
