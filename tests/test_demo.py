@@ -17,7 +17,10 @@ def test_demo_writes_results_and_database(tmp_path):
     assert german["localized_target"] == "http://www.acme-secure.com/de/whitepaper/zero-day/"
     russian = by_source["http://www.vkusnye-recepty.ru/borsch/"]
     assert russian["page"]["language"] == "ru" and russian["links"][0]["placement"] == "boilerplate"
-    assert russian["topical_fit"] < german["topical_fit"]
+    # The product's own example: a German article on zero-day exploits fits the English whitepaper, a Russian
+    # recipe blog does not, on either side of the 0.5 that makes a link "good" (scoring.risk). A coarser topic
+    # space once scored the recipe 0.80 while gaining on the evaluation sets; this keeps it honest.
+    assert german["topical_fit"] >= 0.8 and russian["topical_fit"] < 0.5
     japanese = by_source["http://www.tech-forum.jp/thread/12345.html"]
     assert japanese["links"][0]["anchor_text"] == "ホワイトペーパー" and japanese["follow"] is False
     statuses = {(r["status"], r["reason"]) for r in results}
