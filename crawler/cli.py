@@ -349,6 +349,18 @@ def worker(queue: str, visibility_timeout: float, **options):
     """Fetch and analyse the work `verify --queue` put in Redis; run any number, on any machines."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.queue import connect
+
+    if options["render"]:
+        _check_render(options)
+    try:
+        connect(queue).ping()  # fail early and clearly when Redis is not there
+    except ValueError as exc:  # not a redis:// URL
+        click.echo(f"linkverifier: --queue {queue}: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:
+        click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
     settings = crawl_settings(**options)
     settings.setdict({
         "REDIS_URL": queue,

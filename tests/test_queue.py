@@ -11,7 +11,7 @@ import time
 import redis
 
 from crawler.queue import PROCESSING
-from tests.conftest import ARTICLE_EN, page, start
+from tests.conftest import ARTICLE_EN, free_port, page, run_cli, start
 
 TARGET = "http://www.acme.com/page"
 PAGES = 30
@@ -56,3 +56,10 @@ def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
     assert [("sitewide" in r["flags"]) for r in results[:PAGES]] == [i % 6 == 5 for i in range(PAGES)]
     with sqlite3.connect(tmp_path / "q.db") as db:
         assert db.execute("SELECT count(*), count(DISTINCT row_number) FROM checks").fetchone() == (len(lines), len(lines))
+
+
+def test_worker_without_redis_says_so():
+    down = run_cli(["worker", "--queue", f"redis://127.0.0.1:{free_port()}/0"])
+    assert down.returncode == 1 and "Connection refused" in down.stderr and "Traceback" not in down.stderr
+    wrong = run_cli(["worker", "--queue", "http://127.0.0.1:6379/0"])
+    assert wrong.returncode == 2 and "--queue" in wrong.stderr
