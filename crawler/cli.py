@@ -55,12 +55,44 @@ def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazil
     }
     if options.get("user_agent"):
         values["USER_AGENT"] = options["user_agent"]
+    values["LINKVERIFIER_VERBOSE"] = options["verbose"]
     if options.get("render"):
         from crawler.render import render_settings
 
         values.update(render_settings(options["timeout"]))  # raises RenderUnavailable
     settings.setdict(values, priority="cmdline")
     return settings
+
+
+def crawler_process(settings):
+    """Scrapy's CrawlerProcess, with fetch failures kept out of the log unless -v.
+
+    A dead host or an unreachable robots.txt is a verdict here (dns_error,
+    timeout…), not a fault, but Scrapy logs each at ERROR, with a traceback.
+    Set after CrawlerProcess configures logging, which resets these loggers.
+    """
+    from scrapy.crawler import CrawlerProcess
+
+    process = CrawlerProcess(settings)
+    if not settings.getint("LINKVERIFIER_VERBOSE"):
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    return process
+
+
+def _check_db(db: str) -> None:
+    """Exit 2 with the reason when the database cannot be used (before any crawling):
+    a crawl whose store fails would otherwise run to the end and lose its history."""
+    import sqlite3
+
+    from crawler.store import Store
+
+    try:
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        Store(db).close()
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"linkverifier: --db {db}: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _check_render(options: dict) -> None:
@@ -100,8 +132,6 @@ def _write_atomically(path: str, text: str) -> None:
 def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> dict:
     """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
     rows, spooled here); returns the crawl's stats."""
-    from scrapy.crawler import CrawlerProcess
-
     from crawler.store import Store
 
     if not isinstance(rows, RowSpool):
@@ -125,7 +155,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
         store.close()
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = crawler_process(settings)
     crawler = process.create_crawler("verify")
     process.crawl(crawler, rows=rows, done_rows=done)
     process.start()
@@ -160,6 +190,7 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     with spool:
+        _check_db(options["db"])
         if queue:
             from crawler.coordinator import run_queue
 
@@ -186,13 +217,11 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
 
 def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict]:
     """Crawl the site and audit it; returns (issues, crawl stats)."""
-    from scrapy.crawler import CrawlerProcess
-
     from scoring.hreflang_audit import audit
 
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", "hreflang", priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = crawler_process(settings)
     crawler = process.create_crawler("hreflang")
     process.crawl(crawler, start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
     process.start()
@@ -227,6 +256,7 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     if problem:
         click.echo(f"linkverifier: START_URL: {problem}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    _check_db(options["db"])
     started = utc_now()
     try:
         issues, stats = run_hreflang(start_url, list(sitemaps), max_pages, **options)
@@ -270,6 +300,7 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     except (InputError, ValueError) as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    _check_db(options["db"])
     if not options["quiet"]:
         dropped = ", ".join(f"{why} {n}" for why, n in report.dropped.most_common())
         click.echo(f"read {report.lines} lines ({report.malformed} malformed): {len(report.candidates)} candidate pages; "
@@ -292,8 +323,6 @@ def referrers(sources: tuple[str, ...], target: str, **options):
 def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     """Crawl candidate SITES (same host, breadth first) and report every page that links to the target,
     in `verify`'s result format."""
-    from scrapy.crawler import CrawlerProcess
-
     from extract.urls import Target, invalid_url_reason
 
     if options["render"]:
@@ -306,11 +335,12 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     if problems:
         click.echo("linkverifier: " + "; ".join(problems), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    _check_db(options["db"])
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = crawler_process(settings)
     crawler = process.create_crawler("discover")
     process.crawl(crawler, sites=list(sites), target=target, max_pages=max_pages)
     process.start()
@@ -347,8 +377,6 @@ def changes(db: str, since: str | None, out: str | None):
 @fetch_options
 def worker(queue: str, visibility_timeout: float, **options):
     """Fetch and analyse the work `verify --queue` put in Redis; run any number, on any machines."""
-    from scrapy.crawler import CrawlerProcess
-
     from crawler.queue import connect
 
     if options["render"]:
@@ -368,7 +396,7 @@ def worker(queue: str, visibility_timeout: float, **options):
         "ITEM_PIPELINES": {"crawler.pipelines.queue.QueueResultPipeline": 100},
         "LINKVERIFIER_PROGRESS": False,
     }, priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = crawler_process(settings)
     process.crawl(process.create_crawler("worker"))
     process.start()
 

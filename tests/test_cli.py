@@ -165,3 +165,28 @@ def test_version_and_help():
     assert run.returncode == 0 and "linkverifier" in run.stdout
     help_run = run_cli(["verify", "--help"])
     assert "--ignore-robots" in help_run.stdout and "--target" in help_run.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ["verify", "-", "--target", "acme.com"],
+    ["hreflang", "http://a.example.com/"],
+    ["discover", "http://a.example.com/", "--target", "acme.com"],
+])
+def test_a_database_that_cannot_be_used_exits_2_before_crawling(tmp_path, command):
+    # A CSV passed as --db by mistake: said at once, and the file is left as it was.
+    wrong = tmp_path / "backlinks.csv"
+    wrong.write_text("source_url\nhttp://a.example.com/\n")
+    run = run_cli(command + ["--db", str(wrong)], stdin="http://a.example.com/\n", cwd=tmp_path)
+    assert run.returncode == 2 and f"--db {wrong}" in run.stderr and "Traceback" not in run.stderr
+    assert wrong.read_text() == "source_url\nhttp://a.example.com/\n"
+    # A directory where the file should be.
+    run = run_cli(command + ["--db", str(tmp_path)], stdin="http://a.example.com/\n", cwd=tmp_path)
+    assert run.returncode == 2 and "--db" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_fetch_failures_stay_out_of_the_log_unless_verbose(web, tmp_path):
+    # A dead host is a verdict (error/dns_error), not a fault to print a traceback for.
+    run = run_cli(["verify", "-", "--target", "acme.com", "--db", str(tmp_path / "d")], web,
+                  stdin="http://no-such-host.invalid/\n", cwd=tmp_path)
+    assert run.returncode == 0 and run.results[0]["reason"] == "dns_error"
+    assert "Traceback" not in run.stderr and "ERROR" not in run.stderr
