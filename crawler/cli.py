@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sys
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -115,9 +117,17 @@ def _summary(stats: dict, out: str | None, db: str) -> str:
 
 
 def _require_db(db: str) -> None:
-    """Commands that read the history need a database to read."""
-    if not Path(db).exists():
+    """Commands that read the history need a linkverifier database to read."""
+    import sqlite3
+
+    if not Path(db).is_file():
         click.echo(f"linkverifier: no database at {db}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:  # read-only: a wrong file given as --db is left as it was
+        with closing(sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            connection.execute("SELECT 1 FROM checks LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        click.echo(f"linkverifier: {db} is not a linkverifier database ({exc})", err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -360,6 +370,9 @@ def changes(db: str, since: str | None, out: str | None):
     from crawler.output import write_records
 
     _require_db(db)
+    if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        click.echo(f"linkverifier: --since {since}: not a date (YYYY-MM-DD)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     found = backlink_changes(db, since)
     fields = ["source_url", "target", "change", "detail", "status", "reason", "previous_check", "current_check"]
     if out or not sys.stdout.isatty():

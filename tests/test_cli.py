@@ -190,3 +190,21 @@ def test_fetch_failures_stay_out_of_the_log_unless_verbose(web, tmp_path):
                   stdin="http://no-such-host.invalid/\n", cwd=tmp_path)
     assert run.returncode == 0 and run.results[0]["reason"] == "dns_error"
     assert "Traceback" not in run.stderr and "ERROR" not in run.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["report", "--out", "r.html"], ["changes"], ["disavow", "--out", "d.txt"],
+])
+def test_history_commands_refuse_a_file_that_is_not_a_database(tmp_path, command):
+    wrong = tmp_path / "backlinks.csv"
+    wrong.write_text("source_url\nhttp://a.example.com/\n")
+    run = run_cli(command + ["--db", str(wrong)], cwd=tmp_path)
+    assert run.returncode == 2 and "is not a linkverifier database" in run.stderr and "Traceback" not in run.stderr
+    assert wrong.read_text() == "source_url\nhttp://a.example.com/\n"
+
+
+def test_changes_since_must_be_a_date(web, tmp_path):
+    web.add("http://a.example.com/", "<html><body><p>x</p></body></html>")
+    run_cli(["verify", "-", "--target", "acme.com", "--db", str(tmp_path / "d.db")], web, stdin="http://a.example.com/\n")
+    run = run_cli(["changes", "--db", str(tmp_path / "d.db"), "--since", "last week"])
+    assert run.returncode == 2 and "not a date" in run.stderr
