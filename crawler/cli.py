@@ -14,6 +14,7 @@ import click
 
 from crawler import __version__
 from crawler.inputs import InputError, iter_rows
+from crawler.runs import crawl, crawl_settings, run_hreflang, run_verify
 from crawler.spool import RowSpool
 
 __all__ = ["main"]
@@ -37,49 +38,6 @@ def fetch_options(command):
         click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
     ]
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
-
-
-def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazily
-    """Turn CLI options into Scrapy settings (the CLI passes nothing else by hand)."""
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    values = {
-        "LINKVERIFIER_DB": options["db"],
-        "LINKVERIFIER_OUT": options["out"],
-        "DOWNLOAD_TIMEOUT": options["timeout"],
-        "CONCURRENT_REQUESTS": options["concurrency"],
-        "LINKVERIFIER_OBEY_ROBOTS": not options["ignore_robots"],
-        "LINKVERIFIER_WORKERS": options["workers"],
-        "LINKVERIFIER_PROGRESS": options["quiet"] == 0,
-        "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(options["verbose"], "DEBUG") if not options["quiet"] else "ERROR",
-    }
-    if options.get("user_agent"):
-        values["USER_AGENT"] = options["user_agent"]
-    values["LINKVERIFIER_VERBOSE"] = options["verbose"]
-    if options.get("render"):
-        from crawler.render import render_settings
-
-        values.update(render_settings(options["timeout"]))  # raises RenderUnavailable
-    settings.setdict(values, priority="cmdline")
-    return settings
-
-
-def crawler_process(settings):
-    """Scrapy's CrawlerProcess, with fetch failures kept out of the log unless -v.
-
-    A dead host or an unreachable robots.txt is a verdict here (dns_error,
-    timeout…), not a fault, but Scrapy logs each at ERROR, with a traceback.
-    Set after CrawlerProcess configures logging, which resets these loggers.
-    """
-    from scrapy.crawler import CrawlerProcess
-
-    process = CrawlerProcess(settings)
-    if not settings.getint("LINKVERIFIER_VERBOSE"):
-        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
-    return process
 
 
 def _check_db(db: str) -> None:
@@ -139,39 +97,6 @@ def _write_atomically(path: str, text: str) -> None:
     partial.replace(target)
 
 
-def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> dict:
-    """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
-    rows, spooled here); returns the crawl's stats."""
-    from crawler.store import Store
-
-    if not isinstance(rows, RowSpool):
-        with RowSpool(rows, target) as spool:
-            return run_verify(spool, target, input_name, command, resume, **options)
-    settings = crawl_settings(**options)
-    settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
-    fingerprint = rows.fingerprint
-    settings.set("LINKVERIFIER_FINGERPRINT", fingerprint, priority="cmdline")
-    done: set[int] = set()
-    if resume:
-        store = Store(options["db"])
-        run_id = store.unfinished_run(command, fingerprint)
-        if run_id is not None:
-            done = store.run_rows(run_id)
-            settings.set("LINKVERIFIER_RESUME_RUN", run_id, priority="cmdline")
-            if not options.get("quiet"):
-                click.echo(f"resuming run {run_id}: {len(done)} of {len(rows)} rows were checked before it stopped", err=True)
-        elif not options.get("quiet"):
-            click.echo("nothing to resume for this input: starting a new run", err=True)
-        store.close()
-    settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
-    settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    process = crawler_process(settings)
-    crawler = process.create_crawler("verify")
-    process.crawl(crawler, rows=rows, done_rows=done)
-    process.start()
-    return crawler.stats.get_stats()
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="linkverifier")
 def main():
@@ -223,23 +148,6 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
         sys.exit(EXIT_INTERNAL)
     if not options["quiet"]:
         click.echo(_summary(stats, options["out"], options["db"]), err=True)
-
-
-def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict]:
-    """Crawl the site and audit it; returns (issues, crawl stats)."""
-    from scoring.hreflang_audit import audit
-
-    settings = crawl_settings(**options)
-    settings.set("LINKVERIFIER_COMMAND", "hreflang", priority="cmdline")
-    process = crawler_process(settings)
-    crawler = process.create_crawler("hreflang")
-    process.crawl(crawler, start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
-    process.start()
-    spider = crawler.spider
-    issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages)
-    stats = crawler.stats.get_stats()
-    stats["linkverifier/pages"] = len(spider.records)
-    return issues, stats
 
 
 @main.command()
@@ -350,10 +258,7 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    process = crawler_process(settings)
-    crawler = process.create_crawler("discover")
-    process.crawl(crawler, sites=list(sites), target=target, max_pages=max_pages)
-    process.start()
+    crawler = crawl(settings, "discover", sites=list(sites), target=target, max_pages=max_pages)
     stats = crawler.stats.get_stats()
     if not options["quiet"]:
         click.echo(f"crawled {len(crawler.spider.seen)} pages; " + _summary(stats, options["out"], options["db"]), err=True)
@@ -409,9 +314,7 @@ def worker(queue: str, visibility_timeout: float, **options):
         "ITEM_PIPELINES": {"crawler.pipelines.queue.QueueResultPipeline": 100},
         "LINKVERIFIER_PROGRESS": False,
     }, priority="cmdline")
-    process = crawler_process(settings)
-    process.crawl(process.create_crawler("worker"))
-    process.start()
+    crawl(settings, "worker")
 
 
 @main.command()
