@@ -56,6 +56,9 @@ class WorkerSpider(RedisMixin, VerifySpider):
                                 dont_filter=True, meta={"group": group, **self._task_meta(data, task["job"], len(rows))}))
         return requests
 
+    def _answered(self) -> None:
+        """Nothing to release: a worker's pace is the tasks it leases, not the verify spider's window."""
+
     @staticmethod
     def _task_meta(task: str, job: str, rows: int) -> dict:
         """What a result carries back to the queue: its job, and its task to acknowledge once all rows are in."""
