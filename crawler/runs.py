@@ -54,7 +54,8 @@ def crawler_process(settings):
 
     process = CrawlerProcess(settings)
     if not settings.getint("LINKVERIFIER_VERBOSE"):
-        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        # scrapy-playwright logs a failed render with a traceback; the spider says it in one line.
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt", "scrapy-playwright"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     return process
 

@@ -125,3 +125,16 @@ def test_queue_workers_render_too(web, tmp_path, redis_url):
     assert results["http://scripted.example/post"]["status"] == "live" and "js_link" in results["http://scripted.example/post"]["flags"]
     assert results["http://served.example/post"]["status"] == "live"
     assert results["http://nolink.example/post"]["reason"] == "link_removed"
+
+
+def test_a_page_chromium_cannot_load_in_time_keeps_its_verdict_as_served(web, tmp_path):
+    web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en"))
+    # Served at once, but its script never arrives within --timeout: the browser's "load" never comes.
+    web.add("http://slow.example/post", page(f'<article>{ARTICLE_EN}</article><script src="/slow.js"></script>', lang="en"))
+    web.add("http://slow.example/slow.js", "void 0;", headers={"Content-Type": "application/javascript"}, delay=6)
+    (tmp_path / "list.txt").write_text("http://slow.example/post\n")
+    run = run_cli(["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--render", "--timeout", "2",
+                   "--db", str(tmp_path / "r.db")], web)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (run.results[0]["status"], run.results[0]["reason"]) == ("lost", "link_removed")
+    assert "rendering http://slow.example/post failed" in run.stderr and "Traceback" not in run.stderr
