@@ -93,3 +93,33 @@ def test_partner_footer_links_are_sitewide(report):
     tree = lxml_html.fromstring(report["dom"])
     rows = [r for r in tree.xpath("//table[@id='links']/tbody/tr") if "partner-shop" in r.text_content()]
     assert len(rows) == 3 and all("sitewide" in r.text_content() for r in rows)
+
+
+def test_nothing_spills_out_of_its_card(report):
+    """At a laptop's width every table fits its section or scrolls inside it, and the page itself never
+    scrolls sideways (the anchor table once ran past the edge of its card)."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from crawler.render import CHROMIUM_ARGS, chromium_path
+
+    async def measure():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + ["--no-sandbox"])
+            try:
+                tab = await browser.new_page(viewport={"width": 1300, "height": 900})
+                await tab.goto((report["tmp"] / "report.html").as_uri())
+                return await tab.evaluate("""() => ({
+                    page: document.documentElement.scrollWidth - window.innerWidth,
+                    spilled: [...document.querySelectorAll('section table')].filter(table => {
+                        const section = table.closest('section');
+                        const scrolls = getComputedStyle(section).overflowX === 'auto';
+                        return !scrolls && table.getBoundingClientRect().right > section.getBoundingClientRect().right + 1;
+                    }).length,
+                })""")
+            finally:
+                await browser.close()
+
+    layout = asyncio.run(measure())
+    assert layout == {"page": 0, "spilled": 0}
