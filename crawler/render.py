@@ -1,10 +1,11 @@
-"""``--render``: pages whose link to the target is missing as served are looked
-at again as headless Chromium renders them (scrapy-playwright).
+"""``--render``: pages as headless Chromium shows them (scrapy-playwright).
 
-Only source pages that answered with HTML but hold no link to the target are
-rendered: most pages show their links as served, and a browser page costs a
-hundred times the CPU and memory of a fetch. Targets and robots.txt are
-always fetched as served.
+``verify``, ``referrers`` and ``discover`` render only source pages that
+answered with HTML but hold no link to the target: most pages show their
+links as served, and a browser page costs a hundred times the CPU and memory
+of a fetch. ``hreflang`` renders every page it reads (alternates that
+scripts add count for Google). Targets, sitemaps and robots.txt are always
+fetched as served.
 
 Chromium is the system's (``chromium``, ``chromium-browser``, ``google-chrome``
 on PATH, or ``LINKVERIFIER_CHROMIUM``), else Playwright's own download
