@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train evaluate bench bench-advertools bench-memory clean system-deps
+.PHONY: install demo test lint train evaluate bench bench-advertools bench-memory bench-render clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-advertools: $(STAMP)
 # Peak memory of a 100,000-row list against a generated local web (about 20 minutes on 2 cores).
 bench-memory: $(STAMP)
 	$(PY) bench/memory.py
+
+# What --render costs: 200 pages whose link only a script adds, with and without it.
+bench-render: $(STAMP) system-deps
+	$(PY) bench/render.py
 
 clean:
 	rm -rf $(VENV) .venv-advertools demo-output .pytest_cache *.egg-info
