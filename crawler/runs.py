@@ -8,6 +8,7 @@ every path builds its crawl the same way.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
@@ -75,7 +76,8 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     from crawler.store import Store
 
     if not isinstance(rows, RowSpool):
-        with RowSpool(rows, target) as spool:
+        directory = Path(options["db"]).resolve().parent  # beside the database: /tmp is often memory
+        with RowSpool(rows, target, directory=directory if directory.is_dir() else None) as spool:
             return run_verify(spool, target, input_name, command, resume, **options)
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")

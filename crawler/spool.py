@@ -8,8 +8,10 @@ targets. The crawl then takes source pages one group at a time (every row
 naming the same page), in the order the list first names them, and holds
 only the groups in flight.
 
-The file lives in the system's temporary directory and is deleted on close.
-Rows are stored pickled: the file is ours, written and read by one process.
+The file lives beside the database when the CLI makes it (``/tmp`` is often
+memory), else in the system's temporary directory, and is deleted on close.
+Rows are stored pickled, their targets once each: the file is ours, written
+and read by one process.
 """
 
 from __future__ import annotations
@@ -22,11 +24,18 @@ import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from crawler.inputs import Row
 from extract.urls import Target, host_of
 
 __all__ = ["RowSpool"]
+
+
+@lru_cache(maxsize=1024)
+def _target(blob: bytes) -> Target:
+    """One Target object per stored target: rows that share one share it."""
+    return pickle.loads(blob)
 
 _BATCH = 2000
 _SCHEMA = """
@@ -37,15 +46,17 @@ CREATE TABLE rows (
     host TEXT,
     duplicate INTEGER NOT NULL DEFAULT 0,
     done INTEGER NOT NULL DEFAULT 0,  -- checked by an earlier run (--resume)
-    row BLOB NOT NULL
+    row BLOB NOT NULL                 -- without its target when it has a target_key
 );
+CREATE TABLE targets (key TEXT PRIMARY KEY, target BLOB NOT NULL) WITHOUT ROWID;
 """
+_ROW = "SELECT r.row, r.duplicate, t.target FROM rows AS r LEFT JOIN targets AS t ON t.key = r.target_key"
 
 
 class RowSpool:
-    def __init__(self, rows: Iterable[Row], target: str | None = None):
-        """Spool ``rows`` (any iterable: a list, or a stream from ``iter_rows``)."""
-        handle, self.path = tempfile.mkstemp(prefix="linkverifier-rows-", suffix=".sqlite")
+    def __init__(self, rows: Iterable[Row], target: str | None = None, directory: str | os.PathLike | None = None):
+        """Spool ``rows`` (any iterable: a list, or a stream from ``iter_rows``) into ``directory``."""
+        handle, self.path = tempfile.mkstemp(prefix=".linkverifier-rows-", suffix=".sqlite", dir=directory)
         os.close(handle)
         try:
             # Scratch data, rebuilt from the input on every run: no journal, no fsync.
@@ -60,11 +71,20 @@ class RowSpool:
         # The fingerprint identifies an input for --resume: same rows, same target.
         digest = hashlib.sha256((target or "").encode())
         batch: list[tuple] = []
+        stored: set[str] = set()  # target keys already in the targets table (a list has few)
         for row in rows:
             digest.update(json.dumps([row.source_url, row.target_raw, row.extra], sort_keys=True, ensure_ascii=False).encode())
             valid = not row.error and row.target is not None
+            if valid and row.target.key not in stored:
+                self._db.execute("INSERT OR IGNORE INTO targets VALUES (?, ?)", (row.target.key, pickle.dumps(row.target)))
+                stored = stored if len(stored) < 10_000 else set()
+                stored.add(row.target.key)
+            # A tuple, not the Row: no class or field names in every record; the target only
+            # when it is not in the targets table (a row with an error may still carry one).
+            blob = pickle.dumps((row.index, row.source_url, row.target_raw, row.extra, row.error, None if valid else row.target),
+                                pickle.HIGHEST_PROTOCOL)
             batch.append((row.index, row.fetch_key if valid else None, row.target.key if valid else None,
-                          host_of(row.source_url) if valid else None, pickle.dumps(row, pickle.HIGHEST_PROTOCOL)))
+                          host_of(row.source_url) if valid else None, blob))
             if len(batch) >= _BATCH:
                 self._insert(batch)
         self._insert(batch)
@@ -86,10 +106,10 @@ class RowSpool:
         return self._db.execute("SELECT COUNT(*) FROM rows").fetchone()[0]
 
     @staticmethod
-    def _row(blob: bytes, duplicate: int) -> Row:
-        row = pickle.loads(blob)
-        row.duplicate = bool(duplicate)
-        return row
+    def _row(blob: bytes, duplicate: int, target: bytes | None) -> Row:
+        index, source_url, target_raw, extra, error, own_target = pickle.loads(blob)
+        return Row(index=index, source_url=source_url, target_raw=target_raw, extra=extra, error=error,
+                   target=_target(target) if target is not None else own_target, duplicate=bool(duplicate))
 
     def skip(self, done: Iterable[int]) -> None:
         """Leave out rows an earlier run checked (``--resume``); they still count per host."""
@@ -103,17 +123,16 @@ class RowSpool:
     def targets(self) -> dict[str, Target]:
         """Each distinct target of the valid rows still to check, by key."""
         targets: dict[str, Target] = {}
-        query = ("SELECT row FROM rows WHERE idx IN"
-                 " (SELECT MIN(idx) FROM rows WHERE target_key IS NOT NULL AND NOT done GROUP BY target_key)")
+        query = "SELECT target FROM targets WHERE key IN (SELECT target_key FROM rows WHERE target_key IS NOT NULL AND NOT done)"
         for (blob,) in self._db.execute(query):
-            target = pickle.loads(blob).target
+            target = _target(blob)
             targets[target.key] = target
         return targets
 
     def invalid_rows(self) -> Iterator[Row]:
         """Rows that carry an error instead of a source page, in input order."""
-        for blob, duplicate in self._db.execute("SELECT row, duplicate FROM rows WHERE fetch_key IS NULL AND NOT done ORDER BY idx"):
-            yield self._row(blob, duplicate)
+        for blob, duplicate, target in self._db.execute(_ROW + " WHERE r.fetch_key IS NULL AND NOT r.done ORDER BY r.idx"):
+            yield self._row(blob, duplicate, target)
 
     def group_keys(self) -> Iterator[str]:
         """Each source page with rows still to check, once, in the order the list first names it."""
@@ -123,8 +142,8 @@ class RowSpool:
 
     def group(self, key: str) -> list[Row]:
         """Every row still to check that names one source page, in input order."""
-        query = "SELECT row, duplicate FROM rows WHERE fetch_key = ? AND NOT done ORDER BY idx"
-        return [self._row(blob, duplicate) for blob, duplicate in self._db.execute(query, (key,))]
+        query = _ROW + " WHERE r.fetch_key = ? AND NOT r.done ORDER BY r.idx"
+        return [self._row(blob, duplicate, target) for blob, duplicate, target in self._db.execute(query, (key,))]
 
     def close(self) -> None:
         db = getattr(self, "_db", None)

@@ -55,3 +55,20 @@ def test_fingerprint_follows_the_rows_and_the_file_is_removed(tmp_path):
     assert not os.path.exists(spool_file)
     with RowSpool(iter_rows(write(tmp_path, LIST.replace("six", "seven")))) as changed:
         assert changed.fingerprint != first.fingerprint
+
+
+def test_rows_come_back_whole_from_the_directory_asked_for(tmp_path):
+    path = write(tmp_path, LIST)
+    spool_dir = tmp_path / "beside-the-db"
+    spool_dir.mkdir()
+    with RowSpool(iter_rows(path), directory=spool_dir) as spool:
+        assert os.path.dirname(spool.path) == str(spool_dir)
+        spooled = [row for key in spool.group_keys() for row in spool.group(key)] + list(spool.invalid_rows())
+        # Every field survives, the target included (stored once, shared by its rows) ...
+        assert sorted(spooled, key=lambda r: r.index) == read_rows(path)
+    # A row with an error keeps the target it had (here --target's, for a plain list).
+    plain = tmp_path / "list.txt"
+    plain.write_text("ftp://bad.com/\nhttp://a.com/x\n")
+    with RowSpool(iter_rows(str(plain), "acme.com"), directory=spool_dir) as spool:
+        (bad,) = spool.invalid_rows()
+        assert bad.error and bad.target.raw == "acme.com"
