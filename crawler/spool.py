@@ -32,11 +32,6 @@ from extract.urls import Target, host_of
 __all__ = ["RowSpool"]
 
 
-@lru_cache(maxsize=1024)
-def _target(blob: bytes) -> Target:
-    """One Target object per stored target: rows that share one share it."""
-    return pickle.loads(blob)
-
 _BATCH = 2000
 _SCHEMA = """
 CREATE TABLE rows (
@@ -51,6 +46,12 @@ CREATE TABLE rows (
 CREATE TABLE targets (key TEXT PRIMARY KEY, target BLOB NOT NULL) WITHOUT ROWID;
 """
 _ROW = "SELECT r.row, r.duplicate, t.target FROM rows AS r LEFT JOIN targets AS t ON t.key = r.target_key"
+
+
+@lru_cache(maxsize=1024)
+def _target(blob: bytes) -> Target:
+    """One Target object per stored target: rows that share one share it."""
+    return pickle.loads(blob)
 
 
 class RowSpool:
@@ -77,7 +78,8 @@ class RowSpool:
             valid = not row.error and row.target is not None
             if valid and row.target.key not in stored:
                 self._db.execute("INSERT OR IGNORE INTO targets VALUES (?, ?)", (row.target.key, pickle.dumps(row.target)))
-                stored = stored if len(stored) < 10_000 else set()
+                if len(stored) >= 10_000:  # a target per row: stop remembering, the table ignores repeats
+                    stored.clear()
                 stored.add(row.target.key)
             # A tuple, not the Row: no class or field names in every record; the target only
             # when it is not in the targets table (a row with an error may still carry one).
