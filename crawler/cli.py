@@ -6,6 +6,7 @@ import functools
 import logging
 import os
 import re
+import sqlite3
 import sys
 from collections import Counter
 from contextlib import closing
@@ -50,8 +51,6 @@ def _spool_directory(db: str) -> Path | None:
 def _check_db(db: str) -> None:
     """Exit 2 with the reason when the database cannot be used (before any crawling):
     a crawl whose store fails would otherwise run to the end and lose its history."""
-    import sqlite3
-
     from crawler.store import Store
 
     try:
@@ -83,8 +82,6 @@ def _summary(stats: dict, out: str | None, db: str) -> str:
 
 def _require_db(db: str) -> None:
     """Commands that read the history need a linkverifier database to read."""
-    import sqlite3
-
     if not Path(db).is_file():
         click.echo(f"linkverifier: no database at {db}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -131,6 +128,9 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
     except InputError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except (OSError, sqlite3.Error) as exc:  # the disk beside --db (or /tmp) is full or read-only
+        click.echo(f"linkverifier: cannot spool the list to disk: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
     with spool:
         _check_db(options["db"])
         if queue:
