@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import sqlite3
 import sys
@@ -17,7 +16,7 @@ import click
 from crawler import __version__
 from crawler.inputs import InputError, iter_rows
 from crawler.runs import crawl, crawl_settings, run_hreflang, run_verify
-from crawler.spool import RowSpool
+from crawler.spool import RowSpool, spool_directory
 
 __all__ = ["main"]
 
@@ -40,12 +39,6 @@ def fetch_options(command):
         click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
     ]
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
-
-
-def _spool_directory(db: str) -> Path | None:
-    """Where the input's spool goes: beside the database (``/tmp`` is often memory), else ``/tmp``."""
-    directory = Path(db).resolve().parent
-    return directory if directory.is_dir() and os.access(directory, os.W_OK) else None
 
 
 def _check_db(db: str) -> None:
@@ -124,7 +117,7 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
         _check_render(options)
     try:
         # Read once, as a stream, into a spool on disk: memory stays flat however long the list.
-        spool = RowSpool(iter_rows(backlinks, target), target, directory=_spool_directory(options["db"]))
+        spool = RowSpool(iter_rows(backlinks, target), target, directory=spool_directory(options["db"]))
     except InputError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)

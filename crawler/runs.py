@@ -8,11 +8,10 @@ every path builds its crawl the same way.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import click
 
-from crawler.spool import RowSpool
+from crawler.spool import RowSpool, spool_directory
 
 __all__ = ["crawl", "crawl_settings", "crawler_process", "run_hreflang", "run_verify"]
 
@@ -76,8 +75,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     from crawler.store import Store
 
     if not isinstance(rows, RowSpool):
-        directory = Path(options["db"]).resolve().parent  # beside the database: /tmp is often memory
-        with RowSpool(rows, target, directory=directory if directory.is_dir() else None) as spool:
+        with RowSpool(rows, target, directory=spool_directory(options["db"])) as spool:
             return run_verify(spool, target, input_name, command, resume, **options)
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")

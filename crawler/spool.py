@@ -25,11 +25,12 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from crawler.inputs import Row
 from extract.urls import Target, host_of
 
-__all__ = ["RowSpool"]
+__all__ = ["RowSpool", "spool_directory"]
 
 
 _BATCH = 2000
@@ -52,6 +53,12 @@ _ROW = "SELECT r.row, r.duplicate, t.target FROM rows AS r LEFT JOIN targets AS 
 def _target(blob: bytes) -> Target:
     """One Target object per stored target: rows that share one share it."""
     return pickle.loads(blob)
+
+
+def spool_directory(db: str | os.PathLike) -> Path | None:
+    """Where a spool goes: beside the database (``/tmp`` is often memory), else None (the system's temporary directory)."""
+    directory = Path(db).resolve().parent
+    return directory if directory.is_dir() and os.access(directory, os.W_OK) else None
 
 
 class RowSpool:
