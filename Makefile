@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train evaluate bench bench-advertools bench-memory bench-render clean system-deps
+.PHONY: install demo test lint train evaluate bench bench-advertools bench-memory bench-render soak clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ bench-memory: $(STAMP)
 # What --render costs: 200 pages whose link only a script adds, with and without it.
 bench-render: $(STAMP) system-deps
 	$(PY) bench/render.py
+
+# verify on a seeded hostile web of 2,000 rows (real pages from ../shared/data, faults of every kind):
+# plain, then Ctrl-C at 40% and --resume, then kill -9 at 40% and --resume (about 6 minutes on 2 cores).
+soak: $(STAMP)
+	$(PY) bench/soak.py --rows 2000 --timeout 5
+	$(PY) bench/soak.py --rows 2000 --timeout 5 --interrupt 0.4
+	$(PY) bench/soak.py --rows 2000 --timeout 5 --kill 0.4
 
 clean:
 	rm -rf $(VENV) .venv-advertools demo-output .pytest_cache *.egg-info

@@ -9,6 +9,8 @@ the tests use it, so their URLs look like the real ones users check.
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +31,10 @@ class Route:
     body: bytes = b""
     headers: dict[str, str | list[str]] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (timeouts)
+    # A broken server, for the soak and its tests: "reset" (the connection is
+    # reset halfway through the body), "short" (the body ends before its
+    # Content-Length says), "stall" (half the body, then silence for ``delay``).
+    fault: str | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -58,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         route = self._route()
-        if route.delay:
+        if route.delay and route.fault != "stall":
             time.sleep(route.delay)
         try:
             self.send_response(route.status)
@@ -69,8 +75,19 @@ class _Handler(BaseHTTPRequestHandler):
             if "Content-Length" not in route.headers:
                 self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
-            if send_body:
+            if not send_body:
+                return
+            if route.fault is None:
                 self.wfile.write(route.body)
+                return
+            self.wfile.write(route.body[: len(route.body) // 2])
+            self.wfile.flush()
+            if route.fault == "stall":
+                time.sleep(route.delay)
+            elif route.fault == "reset":
+                # SO_LINGER with a zero timeout: close() sends RST, not FIN.
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             pass
 
@@ -83,6 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the listen backlog: a crawl opens dozens of connections at once
     web: LocalWeb
 
 
@@ -101,11 +119,12 @@ class LocalWeb:
     def hosts(self) -> set[str]:
         return {key.split("/", 1)[0] for key in self.routes}
 
-    def add(self, url: str, body: str | bytes = b"", status: int = 200, headers: dict | None = None, delay: float = 0.0) -> None:
+    def add(self, url: str, body: str | bytes = b"", status: int = 200, headers: dict | None = None, delay: float = 0.0,
+            fault: str | None = None) -> None:
         parts = urlsplit(url)
         key = f"{parts.hostname}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
         data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[key] = Route(status, data, dict(headers or {}), delay)
+        self.routes[key] = Route(status, data, dict(headers or {}), delay, fault)
 
     @classmethod
     def from_directory(cls, root: str | Path) -> LocalWeb:
