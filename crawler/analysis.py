@@ -189,8 +189,10 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
 
 def analyze_target(page: FetchedPage) -> dict:
     """What the verifier needs to know about a target page."""
-    if page.status >= 400 or page_problem(page):
-        return {"ok": False}
+    if page.status >= 400:
+        return {"ok": False, "error": f"HTTP {page.status}"}
+    if page_problem(page):
+        return {"ok": False, "error": page_problem(page)}
     tree, base, _text = _parse(page)
     content = main_content(tree, page.final_url)
     language, _source = detect_language(content.text, _declared_language(tree, page))

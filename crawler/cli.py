@@ -15,7 +15,7 @@ import click
 
 from crawler import __version__
 from crawler.inputs import InputError, iter_rows
-from crawler.runs import crawl, crawl_settings, run_hreflang, run_verify
+from crawler.runs import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
 from crawler.spool import RowSpool, spool_directory
 
 __all__ = ["main"]
@@ -71,6 +71,27 @@ def _summary(stats: dict, out: str | None, db: str) -> str:
     parts = ", ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     where = f"results: {out}" if out else "results: stdout"
     return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
+
+
+def _end(outcome, options: dict, resume_hint: str | None = None) -> None:
+    """Say how a checking run ended and exit with its status: 0 complete, 130/143 interrupted, 1 stopped."""
+    summary = outcome.summary
+    if outcome.exit_code is not None:
+        where = (summary.output if summary else None) or "stdout"
+        total = f" of {outcome.stats.get('linkverifier/rows')}" if outcome.stats.get("linkverifier/rows") else ""
+        hint = "; run the same command with --resume to check the rest" if resume_hint else ""
+        click.echo(f"linkverifier: interrupted: {summary.answered if summary else 0}{total} rows checked, "
+                   f"{summary.written if summary else 0} written to {where} (partial){hint}", err=True)
+        sys.exit(outcome.exit_code)
+    if summary is not None and summary.status.startswith("stopped"):
+        click.echo(f"linkverifier: run {summary.status}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    stalled = outcome.stats.get("linkverifier/stalled_rows")
+    if stalled and not options["quiet"]:
+        click.echo(f"linkverifier: {stalled} rows got no answer in time (error/stalled): see their message", err=True)
+    if not options["quiet"]:
+        out = summary.output if summary and summary.output else options["out"]
+        click.echo(_summary(outcome.stats, out, options["db"]), err=True)
 
 
 def _require_db(db: str) -> None:
@@ -130,24 +151,19 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
             from crawler.coordinator import run_queue
 
             try:
-                stats = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
+                outcome = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
             except Exception as exc:  # Redis unreachable, mostly
                 click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
                 sys.exit(EXIT_INTERNAL)
-            if not options["quiet"]:
-                click.echo(_summary(stats, options["out"], options["db"]), err=True)
+            _end(outcome, options, resume_hint="verify")
             return
         try:
-            stats = run_verify(spool, target, backlinks, resume=resume, **options)
+            outcome = run_verify(spool, target, backlinks, resume=resume, **options)
         except Exception as exc:  # an internal failure: say so, exit 1
             logging.getLogger(__name__).exception("verify failed")
             click.echo(f"linkverifier: internal error: {exc}", err=True)
             sys.exit(EXIT_INTERNAL)
-    if stats.get("finish_reason") not in (None, "finished"):
-        click.echo(f"linkverifier: run stopped ({stats.get('finish_reason')})", err=True)
-        sys.exit(EXIT_INTERNAL)
-    if not options["quiet"]:
-        click.echo(_summary(stats, options["out"], options["db"]), err=True)
+    _end(outcome, options, resume_hint="verify")
 
 
 @main.command()
@@ -177,11 +193,14 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     _check_db(options["db"])
     started = utc_now()
     try:
-        issues, stats = run_hreflang(start_url, list(sitemaps), max_pages, **options)
+        issues, stats, interrupted = run_hreflang(start_url, list(sitemaps), max_pages, **options)
     except Exception as exc:
         logging.getLogger(__name__).exception("hreflang audit failed")
         click.echo(f"linkverifier: internal error: {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
+    if interrupted is not None:  # an audit of part of a site would report false problems: none is written
+        click.echo(f"linkverifier: interrupted after {stats.get('linkverifier/pages', 0)} pages: no audit written", err=True)
+        sys.exit(interrupted)
     write_records(options["out"], issues, ISSUE_FIELDS)
     store = Store(options["db"])
     run_id = store.start_run("hreflang", start_url, started, {"sitemaps": list(sitemaps), "max_pages": max_pages})
@@ -224,13 +243,12 @@ def referrers(sources: tuple[str, ...], target: str, **options):
         click.echo(f"read {report.lines} lines ({report.malformed} malformed): {len(report.candidates)} candidate pages; "
                    f"left out: {dropped or 'none'}", err=True)
     try:
-        stats = verify_candidates(report, parsed_target, list(sources), **options)
+        outcome = verify_candidates(report, parsed_target, list(sources), **options)
     except Exception as exc:
         logging.getLogger(__name__).exception("referrers failed")
         click.echo(f"linkverifier: internal error: {exc}", err=True)
         sys.exit(EXIT_INTERNAL)
-    if not options["quiet"]:
-        click.echo(_summary(stats, options["out"], options["db"]), err=True)
+    _end(outcome, options)
 
 
 @main.command()
@@ -258,10 +276,16 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    crawler = crawl(settings, "discover", sites=list(sites), target=target, max_pages=max_pages)
-    stats = crawler.stats.get_stats()
-    if not options["quiet"]:
-        click.echo(f"crawled {len(crawler.spider.seen)} pages; " + _summary(stats, options["out"], options["db"]), err=True)
+    run = open_run(settings)
+    try:
+        crawler = crawl(settings, "discover", run=run, sites=list(sites), target=target, max_pages=max_pages)
+    except BaseException:
+        run.finish("stopped: internal error")
+        raise
+    outcome = finish_crawl(crawler, run)
+    if not options["quiet"] and outcome.exit_code is None:
+        click.echo(f"crawled {len(crawler.spider.seen)} pages", err=True)
+    _end(outcome, options)
 
 
 @main.command()
@@ -311,10 +335,14 @@ def worker(queue: str, visibility_timeout: float, **options):
     settings.setdict({
         "REDIS_URL": queue,
         "LINKVERIFIER_VISIBILITY_TIMEOUT": visibility_timeout,
-        "ITEM_PIPELINES": {"crawler.pipelines.queue.QueueResultPipeline": 100},
+        "ITEM_PIPELINES": {},  # the worker spider sends its results to Redis itself
         "LINKVERIFIER_PROGRESS": False,
     }, priority="cmdline")
-    crawl(settings, "worker")
+    crawler = crawl(settings, "worker")
+    exit_code = crawler.linkverifier_interrupts.exit_code
+    if exit_code is not None:  # its leased tasks go back to the queue when their lease runs out
+        click.echo("linkverifier: worker interrupted", err=True)
+        sys.exit(exit_code)
 
 
 @main.command()

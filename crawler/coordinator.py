@@ -16,16 +16,14 @@ Stages:
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
-from collections import Counter
 
-from crawler.output import open_writer
+from crawler.lifecycle import FINISHED, INTERRUPTED, Run
 from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
-from crawler.results import error_result, status_key, utc_now
+from crawler.results import error_result
 from crawler.spool import RowSpool
-from crawler.store import Store
-from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
 
 __all__ = ["run_queue"]
 
@@ -33,7 +31,18 @@ __all__ = ["run_queue"]
 REQUEUE_SECONDS = 1.0
 
 
-def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db: str, quiet: bool) -> dict:
+class _Stop(Exception):
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+def _raise_stop(signum, _frame):
+    raise _Stop(signum)
+
+
+def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db: str, quiet: bool):
+    from crawler.runs import Outcome
+
     server = connect(url)
     server.ping()  # fail early and clearly when Redis is not there
     job = spool.fingerprint[:16]
@@ -41,44 +50,29 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     if server.set(f"linkverifier:{job}:queued", "1", nx=True):
         for key in spool.group_keys():
             server.lpush(TASKS, task_of(job, spool.group(key)))
-    store = Store(db)
-    run_id = store.start_run("verify", input_name, utc_now(), {"queue": url}, spool.fingerprint)
-    done: set[int] = set()
-    counts: Counter[str] = Counter()
-    entries: list[tuple[int, SitewideEntry]] = []
-
-    def arrived(result: dict) -> None:
-        done.add(result["row"])
-        counts[status_key(result)] += 1
-        entry = sitewide_entry(result)
-        if entry is not None:
-            entries.append((result["row"], entry))
-        store.add_check(run_id, result["row"], result)
-
+    run = Run(db, "verify", input_name, {"queue": url}, spool.fingerprint, out=out, progress=not quiet)
+    run.expect(total, spool.host_rows())
     for row in spool.invalid_rows():
-        arrived(error_result(row, "invalid_url", row.error))
-    store.commit()
+        run.add(error_result(row, "invalid_url", row.error))
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     last_requeue = 0.0
-    while len(done) < total:
-        popped = server.blpop(results_key(job), timeout=1)
-        if popped:
-            result = json.loads(popped[1])
-            if result["row"] not in done:
-                arrived(result)
-                store.commit()
-        if time.monotonic() - last_requeue > REQUEUE_SECONDS:
-            moved = requeue_expired(server)
-            if moved and not quiet:
-                print(f"linkverifier: {moved} task(s) of a lost worker back in the queue", file=sys.stderr)
-            last_requeue = time.monotonic()
-    sitewide = sitewide_rows(entries)
-    writer = open_writer(out)
-    for result in store.run_results(run_id):
-        if result["row"] in sitewide:
-            store.update_flags(run_id, result["row"], mark_sitewide(result))
-        writer.write(result)
-    writer.close()
-    store.finish_run(run_id, utc_now(), "finished", len(done))
-    store.close()
+    try:
+        while not run.complete:
+            popped = server.blpop(results_key(job), timeout=1)
+            if popped:
+                run.add(json.loads(popped[1]))  # delivery is at least once: the first result per row stands
+            if time.monotonic() - last_requeue > REQUEUE_SECONDS:
+                moved = requeue_expired(server)
+                if moved and not quiet:
+                    print(f"linkverifier: {moved} task(s) of a lost worker back in the queue", file=sys.stderr)
+                last_requeue = time.monotonic()
+    except _Stop as stop:
+        # The queued work stays in Redis: the same command collects it later.
+        summary = run.finish(INTERRUPTED)
+        return Outcome({"linkverifier/counts": dict(summary.counts), "linkverifier/rows": total}, summary, 128 + stop.signum)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    summary = run.finish(FINISHED)
     server.delete(results_key(job), f"linkverifier:{job}:queued")
-    return {"linkverifier/counts": dict(counts), "finish_reason": "finished"}
+    return Outcome({"linkverifier/counts": dict(summary.counts), "finish_reason": "finished"}, summary)

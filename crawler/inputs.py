@@ -67,6 +67,11 @@ class Row:
         return normalized_key(self.source_url) + "|" + self.source_url.split("://", 1)[0].lower()
 
 
+# Python's csv module refuses a cell over 128 KB; exports carry whole page
+# texts or huge notes in a column. A cell may be as long as memory allows: a
+# row is never lost to its size (an absurd URL becomes an invalid_url row).
+csv.field_size_limit(2**31 - 1)
+
 _SNIFF_BYTES = 1 << 16
 _CHUNK = 1 << 20
 

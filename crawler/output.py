@@ -1,7 +1,8 @@
 """Result writers: JSON Lines, CSV and JSON, chosen by the file's suffix.
 
 Files are written to a temporary name and renamed at the end, so a reader
-never sees half a file. CSV cells never start with ``= + - @`` (or a tab or
+never sees half a file: to their own name when the run is complete, to
+``NAME.partial.SUFFIX`` when it was interrupted (``--resume`` completes it). CSV cells never start with ``= + - @`` (or a tab or
 carriage return): spreadsheets would run them as formulas.
 """
 
@@ -82,7 +83,7 @@ class ResultWriter:
         self.path = Path(path) if path else None
         self.format = self._format(self.path)
         self._tmp: Path | None = None
-        self._handle: IO[str]
+        self._handle: IO[str] | None
         if self.path is None:
             self._handle = sys.stdout
         else:
@@ -115,14 +116,28 @@ class ResultWriter:
         if self.path is None:
             self._handle.flush()
 
-    def close(self) -> None:
+    @property
+    def partial_path(self) -> Path | None:
+        """Where an incomplete run's results go: ``results.partial.jsonl`` beside ``results.jsonl``."""
+        return self.path.with_name(f"{self.path.stem}.partial{self.path.suffix}") if self.path else None
+
+    def close(self, complete: bool = True) -> str | None:
+        """Finish the file; returns where it went (None for stdout). Safe to call twice."""
+        if self._handle is None:
+            return None
         if self.format == "json":
             self._handle.write("\n]\n")
         if self.path is None:
             self._handle.flush()
-            return
+            self._handle = None
+            return None
         self._handle.close()
-        os.replace(self._tmp, self.path)
+        self._handle = None
+        final = self.path if complete else self.partial_path
+        os.replace(self._tmp, final)
+        if complete and self.partial_path.exists():
+            self.partial_path.unlink()  # an interrupted run's results, now complete under the final name
+        return str(final)
 
 
 def open_writer(path: str | None) -> ResultWriter:

@@ -63,7 +63,7 @@ def _store_engagement(db_path: str, report: ReferrerReport, sources: list[str]) 
     store.close()
 
 
-def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], **options) -> dict:
+def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], **options):
     from crawler.runs import run_verify
 
     rows = _rows(report, target)
@@ -71,14 +71,20 @@ def verify_candidates(report: ReferrerReport, target: Target, sources: list[str]
     handle, temporary = tempfile.mkstemp(suffix=".jsonl", prefix="linkverifier-referrers-")
     os.close(handle)
     try:
-        stats = run_verify(rows, target.raw, ",".join(sources), command="referrers", **{**options, "out": temporary})
-        with open(temporary, encoding="utf-8") as results_file:
+        outcome = run_verify(rows, target.raw, ",".join(sources), command="referrers", **{**options, "out": temporary})
+        written = outcome.summary.output if outcome.summary and outcome.summary.output else temporary
+        with open(written, encoding="utf-8") as results_file:
             results = [json.loads(line) for line in results_file if line.strip()]
+        if written != temporary:
+            os.unlink(written)
     finally:
-        os.unlink(temporary)
+        if os.path.exists(temporary):
+            os.unlink(temporary)
     writer = open_writer(final_out)
     for result in distinct_pages(results, target.domain):
         writer.write(result)
-    writer.close()
+    output = writer.close(complete=outcome.exit_code is None)
+    if outcome.summary is not None:
+        outcome.summary.output = output
     _store_engagement(options["db"], report, sources)
-    return stats
+    return outcome

@@ -93,5 +93,7 @@ def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile
             target_profile["language"],
             target_profile["alternates"],
         )
+    else:  # the target page could not be read: no fit to judge, and the row says why
+        flags.add("target_unreachable")
     result["flags"] = sorted(flags)
     return result

@@ -1,19 +1,36 @@
-"""Running a crawl: CLI options to Scrapy settings, the process, the spider.
+"""Running a crawl: CLI options to Scrapy settings, the process, the spider, the run.
 
 The commands in ``crawler.cli`` parse and check what the user gave, then
 call these; the demo and ``referrers`` run ``verify`` through here too, so
-every path builds its crawl the same way.
+every path builds its crawl the same way and gets the same guarantees:
+the run is opened and finished by ``crawler.lifecycle.Run`` however the
+crawl ends (complete, interrupted, stalled, crashed); Ctrl-C and SIGTERM are
+handled by ``crawler.interrupts``; the analysis processes are ended before
+``crawl()`` returns; and a row the crawl failed to answer is answered here.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import click
 
+from crawler.interrupts import Interrupts
+from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
+from crawler.results import error_result
 from crawler.spool import RowSpool, spool_directory
 
-__all__ = ["crawl", "crawl_settings", "crawler_process", "run_hreflang", "run_verify"]
+__all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "open_run", "run_hreflang", "run_verify"]
+
+
+@dataclass
+class Outcome:
+    """How a command's crawl ended, for the CLI's summary and exit status."""
+
+    stats: dict
+    summary: RunSummary | None = None  # for commands that check rows
+    exit_code: int | None = None  # 130 / 143 when a signal ended it
 
 
 def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazily
@@ -30,6 +47,8 @@ def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazil
         "LINKVERIFIER_OBEY_ROBOTS": not options["ignore_robots"],
         "LINKVERIFIER_WORKERS": options["workers"],
         "LINKVERIFIER_PROGRESS": options["quiet"] == 0,
+        # A name that does not resolve within the request's own bound is a dns_error, not a wait.
+        "DNS_TIMEOUT": min(20.0, options["timeout"]),
         "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(options["verbose"], "DEBUG") if not options["quiet"] else "ERROR",
     }
     if options.get("user_agent"):
@@ -60,18 +79,73 @@ def crawler_process(settings):
     return process
 
 
-def crawl(settings, spider: str, **arguments):
-    """Run one spider to the end; returns its crawler (stats, spider)."""
+def crawl(settings, spider: str, run: Run | None = None, **arguments):
+    """Run one spider to the end (or to an interrupt); returns its crawler (stats, spider, interrupts).
+
+    Whatever way the crawl ends, the analysis processes are gone when this returns.
+    """
     process = crawler_process(settings)
     crawler = process.create_crawler(spider)
-    process.crawl(crawler, **arguments)
-    process.start()
+    crawler.linkverifier_run = run
+    interrupts = Interrupts(crawler, quiet=settings.get("LOG_LEVEL") == "ERROR")
+    crawler.linkverifier_interrupts = interrupts
+    try:
+        process.crawl(crawler, **arguments)
+        process.start(install_signal_handlers=False)
+    finally:
+        interrupts.restore()
+        pool = getattr(getattr(crawler, "spider", None), "pool", None)
+        if pool is not None:
+            pool.close(kill=True)
     return crawler
 
 
-def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> dict:
+def open_run(settings, total: int | None = None) -> Run:
+    """The run record and output of a crawl, from its settings."""
+    return Run(
+        settings.get("LINKVERIFIER_DB"),
+        settings.get("LINKVERIFIER_COMMAND"),
+        settings.get("LINKVERIFIER_INPUT"),
+        {
+            "target": settings.get("LINKVERIFIER_TARGET"),
+            "obey_robots": settings.getbool("LINKVERIFIER_OBEY_ROBOTS"),
+            "timeout": settings.getfloat("DOWNLOAD_TIMEOUT"),
+        },
+        fingerprint=settings.get("LINKVERIFIER_FINGERPRINT"),
+        out=settings.get("LINKVERIFIER_OUT"),
+        resume_run=settings.get("LINKVERIFIER_RESUME_RUN"),
+        progress=settings.getbool("LINKVERIFIER_PROGRESS"),
+    )
+
+
+def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
+    """Finish ``run`` after its crawl, whatever way the crawl ended.
+
+    Interrupted: every checked row is written and the run marked
+    ``interrupted``. Otherwise every row the crawl failed to answer (only a
+    bug can leave one) is answered ``error/stalled`` here: no row is ever lost.
+    """
+    stats = crawler.stats.get_stats()
+    interrupts = crawler.linkverifier_interrupts
+    if interrupts.signum is not None:
+        summary = run.finish(INTERRUPTED)
+    else:
+        if spool is not None and not run.complete:
+            missing = 0
+            for row in spool.rows_except(run.answered):
+                run.add(error_result(row, "stalled", "no answer: the crawl ended without checking this row"))
+                missing += 1
+            logging.getLogger(__name__).warning("%d rows were not answered by the crawl: answered as error/stalled", missing)
+        reason = stats.get("finish_reason") or "finished"
+        complete = run.complete if spool is not None else True
+        summary = run.finish(FINISHED if complete and reason in ("finished", "interrupted") else f"stopped: {reason}")
+    stats["linkverifier/counts"] = dict(summary.counts)
+    return Outcome(stats, summary, interrupts.exit_code)
+
+
+def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> Outcome:
     """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
-    rows, spooled here); returns the crawl's stats."""
+    rows, spooled here); returns how it ended."""
     from crawler.store import Store
 
     if not isinstance(rows, RowSpool):
@@ -95,11 +169,17 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
         store.close()
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    return crawl(settings, "verify", rows=rows, done_rows=done).stats.get_stats()
+    run = open_run(settings)
+    try:
+        crawler = crawl(settings, "verify", run=run, rows=rows, done_rows=done)
+    except BaseException:
+        run.finish("stopped: internal error")
+        raise
+    return finish_crawl(crawler, run, rows)
 
 
-def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict]:
-    """Crawl the site and audit it; returns (issues, crawl stats)."""
+def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict, int | None]:
+    """Crawl the site and audit it; returns (issues, crawl stats, exit status of an interrupt or None)."""
     from scoring.hreflang_audit import audit
 
     settings = crawl_settings(**options)
@@ -109,4 +189,4 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
     issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages)
     stats = crawler.stats.get_stats()
     stats["linkverifier/pages"] = len(spider.records)
-    return issues, stats
+    return issues, stats, crawler.linkverifier_interrupts.exit_code

@@ -1,6 +1,7 @@
 """Scrapy settings for linkverifier. The CLI turns its options into these."""
 
 from crawler import USER_AGENT as _USER_AGENT
+from extract.urls import MAX_URL_LENGTH as _MAX_URL_LENGTH
 
 BOT_NAME = "linkverifier"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -17,6 +18,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # for analysis cost ~150 KB each in idle tasks. A page yields one item per row.
 CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
+EXTENSIONS = {  # ours lets 404/410 answers lower a host's delay (crawler.throttle)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.AutoThrottle": 0,
+}
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_MAX_DELAY = 10
 AUTOTHROTTLE_TARGET_CONCURRENCY = 4.0
@@ -32,6 +37,9 @@ METAREFRESH_ENABLED = True
 METAREFRESH_MAXDELAY = 1  # only instant refreshes (delay 0) are redirects
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # larger pages are "too_large"
 DOWNLOAD_WARNSIZE = 0
+# Scrapy drops a longer request without calling back; every URL we fetch is
+# checked against the same bound first (extract.urls.MAX_URL_LENGTH).
+URLLENGTH_LIMIT = _MAX_URL_LENGTH
 HTTPERROR_ALLOW_ALL = True  # every status reaches the spider, which judges it
 COOKIES_ENABLED = True
 DNS_TIMEOUT = 20
@@ -45,9 +53,10 @@ ROBOTSTXT_OBEY = False
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robots.RobotsMiddleware": 100,
 }
+# Spiders that yield results as items (discover) hand them to the run
+# (crawler.lifecycle); verify answers the run directly.
 ITEM_PIPELINES = {
-    "crawler.pipelines.store.StorePipeline": 300,
-    "crawler.pipelines.output.OutputPipeline": 800,
+    "crawler.pipelines.run.RunPipeline": 300,
 }
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
@@ -64,4 +73,8 @@ LINKVERIFIER_PROGRESS = False  # a progress bar on stderr
 LINKVERIFIER_COMMAND = "verify"  # recorded with the run in the database
 LINKVERIFIER_FINGERPRINT = None  # identifies the input, for --resume
 LINKVERIFIER_RESUME_RUN = None  # --resume: the unfinished run to continue
+LINKVERIFIER_RENDER = False  # --render: pages missing the link are opened again in headless Chromium
+LINKVERIFIER_VERBOSE = 0  # -v count: fetch failures logged with tracebacks from 1 on
+LINKVERIFIER_ANALYSIS_TIMEOUT = 120  # seconds one page's analysis may take before it is an error and its worker replaced
+LINKVERIFIER_STALL_SECONDS = 0  # no progress for this long answers the rows waited on (0: 4 x DOWNLOAD_TIMEOUT, >= 10 s)
 LINKVERIFIER_VISIBILITY_TIMEOUT = 60  # worker: seconds a task stays leased before it returns to the queue

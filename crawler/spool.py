@@ -154,6 +154,13 @@ class RowSpool:
         query = _ROW + " WHERE r.fetch_key = ? AND NOT r.done ORDER BY r.idx"
         return [self._row(blob, duplicate, target) for blob, duplicate, target in self._db.execute(query, (key,))]
 
+    def rows_except(self, answered: set[int]) -> Iterator[Row]:
+        """Every row not in ``answered``, in input order (the last line of defence: none may go unanswered)."""
+        for blob, duplicate, target in self._db.execute(_ROW + " ORDER BY r.idx"):
+            row = self._row(blob, duplicate, target)
+            if row.index not in answered:
+                yield row
+
     def close(self) -> None:
         db = getattr(self, "_db", None)
         if db is not None:

@@ -5,19 +5,56 @@ the Twisted reactor they would stop all downloads while they run. The pool
 is sized to the cores; each worker imports the extractors and loads the
 models once. ``LINKVERIFIER_WORKERS = 0`` runs analysis in-process (for
 debugging and profiling).
+
+Nothing here outlives the process that started it: the fork server and
+every worker ask the kernel to kill them when their parent dies (Linux's
+``PR_SET_PDEATHSIG``; elsewhere a thread watches the parent), so even
+``kill -9`` of ``linkverifier`` leaves no analysis process behind.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-__all__ = ["AnalysisPool"]
+__all__ = ["AnalysisPool", "AnalysisTimeout", "die_with_parent"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+class AnalysisTimeout(Exception):
+    """A page's analysis ran longer than the pool allows (its workers were restarted)."""
+
+
+def die_with_parent() -> None:
+    """End this process when its parent ends, whatever way the parent ends (SIGKILL included)."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request took hold
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _warm_up() -> None:
@@ -32,9 +69,22 @@ def _warm_up() -> None:
     load_topic_space()
 
 
+def _start_worker() -> None:
+    die_with_parent()  # the parent is the fork server (or, with spawn, the crawler)
+    # Ctrl-C goes to the whole process group: the crawler decides what stops, not each worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _warm_up()
+
+
 class AnalysisPool:
-    def __init__(self, workers: int | None = None):
+    """``await pool.run(function, *args)`` runs it in a worker; a hung or crashed worker is replaced."""
+
+    def __init__(self, workers: int | None = None, task_timeout: float = 300.0):
         self.workers = (os.cpu_count() or 1) if workers is None else workers
+        # A page whose analysis runs past this is answered as an error and its
+        # worker replaced: a pathological page must not hold a run for ever.
+        self.task_timeout = task_timeout
+        self.active = 0  # pages being analysed now (the stall watchdog waits while there are any)
         self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 0 else None
 
     def _start(self) -> ProcessPoolExecutor:
@@ -48,21 +98,69 @@ class AnalysisPool:
             context.set_forkserver_preload(["crawler.workers_preload"])
         else:
             context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
-        if self._executor is None:
+        if self.workers == 0:
             return function(*args)
+        self.active += 1
         try:
-            return await asyncio.wrap_future(self._executor.submit(function, *args))
+            return await self._submit(function, *args)
         except BrokenProcessPool:
-            # A worker died (a crash in a C extension, the OOM killer): start a
-            # fresh pool and try this page once more; a second death is the page's.
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._start()
-            return await asyncio.wrap_future(self._executor.submit(function, *args))
+            # A worker died (a crash in a C extension, the OOM killer): the pool
+            # is replaced once (by whichever page noticed first) and this page
+            # tried once more; a second death is the page's.
+            return await self._submit(function, *args)
+        finally:
+            self.active -= 1
 
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    async def _submit(self, function: Callable[..., Any], *args: Any) -> Any:
+        executor = self._executor
+        if executor is None:
+            raise BrokenProcessPool("the analysis pool is closed")
+        try:
+            future = executor.submit(function, *args)
+        except (BrokenProcessPool, RuntimeError):  # broken, or shut down by a restart under way
+            self._replace(executor)
+            raise BrokenProcessPool("the analysis pool was restarted") from None
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.task_timeout)
+        except TimeoutError:
+            self._replace(executor, kill=True)
+            raise AnalysisTimeout(f"analysis took longer than {self.task_timeout:.0f} s") from None
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise
+        except asyncio.CancelledError:
+            # Our page was cancelled by a restart of the pool it waited in, not
+            # by whoever awaits us: that is a broken pool, tried once more.
+            if future.cancelled() and self._executor is not executor:
+                raise BrokenProcessPool("the analysis pool was restarted") from None
+            raise
+
+    def _replace(self, broken: ProcessPoolExecutor, kill: bool = False) -> None:
+        """Swap in a fresh pool for ``broken``, once, however many pages notice it."""
+        if self._executor is not broken:
+            return  # another page already replaced it
+        self._executor = self._start()
+        _stop(broken, kill)
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: let them finish the page at hand, or (``kill``) end them now."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            _stop(executor, kill, wait=not kill)
+
+
+def _stop(executor: ProcessPoolExecutor, kill: bool, wait: bool = False) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    if kill:
+        for process in processes:
+            try:
+                process.kill()
+            except (OSError, ValueError):
+                pass
+    executor.shutdown(wait=wait, cancel_futures=True)
+    if kill:
+        for process in processes:
+            process.join(timeout=5)

@@ -2,8 +2,9 @@
 
 import gc
 
-from crawler.workers import _warm_up
+from crawler.workers import _warm_up, die_with_parent
 
+die_with_parent()  # the fork server ends with the crawler, even after kill -9
 _warm_up()
 # Objects loaded so far live as long as the workers: keep the collector off
 # them, so forked workers do not copy the pages they sit on just to scan them.

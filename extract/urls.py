@@ -114,10 +114,18 @@ def _invalid_host_reason(host: str) -> str | None:
     return None
 
 
+# Browsers open URLs far longer than the 2,083 characters of old Internet
+# Explorer (Scrapy's default limit, which drops longer requests without a
+# word); servers commonly accept 8-64 KB. Longer than this is not a page address.
+MAX_URL_LENGTH = 32_768
+
+
 def invalid_url_reason(url: str) -> str | None:
     """Why ``url`` cannot be fetched as a page, or None when it can."""
     if url is None or not url.strip():
         return "empty URL"
+    if len(url) > MAX_URL_LENGTH:
+        return f"URL of {len(url):,} characters (longer than {MAX_URL_LENGTH:,})"
     if url != url.strip() or any(ch.isspace() for ch in url):
         return "URL contains spaces"
     try:

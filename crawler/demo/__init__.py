@@ -38,7 +38,7 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
         os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = web.proxy_url
         os.environ["no_proxy"] = os.environ["NO_PROXY"] = ""
         rows = iter_rows(str(paths["input"]))
-        stats = run_verify(
+        outcome = run_verify(
             rows,
             None,
             str(paths["input"]),
@@ -56,4 +56,4 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
     from crawler.results import utc_now
 
     paths["report"].write_text(render_report(load_profile(str(paths["database"])), str(paths["database"]), utc_now()), encoding="utf-8")
-    return paths, stats
+    return paths, outcome.stats

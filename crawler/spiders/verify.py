@@ -12,6 +12,17 @@ Stages:
 5. with ``--render``, a page that answered with HTML but holds no link to
    the target is fetched again through headless Chromium (``crawler.render``),
    and a link that appears there makes the row live, flagged ``js_link``.
+
+Every row is answered exactly once, whatever happens on the way. Each
+source page in flight is a ``Group`` in a ledger; it leaves the ledger only
+through ``_answer``, which hands its results to the run (``crawler.lifecycle``)
+and frees its place in the in-flight window. A page whose request never
+comes back (a request Scrapy drops without calling back, a callback that
+raises, an analysis that is cancelled) would otherwise hold its place for
+ever, and once the window is full of them nothing moves: the stall
+watchdog (``crawler.watchdog``) answers such pages and unblocks the run.
+Results go straight to the run, not through Scrapy's item pipelines, so
+the watchdog and the interrupt handler can answer rows outside a callback.
 """
 
 from __future__ import annotations
@@ -21,6 +32,7 @@ import logging
 from collections import Counter
 
 import scrapy
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 
 from crawler.failures import failure_reason
@@ -29,9 +41,10 @@ from crawler.inputs import Row, iter_rows
 from crawler.results import error_result
 from crawler.spool import RowSpool
 from crawler.tasks import analyze_target, verify_page
+from crawler.watchdog import Watchdog
 from crawler.workers import AnalysisPool
 
-__all__ = ["VerifySpider", "fetched_page"]
+__all__ = ["VerifySpider", "fetched_page", "UNREACHABLE_TARGET"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +55,11 @@ TARGET_PRIORITY = 100
 # 100,000-row list would sit in memory as requests, then as pages waiting to
 # be analysed. 128 covers 32 downloads and a few seconds of analysis work.
 MAX_IN_FLIGHT = 128
+
+
+# The profile of a target page that could not be read; its rows get no
+# topical fit and the flag ``target_unreachable``.
+UNREACHABLE_TARGET = {"ok": False}
 
 
 def fetched_page(response, requested_url: str) -> FetchedPage:
@@ -71,6 +89,7 @@ def fetched_page(response, requested_url: str) -> FetchedPage:
 
 class VerifySpider(scrapy.Spider):
     name = "verify"
+    keeps_run = True  # answers go to a run in --db (the queue's worker sends them to Redis)
 
     def __init__(self, input: str | None = None, target: str | None = None, rows: RowSpool | None = None,
                  done_rows: set[int] | None = None, *args, **kwargs):
@@ -80,13 +99,19 @@ class VerifySpider(scrapy.Spider):
         self.done_rows = done_rows or set()  # --resume: rows checked before the crash
         self.input_path = input
         self.default_target = target
-        self.groups: dict[str, list[Row]] = {}  # source pages in flight -> their rows
+        self.groups: dict[str, list[Row]] = {}  # the ledger: source pages in flight -> their rows
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
+        self.run = None  # crawler.lifecycle.Run: every answer goes there
+        self.own_run = False
         self.host_rows: Counter[str] = Counter()  # valid rows per source host (sitewide)
-        self.in_flight = 0
         self._room = asyncio.Event()
         self.render = False  # --render: set from the settings in from_crawler
+        self.stopping = False  # an interrupt: take no new rows
+        self.abandoned = False  # past the interrupt's grace: answers still to come are dropped, not written
+        self.watchdog: Watchdog | None = None
+        self._tasks: set[asyncio.Task] = set()  # pages being judged (see parse_source)
+        self.started_all = False  # every row has been handed to Scrapy (or the run was interrupted)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -94,14 +119,34 @@ class VerifySpider(scrapy.Spider):
         kwargs.setdefault("target", crawler.settings.get("LINKVERIFIER_TARGET"))
         spider = super().from_crawler(crawler, *args, **kwargs)
         workers = crawler.settings.get("LINKVERIFIER_WORKERS")
-        spider.pool = AnalysisPool(None if workers in (None, "") else int(workers))
+        spider.pool = AnalysisPool(None if workers in (None, "") else int(workers),
+                                   crawler.settings.getfloat("LINKVERIFIER_ANALYSIS_TIMEOUT"))
         spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
-        crawler.signals.connect(spider.close_pool, signal=scrapy.signals.spider_closed)
+        spider.run = getattr(crawler, "linkverifier_run", None)
+        spider.own_run = spider.run is None and spider.keeps_run
+        if spider.own_run:  # run as `scrapy crawl verify -a input=...`: a run of its own, finished on close
+            from crawler.runs import open_run
+
+            spider.run = open_run(crawler.settings)
+            crawler.linkverifier_run = spider.run
+        spider.watchdog = Watchdog(crawler, spider)
+        crawler.signals.connect(spider.closed_down, signal=scrapy.signals.spider_closed)
+        crawler.signals.connect(spider._keep_open, signal=scrapy.signals.spider_idle)
         return spider
 
-    def close_pool(self) -> None:
+    def closed_down(self, reason: str = "finished") -> None:
+        if self.watchdog:
+            self.watchdog.stop()
+        if self.stopping:  # interrupted: pages still being judged stay unchecked, for --resume
+            self.abandoned = True
+            for task in list(self._tasks):
+                task.cancel()
         if self.pool:
-            self.pool.close()
+            self.pool.close(kill=self.stopping)
+        if self.own_run:
+            from crawler.lifecycle import FINISHED
+
+            self.run.finish(FINISHED if self.run.complete else f"stopped: {reason}")
         if self.own_spool:
             self.spool.close()
 
@@ -109,20 +154,25 @@ class VerifySpider(scrapy.Spider):
         if self.spool is None:  # run as `scrapy crawl verify -a input=...`
             self.spool = RowSpool(iter_rows(self.input_path, self.default_target), self.default_target)
             self.own_spool = True
-        self.spool.skip(self.done_rows)  # checked before the crash; the output pipeline writes them
+        self.spool.skip(self.done_rows)  # checked before the crash; the run writes them from the database
         self.crawler.stats.set_value("linkverifier/rows", len(self.spool))
-        # Valid rows per host, resumed ones included, known before start() yields
-        # anything: the output pipeline holds a host's results until all are in.
         self.host_rows = self.spool.host_rows()
+        self.run.expect(len(self.spool), self.host_rows, self.done_rows)
         return self.spool
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.groups)
 
     async def start(self):
         spool = self.load_rows()
         for row in spool.invalid_rows():
-            yield {"result": error_result(row, "invalid_url", row.error)}
+            self._answer_rows([error_result(row, "invalid_url", row.error)])
         loop = asyncio.get_running_loop()
         for key, target in spool.targets().items():
             self.profiles[key] = loop.create_future()
+            if self.stopping:
+                break
             yield Request(
                 target.fetch_url,
                 callback=self.parse_target,
@@ -132,13 +182,15 @@ class VerifySpider(scrapy.Spider):
                 meta={"target_key": key, "dont_obey_robotstxt": True},
             )
         window = max(MAX_IN_FLIGHT, 4 * self.crawler.settings.getint("CONCURRENT_REQUESTS"))
+        self.watchdog.start()
         # Only the groups in flight are in memory: each is read from the spool
         # when its turn comes and dropped once judged.
         for key in spool.group_keys():
-            while self.in_flight >= window:
+            while self.in_flight >= window and not self.stopping:
                 self._room.clear()
                 await self._room.wait()
-            self.in_flight += 1
+            if self.stopping:
+                break
             group = self.groups[key] = spool.group(key)
             yield Request(
                 group[0].source_url,
@@ -147,79 +199,152 @@ class VerifySpider(scrapy.Spider):
                 dont_filter=True,
                 meta={"group": key},
             )
+        self.started_all = True
 
-    def _answered(self) -> None:
-        """A source page was judged (or failed to download): room for the next one."""
-        self.in_flight -= 1
+    def stop_taking_rows(self) -> None:
+        """An interrupt: no new rows; what is in flight may still finish."""
+        self.stopping = True
         self._room.set()
+
+    # --- answers -------------------------------------------------------------
+    def _answer_rows(self, results: list[dict]) -> None:
+        if self.abandoned:
+            return
+        for result in results:
+            self.run.add(result)
+        self.watchdog.progressed()
+
+    def _answer(self, key: str, results: list[dict]) -> None:
+        """The one way a source page leaves the ledger: its rows are answered, its place freed."""
+        if self.groups.pop(key, None) is None:
+            return  # answered already (by the watchdog): the first answer stands
+        self._deliver(key, results)
+        self._room.set()
+
+    def _deliver(self, key: str, results: list[dict]) -> None:
+        """Where a page's answers go: the run (the queue's worker sends them to Redis instead)."""
+        self._answer_rows(results)
+
+    def answer_stalled(self, message: str) -> int:
+        for key in list(self.profiles):
+            self._settle(key, {**UNREACHABLE_TARGET, "error": "stalled"})
+        answered = 0
+        for key, rows in list(self.groups.items()):
+            answered += len(rows)
+            self._answer(key, [error_result(row, "stalled", message) for row in rows])
+        return answered
 
     # --- targets -----------------------------------------------------------
     async def parse_target(self, response):
-        page = fetched_page(response, response.request.url)
+        key = response.meta["target_key"]
+        profile = {**UNREACHABLE_TARGET, "error": "analysis_error"}
         try:
-            profile = await self.pool.run(analyze_target, page)
+            profile = await self.pool.run(analyze_target, fetched_page(response, response.request.url))
         except Exception:
             logger.exception("analysis of target %s failed", response.url)
-            profile = {"ok": False}
-        self._settle(response.meta["target_key"], profile)
+        finally:  # settled whatever happens: rows wait on this
+            self._settle(key, profile)
         return
         yield  # an async generator, like every callback here
 
     def target_failed(self, failure):
-        self._settle(failure.request.meta["target_key"], {"ok": False})
+        self._settle(failure.request.meta["target_key"], {**UNREACHABLE_TARGET, "error": failure_reason(failure.value)})
 
     def _settle(self, key: str, profile: dict) -> None:
-        future = self.profiles[key]
-        if not future.done():
+        future = self.profiles.get(key)
+        if future is not None and not future.done():
             future.set_result(profile)
 
     # --- sources -----------------------------------------------------------
-    async def _verify(self, response, rows: list[Row]) -> list[dict]:
-        page = fetched_page(response, rows[0].source_url)
-        profiles = {key: await self.profiles[key] for key in {row.target.key for row in rows}}
+    # A source page's callback returns at once and its judgement runs as a
+    # task of ours. Awaiting the targets inside the callback kept the response
+    # in Scrapy's scraper, whose 5 MB budget (SCRAPER_SLOT_MAX_ACTIVE_SIZE) a
+    # dozen real pages fill: the engine then backed out and never fetched
+    # the very targets they waited for, and the run stopped for good. Our
+    # own bound on pages held is the in-flight window.
+    async def _verify(self, page: FetchedPage, rows: list[Row]) -> list[dict]:
         try:
+            keys = {row.target.key for row in rows}
+            profiles = {key: await self.profiles[key] for key in keys if key in self.profiles}
             return await self.pool.run(verify_page, page, rows, profiles)
         except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
-            logger.exception("analysis of %s failed", response.url)
+            logger.exception("analysis of %s failed", page.final_url)
             return [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
 
-    async def parse_source(self, response):
-        rows = self.groups.pop(response.meta["group"])
-        results = await self._verify(response, rows)
-        if self.render and any(r["status"] == "lost" and r["reason"] == "link_removed" for r in results):
-            # Still in flight: the page goes to Chromium before its rows are answered.
-            yield Request(rows[0].source_url, callback=self.parse_rendered, errback=self.render_failed, dont_filter=True,
-                          meta={"playwright": True, "rows": rows, "served": results})
+    def parse_source(self, response):
+        key = response.meta["group"]
+        rows = self.groups.get(key)
+        if rows is None:
+            return None  # answered already (by the watchdog)
+        task = asyncio.ensure_future(self._judge(key, fetched_page(response, rows[0].source_url)))
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return None
+
+    def _task_done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("judging a page failed", exc_info=task.exception())
+
+    async def _judge(self, key: str, page: FetchedPage) -> None:
+        rows = self.groups.get(key)
+        if rows is None:
             return
-        self._answered()
-        for result in results:
-            yield {"result": result}
+        try:
+            results = await self._verify(page, rows)
+            if self.render and not self.stopping and any(r["status"] == "lost" and r["reason"] == "link_removed" for r in results):
+                # Still in flight: the page goes to Chromium before its rows are answered.
+                self.crawler.engine.crawl(Request(
+                    rows[0].source_url, callback=self.parse_rendered, errback=self.render_failed, dont_filter=True,
+                    meta={"playwright": True, "group": key, "served": results}))
+                return
+        except BaseException as exc:  # cancelled, or a bug: the rows are still answered (first answer wins)
+            self._answer(key, [error_result(row, "analysis_error", f"internal error: {exc!r}") for row in rows])
+            raise
+        self._answer(key, results)
+
+    def _keep_open(self) -> None:
+        """The engine sees no request in flight while pages are judged by our tasks: not idle yet."""
+        if self.groups or self._tasks:
+            raise DontCloseSpider
 
     async def parse_rendered(self, response):
+        key = response.meta["group"]
         served = response.meta["served"]
-        rendered = await self._verify(response, response.meta["rows"])
+        rows = self.groups.get(key)
+        if rows is None:
+            return
+        try:
+            rendered = await self._verify(fetched_page(response, rows[0].source_url), rows)
+        except BaseException:  # cancelled: the rows keep their verdicts as served
+            self._answer(key, served)
+            raise
         self.crawler.stats.inc_value("linkverifier/rendered")
-        self._answered()
+        results = []
         for before, after in zip(served, rendered, strict=True):
             if before["status"] == "lost" and after["status"] == "live":
                 # The link exists only once scripts have run: live, and said so.
                 after["flags"] = sorted(set(after["flags"]) | {"js_link"})
-                yield {"result": after}
+                results.append(after)
             else:
-                yield {"result": before}
+                results.append(before)
+        self._answer(key, results)
+        return
+        yield
 
     def render_failed(self, failure):
         """Chromium could not show the page: the rows keep their verdicts as served."""
         logger.warning("rendering %s failed: %s", failure.request.url, failure.value)
         self.crawler.stats.inc_value("linkverifier/render_failed")
-        self._answered()
-        for result in failure.request.meta["served"]:
-            yield {"result": result}
+        self._answer(failure.request.meta["group"], failure.request.meta["served"])
 
     def source_failed(self, failure):
-        self._answered()
-        rows = self.groups.pop(failure.request.meta["group"], [])
+        key = failure.request.meta["group"]
+        rows = self.groups.get(key, [])
         reason = failure_reason(failure.value)
         message = str(failure.value) or type(failure.value).__name__
-        for row in rows:
-            yield {"result": error_result(row, reason, message)}
+        fetch = None
+        if reason == "robots_disallowed" and not failure.request.meta.get("googlebot_allowed", True):
+            # Kept out like us, Googlebot cannot crawl the page either: not indexable.
+            fetch = {"flags": ["robots_disallowed"], "indexable": False}
+        self._answer(key, [error_result(row, reason, message, fetch=fetch) for row in rows])

@@ -15,7 +15,7 @@ import json
 from scrapy.http import Request
 from scrapy_redis.spiders import RedisMixin
 
-from crawler.queue import TASKS, rows_of_task, take_tasks
+from crawler.queue import PROCESSING, TASKS, results_key, rows_of_task, take_tasks
 from crawler.spiders.verify import TARGET_PRIORITY, VerifySpider
 
 __all__ = ["WorkerSpider"]
@@ -24,6 +24,7 @@ __all__ = ["WorkerSpider"]
 class WorkerSpider(RedisMixin, VerifySpider):
     name = "worker"
     redis_key = TASKS
+    keeps_run = False  # the coordinator keeps the run: results go back through Redis
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -32,9 +33,11 @@ class WorkerSpider(RedisMixin, VerifySpider):
         spider.lease_seconds = crawler.settings.getfloat("LINKVERIFIER_VISIBILITY_TIMEOUT")
         spider.fetch_data = lambda _key, batch_size: take_tasks(spider.server, batch_size, spider.lease_seconds)
         spider.count_size = lambda _key: spider.server.llen(TASKS)
+        spider.tasks: dict[str, dict] = {}  # group -> the task it came in (to send its results and acknowledge it)
         return spider
 
     async def start(self):
+        self.watchdog.start()
         for request in self.next_requests():
             yield request
 
@@ -44,6 +47,7 @@ class WorkerSpider(RedisMixin, VerifySpider):
         key = str(rows[0].index)  # a task's first row names its group uniquely within a job
         group = f"{task['job']}:{key}"
         self.groups[group] = rows
+        self.tasks[group] = {"task": data, "job": task["job"]}
         requests = []
         for row in rows:
             target = row.target
@@ -53,35 +57,15 @@ class WorkerSpider(RedisMixin, VerifySpider):
                                         priority=TARGET_PRIORITY, dont_filter=True,
                                         meta={"target_key": target.key, "dont_obey_robotstxt": True}))
         requests.append(Request(rows[0].source_url, callback=self.parse_source, errback=self.source_failed,
-                                dont_filter=True, meta={"group": group, **self._task_meta(data, task["job"], len(rows))}))
+                                dont_filter=True, meta={"group": group}))
         return requests
 
-    def _answered(self) -> None:
-        """Nothing to release: a worker's pace is the tasks it leases, not the verify spider's window."""
-
-    @staticmethod
-    def _task_meta(task: str, job: str, rows: int) -> dict:
-        """What a result carries back to the queue: its job, and its task to acknowledge once all rows are in."""
-        return {"task": task, "job": job, "task_rows": rows}
-
-    def _tagged(self, output, meta: dict):
-        if isinstance(output, Request):  # --render: the page goes to Chromium, the task with it
-            output.meta.update(self._task_meta(meta["task"], meta["job"], meta["task_rows"]))
-            return output
-        return {**output, **self._task_meta(meta["task"], meta["job"], meta["task_rows"])}
-
-    async def parse_source(self, response):
-        async for output in super().parse_source(response):
-            yield self._tagged(output, response.meta)
-
-    async def parse_rendered(self, response):
-        async for output in super().parse_rendered(response):
-            yield self._tagged(output, response.meta)
-
-    def render_failed(self, failure):
-        for output in super().render_failed(failure):
-            yield self._tagged(output, failure.request.meta)
-
-    def source_failed(self, failure):
-        for output in super().source_failed(failure):
-            yield self._tagged(output, failure.request.meta)
+    def _deliver(self, key: str, results: list[dict]) -> None:
+        """Push the task's results to the coordinator, then release its lease: the task is done."""
+        task = self.tasks.pop(key)
+        if self.abandoned:
+            return  # interrupted: the lease runs out and the task goes back to the queue
+        for result in results:
+            self.server.rpush(results_key(task["job"]), json.dumps(result, ensure_ascii=False))
+        self.server.zrem(PROCESSING, task["task"])
+        self.watchdog.progressed()

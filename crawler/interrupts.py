@@ -1,0 +1,101 @@
+"""Ctrl-C and SIGTERM during a crawl: stop taking rows, keep what is done, end within seconds.
+
+Scrapy's own handlers wait for everything in flight to finish, which is for
+ever when something in flight never will; its second signal stops the
+reactor with nothing written. Ours, for every command that crawls:
+
+- first SIGINT/SIGTERM: the spider takes no new rows, work in flight has
+  ``GRACE_SECONDS`` to finish, then the rest is abandoned (its rows stay
+  unchecked for ``--resume``) and the reactor stops; the caller then writes
+  every checked row in input order and marks the run ``interrupted``;
+- a second signal: the same at once, without the grace;
+- a third: the process exits on the spot (the analysis processes die with
+  it, see ``crawler.workers.die_with_parent``).
+
+The exit status is 128 + the signal: 130 for SIGINT, 143 for SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+__all__ = ["Interrupts", "close_spider", "GRACE_SECONDS"]
+
+GRACE_SECONDS = 5.0
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def close_spider(crawler, reason: str) -> None:
+    """Ask the engine to close the spider (Scrapy >= 2.14 has the coroutine; older, the Deferred)."""
+    engine = getattr(crawler, "engine", None)
+    if engine is None or getattr(engine, "spider", None) is None:
+        return
+    if hasattr(engine, "close_spider_async"):
+        task = asyncio.ensure_future(engine.close_spider_async(reason=reason))
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())  # a close that fails is not news
+    else:
+        engine.close_spider(engine.spider, reason)
+
+
+class Interrupts:
+    """Installed around ``CrawlerProcess.start(install_signal_handlers=False)``."""
+
+    def __init__(self, crawler, quiet: bool = False):
+        self.crawler = crawler
+        self.quiet = quiet
+        self.signum: int | None = None
+        self.count = 0
+        self._stopped = False
+        self._previous = {sig: signal.signal(sig, self._handle) for sig in _SIGNALS}
+
+    @property
+    def exit_code(self) -> int | None:
+        return 128 + self.signum if self.signum is not None else None
+
+    def restore(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum, _frame) -> None:
+        from twisted.internet import reactor
+
+        self.count += 1
+        if self.signum is None:
+            self.signum = signum
+        if self.count == 1:
+            reactor.callFromThread(self._graceful)
+        elif self.count == 2:
+            reactor.callFromThread(self.stop_now)
+        else:
+            os._exit(128 + signum)
+
+    def _graceful(self) -> None:
+        from twisted.internet import reactor
+
+        if not self.quiet:
+            print(f"linkverifier: interrupted: finishing the pages in flight (at most {GRACE_SECONDS:.0f} s; "
+                  "again to stop at once)", file=sys.stderr)
+        spider = getattr(self.crawler, "spider", None)
+        if spider is not None and hasattr(spider, "stop_taking_rows"):
+            spider.stop_taking_rows()
+        close_spider(self.crawler, "interrupted")
+        reactor.callLater(GRACE_SECONDS, self.stop_now)
+
+    def stop_now(self) -> None:
+        """Abandon what is in flight and stop the reactor; the caller finishes the run."""
+        from twisted.internet import reactor
+
+        if self._stopped:
+            return
+        self._stopped = True
+        spider = getattr(self.crawler, "spider", None)
+        if spider is not None:
+            spider.abandoned = True  # answers still on their way are not written: those rows stay unchecked
+            pool = getattr(spider, "pool", None)
+            if pool is not None:
+                pool.close(kill=True)
+        if reactor.running:
+            reactor.stop()

@@ -1,0 +1,20 @@
+"""Hand each result a spider yields to the run (``crawler.lifecycle.Run``): stored, then written in input order."""
+
+from __future__ import annotations
+
+__all__ = ["RunPipeline"]
+
+
+class RunPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        run = getattr(self.crawler, "linkverifier_run", None)
+        if run is not None and not getattr(self.crawler.spider, "abandoned", False):
+            run.add(item["result"])
+        return item
