@@ -138,3 +138,45 @@ def test_a_page_chromium_cannot_load_in_time_keeps_its_verdict_as_served(web, tm
     assert run.returncode == 0, run.stderr[-3000:]
     assert (run.results[0]["status"], run.results[0]["reason"]) == ("lost", "link_removed")
     assert "rendering http://slow.example/post failed" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_kill9_during_render_leaves_no_chromium_or_worker_behind(web, tmp_path):
+    """Chromium, its Playwright driver and the analysis processes all end with a verify killed by SIGKILL."""
+    import time
+
+    from bench.proctree import tree_pids
+
+    urls = build(web)
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(urls * 10) + "\n")
+    process = start(["verify", str(listing), "--target", TARGET, "--render", "--db", str(tmp_path / "db.sqlite"),
+                     "--out", str(tmp_path / "out.jsonl")], web)
+    deadline = time.monotonic() + 60
+    seen: set[int] = set()
+    while time.monotonic() < deadline:  # wait until Chromium runs under it
+        seen |= set(tree_pids(process.pid))
+        if any("chrom" in _cmdline(pid) for pid in seen):
+            break
+        time.sleep(0.2)
+    assert any("chrom" in _cmdline(pid) for pid in seen), "Chromium never started"
+    settle = time.monotonic() + 2
+    while time.monotonic() < settle:  # its renderer and helper processes too
+        seen |= set(tree_pids(process.pid))
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    time.sleep(10)
+    left = [f"{pid} {_cmdline(pid)[:80]}" for pid in seen - {process.pid} if _cmdline(pid)]
+    assert left == []
+
+
+def _cmdline(pid: int) -> str:
+    """A live process's command line ('' once it is gone or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return ""
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
