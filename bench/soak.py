@@ -49,6 +49,7 @@ class RunFigures:
     peak_mb: float
     left: list[str] = field(default_factory=list)  # processes of the run still alive after it
     stderr: str = ""
+    after_signal: float | None = None  # seconds from the signal to the process's end
 
 
 def _checks(db: Path) -> int:
@@ -83,6 +84,7 @@ def run_cli(args: list[str], env: dict, db: Path, rows: int, signal_at: float | 
     peak = 0
     last_count, last_change, longest = 0, started, 0.0
     signalled = False
+    signalled_at = None
     while process.poll() is None:
         now = time.monotonic()
         if now - started > deadline:
@@ -96,7 +98,7 @@ def run_cli(args: list[str], env: dict, db: Path, rows: int, signal_at: float | 
             last_count, last_change = count, now
         if signal_at is not None and not signalled and count >= signal_at * rows:
             process.send_signal(sig)
-            signalled = True
+            signalled, signalled_at = True, time.monotonic()
         time.sleep(0.25)
     exit_code = process.poll()
     if exit_code is None:  # hung: the soak fails, and leaves nothing behind itself
@@ -109,7 +111,8 @@ def run_cli(args: list[str], env: dict, db: Path, rows: int, signal_at: float | 
     stderr = errors.read().decode("utf-8", "replace")
     errors.close()
     left = _left_behind(seen - {process.pid}, settle)
-    return RunFigures(exit_code, end - started, longest, _checks(db), peak / 1024, left, stderr)
+    return RunFigures(exit_code, end - started, longest, _checks(db), peak / 1024, left, stderr,
+                      end - signalled_at if signalled_at is not None else None)
 
 
 def _left_behind(pids: set[int], settle: float) -> list[str]:
@@ -173,7 +176,8 @@ def soak(workdir: Path, rows: int = 2000, timeout: float = 5.0, seed: int = 7, m
 def _print_run(name: str, run: RunFigures) -> None:
     print(f"{name}: exit {run.exit_code if run.exit_code is not None else 'HUNG (killed)'}, wall {run.wall:.1f} s, "
           f"longest without a new check {run.longest_gap:.1f} s, checks in the database {run.checks}, "
-          f"peak RSS {run.peak_mb:.0f} MB, processes left {len(run.left)}")
+          f"peak RSS {run.peak_mb:.0f} MB, processes left {len(run.left)}"
+          + (f", ended {run.after_signal:.1f} s after the signal" if run.after_signal is not None else ""))
     for line in run.left:
         print(f"  left: {line}")
     tail = [line for line in run.stderr.splitlines() if line.strip()][-4:]
