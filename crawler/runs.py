@@ -21,7 +21,7 @@ from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
 from crawler.results import error_result
 from crawler.spool import RowSpool, spool_directory
 
-__all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "open_run", "run_hreflang", "run_verify"]
+__all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_crawl", "open_run", "run_hreflang", "run_verify"]
 
 
 @dataclass
@@ -100,7 +100,7 @@ def crawl(settings, spider: str, run: Run | None = None, **arguments):
     return crawler
 
 
-def open_run(settings, total: int | None = None) -> Run:
+def open_run(settings) -> Run:
     """The run record and output of a crawl, from its settings."""
     return Run(
         settings.get("LINKVERIFIER_DB"),
@@ -138,7 +138,7 @@ def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
             logging.getLogger(__name__).warning("%d rows were not answered by the crawl: answered as error/stalled", missing)
         reason = stats.get("finish_reason") or "finished"
         complete = run.complete if spool is not None else True
-        summary = run.finish(FINISHED if complete and reason in ("finished", "interrupted") else f"stopped: {reason}")
+        summary = run.finish(FINISHED if complete and reason == "finished" else f"stopped: {reason}")
     stats["linkverifier/counts"] = dict(summary.counts)
     return Outcome(stats, summary, interrupts.exit_code)
 

@@ -14,8 +14,8 @@ Stages:
    and a link that appears there makes the row live, flagged ``js_link``.
 
 Every row is answered exactly once, whatever happens on the way. Each
-source page in flight is a ``Group`` in a ledger; it leaves the ledger only
-through ``_answer``, which hands its results to the run (``crawler.lifecycle``)
+source page in flight has an entry in ``groups`` (the ledger); it leaves it
+only through ``_answer``, which hands its results to the run (``crawler.lifecycle``)
 and frees its place in the in-flight window. A page whose request never
 comes back (a request Scrapy drops without calling back, a callback that
 raises, an analysis that is cancelled) would otherwise hold its place for
@@ -170,9 +170,9 @@ class VerifySpider(scrapy.Spider):
             self._answer_rows([error_result(row, "invalid_url", row.error)])
         loop = asyncio.get_running_loop()
         for key, target in spool.targets().items():
-            self.profiles[key] = loop.create_future()
             if self.stopping:
                 break
+            self.profiles[key] = loop.create_future()
             yield Request(
                 target.fetch_url,
                 callback=self.parse_target,
