@@ -179,9 +179,6 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     declared language with the language the page's text is written in, with
     <html lang>, and the region with the ccTLD.
     """
-    from crawler.output import ISSUE_FIELDS, write_records
-    from crawler.results import utc_now
-    from crawler.store import Store
     from extract.urls import invalid_url_reason
 
     if options["render"]:
@@ -191,7 +188,6 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
         click.echo(f"linkverifier: START_URL: {problem}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     _check_db(options["db"])
-    started = utc_now()
     try:
         issues, stats, interrupted = run_hreflang(start_url, list(sitemaps), max_pages, **options)
     except Exception as exc:
@@ -201,12 +197,6 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     if interrupted is not None:  # an audit of part of a site would report false problems: none is written
         click.echo(f"linkverifier: interrupted after {stats.get('linkverifier/pages', 0)} pages: no audit written", err=True)
         sys.exit(interrupted)
-    write_records(options["out"], issues, ISSUE_FIELDS)
-    store = Store(options["db"])
-    run_id = store.start_run("hreflang", start_url, started, {"sitemaps": list(sitemaps), "max_pages": max_pages})
-    store.add_hreflang_issues(run_id, issues)
-    store.finish_run(run_id, utc_now(), "finished", len(issues))
-    store.close()
     if not options["quiet"]:
         counts = Counter(f"{i['severity']} {i['code']}" for i in issues)
         summary = ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "no issues"

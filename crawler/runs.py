@@ -179,14 +179,38 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
 
 
 def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict, int | None]:
-    """Crawl the site and audit it; returns (issues, crawl stats, exit status of an interrupt or None)."""
+    """Crawl the site, audit it, write the issues and keep them in the database.
+
+    Returns (issues, crawl stats, exit status of an interrupt or None). The
+    run is recorded before the crawl, so an audit that dies shows as
+    unfinished; an interrupted one writes nothing (an audit of part of a
+    site would report problems that are not there) and is marked so.
+    """
+    from crawler.output import ISSUE_FIELDS, write_records
+    from crawler.results import utc_now
+    from crawler.store import Store
     from scoring.hreflang_audit import audit
 
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", "hreflang", priority="cmdline")
-    crawler = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
-    spider = crawler.spider
-    issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages)
-    stats = crawler.stats.get_stats()
-    stats["linkverifier/pages"] = len(spider.records)
-    return issues, stats, crawler.linkverifier_interrupts.exit_code
+    store = Store(options["db"])
+    run_id = store.start_run("hreflang", start_url, utc_now(), {"sitemaps": list(sitemaps), "max_pages": max_pages})
+    try:
+        crawler = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
+        spider = crawler.spider
+        stats = crawler.stats.get_stats()
+        stats["linkverifier/pages"] = len(spider.records)
+        interrupted = crawler.linkverifier_interrupts.exit_code
+        if interrupted is not None:
+            store.finish_run(run_id, utc_now(), INTERRUPTED, 0)
+            return [], stats, interrupted
+        issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages)
+        write_records(options["out"], issues, ISSUE_FIELDS)
+        store.add_hreflang_issues(run_id, issues)
+        store.finish_run(run_id, utc_now(), FINISHED, len(issues))
+        return issues, stats, None
+    except BaseException:
+        store.finish_run(run_id, utc_now(), "stopped: internal error", 0)
+        raise
+    finally:
+        store.close()

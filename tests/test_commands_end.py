@@ -1,0 +1,89 @@
+"""Every command that crawls ends cleanly: Ctrl-C exits 130 within seconds and marks its run;
+kill -9 leaves no analysis process behind. (verify has the soak: tests/test_soak.py.)"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import time
+
+import pytest
+
+from bench.proctree import tree_pids
+from tests.conftest import ARTICLE_EN, page, start
+
+SITE = "http://slow-site.example"
+TARGET = "http://www.acme-secure.com/whitepaper/"
+
+
+def slow_site(web, pages: int = 150) -> None:
+    """A site whose pages link on to the next ones and answer slowly: a crawl that takes a while."""
+    web.add(TARGET, page(ARTICLE_EN, lang="en"))
+    for i in range(pages):
+        links = "".join(f'<a href="/p{j}">page {j}</a> ' for j in range(i + 1, min(i + 6, pages)))
+        body = page(f'<article>{ARTICLE_EN}<p>{links} and <a href="{TARGET}">the whitepaper</a></p></article>', lang="en",
+                    head=f'<link rel="alternate" hreflang="en" href="{SITE}/p{i}">')
+        web.add(f"{SITE}/p{i}" if i else f"{SITE}/", body, delay=0.3)
+
+
+COMMANDS = {
+    "discover": ["discover", f"{SITE}/", "--target", TARGET, "--max-pages", "150"],
+    "hreflang": ["hreflang", f"{SITE}/", "--max-pages", "150"],
+}
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return ""
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _started(process, seconds: float = 60) -> set[int]:
+    """The process tree once the analysis workers run (and have analysed a page or two)."""
+    deadline = time.monotonic() + seconds
+    seen: set[int] = set()
+    while time.monotonic() < deadline:
+        seen |= set(tree_pids(process.pid))
+        if sum("forkserver" in _cmdline(pid) for pid in seen) >= 2:  # the fork server and a worker
+            break
+        time.sleep(0.2)
+    time.sleep(2)
+    return seen | set(tree_pids(process.pid))
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_ctrl_c_ends_within_seconds_and_marks_the_run(web, tmp_path, command):
+    slow_site(web)
+    db = tmp_path / "run.db"
+    process = start([*COMMANDS[command], "--db", str(db), "--out", str(tmp_path / "out.jsonl")], web)
+    seen = _started(process)
+    assert any("forkserver" in _cmdline(pid) for pid in seen), "the analysis processes never started"
+    process.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err[-2000:]
+    assert time.monotonic() - sent < 20, "Ctrl-C took more than a few seconds"
+    assert "interrupted" in err
+    time.sleep(1)
+    assert [pid for pid in seen - {process.pid} if _cmdline(pid)] == []
+    with sqlite3.connect(db) as connection:
+        assert [s for (s,) in connection.execute("SELECT status FROM runs")] == ["interrupted"]
+    assert not (tmp_path / "out.jsonl").exists(), "an interrupted run writes no file under the final name"
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_kill9_leaves_no_process_behind(web, tmp_path, command):
+    slow_site(web)
+    process = start([*COMMANDS[command], "--db", str(tmp_path / "run.db")], web)
+    seen = _started(process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_cmdline(pid) for pid in seen - {process.pid}):
+        time.sleep(0.2)
+    assert [f"{pid} {_cmdline(pid)[:80]}" for pid in seen - {process.pid} if _cmdline(pid)] == []
