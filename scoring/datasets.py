@@ -11,6 +11,7 @@ import csv
 import gzip
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -18,9 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "LabelledPage", "placement_pages", "is_dev", "normalise_anchor"]
+__all__ = ["DATA_DIR", "LabelledPage", "missing_data", "placement_pages", "is_dev", "normalise_anchor"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+# The full data: LINKVERIFIER_DATA, else ../shared/data beside the project.
+# (tests/data holds a compact sample of it: scoring.eval_sample.)
+DATA_DIR = Path(os.environ.get("LINKVERIFIER_DATA") or Path(__file__).resolve().parent.parent.parent / "shared" / "data")
 # One site in five goes to the dev split (stable: a hash of the site name).
 DEV_SHARE = 5
 
@@ -33,6 +36,17 @@ class LabelledPage:
     url: str
     html: bytes
     labels: dict[tuple[str, str], str]  # (href as written, normalised anchor) -> label
+
+
+def missing_data(data_dir: Path) -> str | None:
+    """One line saying what is missing and where to get it, or None when the full data is there."""
+    needed = [data_dir / "placement" / "wceb-links.tsv", data_dir / "topics" / "sib200", data_dir / "topics" / "masakhanews"]
+    absent = [str(path) for path in needed if not path.exists()]
+    if not absent:
+        return None
+    return (f"no training data at {data_dir} (missing {', '.join(absent)}): set LINKVERIFIER_DATA to the folder holding "
+            "placement/ (mozilla/readability test pages, web-content-extraction-benchmark) and topics/ (SIB-200, "
+            "MasakhaNEWS); `python -m scoring.evaluate --data tests/data` evaluates on the sample the repository carries")
 
 
 def normalise_anchor(text: str) -> str:

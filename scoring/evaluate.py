@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from scoring.datasets import DATA_DIR
+from scoring.datasets import DATA_DIR, missing_data
 from scoring.language_eval import language_scores
 from scoring.placement import BOILERPLATE_REGIONS, judge_placement
 from scoring.placement_model import MODEL_PATH, PlacementModel
@@ -87,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
+    problem = missing_data(args.data)
+    if problem:
+        print(f"{parser.prog}: {problem}", file=sys.stderr)
+        return 2
     for dataset, reports in placement_scores(args.data).items():
         print(f"placement, dev split of {dataset}:")
         for report in reports:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from scoring.datasets import DATA_DIR, is_dev, placement_pages
+from scoring.datasets import DATA_DIR, is_dev, missing_data, placement_pages
 from scoring.placement_model import MODEL_PATH, PlacementModel
 from scoring.samples import Sample, page_samples
 from scoring.train_topics import train_topics
@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="re-read every page")
     parser.add_argument("--only", choices=["placement", "topics"], help="rebuild one model only")
     args = parser.parse_args(argv)
+    problem = missing_data(args.data)
+    if problem:
+        print(f"{parser.prog}: {problem}", file=sys.stderr)
+        return 2
     if args.only != "topics":
         train_placement(args.data, use_cache=not args.no_cache)
     if args.only != "placement":

@@ -17,7 +17,6 @@ import pytest
 from crawler.localweb import LocalWeb
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 @dataclass

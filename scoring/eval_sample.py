@@ -1,0 +1,124 @@
+"""``python -m scoring.eval_sample``: the compact evaluation sample in ``tests/data``, cut from the full data.
+
+The repository carries this sample (about 5 MB) so that the evaluation gate
+(``tests/test_eval_gate.py``) runs from a plain clone; the full sets stay in
+``LINKVERIFIER_DATA`` (default ``../shared/data``). The sample has the full
+data's layout, so every reader takes either. It holds only held-out material:
+the placement dev sites (never trained on), SIB-200's dev split of the 30
+market languages and the first MasakhaNEWS dev articles of the four
+languages the language check reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from scoring.datasets import DATA_DIR, is_dev
+from scoring.topics import LANGUAGES
+
+__all__ = ["SAMPLE_DIR", "build_sample"]
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+WCEB_PAGES = 40  # dev pages of the WCEB set (~75 KB each, gzipped)
+MASAKHANEWS_ARTICLES = 80  # per language
+MASAKHANEWS_FOLDERS = ("eng", "fra", "som", "swa")
+
+README = """# Compact evaluation sample
+
+Cut from the full data by `python -m scoring.eval_sample` (the full sets:
+`LINKVERIFIER_DATA`, default `../shared/data`) so that `make test` runs the
+evaluation gate from a plain clone. Only held-out material: nothing here was
+trained on. Same layout as the full data.
+
+| folder | what | source and licence |
+|---|---|---|
+| `placement/mozilla/` + `mozilla-links.tsv` | {mozilla} real captures of the placement dev sites, links labelled `editorial` / `boilerplate` (`label_exact`) | mozilla/readability test pages, Apache-2.0 (`placement/mozilla/LICENSE.md`) |
+| `placement/wceb/` + `wceb-links.tsv` | {wceb} pages of the placement dev sites (ground truth reduced to the page URL), links labelled (`label_contextual`) | tiptopjaw/web-content-extraction-benchmark, Apache-2.0 |
+| `topics/sib200/<lang_Script>/dev.tsv` | SIB-200's dev split in the 30 market languages (parallel sentences, 7 topics) | SIB-200, Apache-2.0; sentences from Flores-200, CC BY-SA 4.0 |
+| `topics/masakhanews/{{eng,fra,som,swa}}/dev.tsv` | the first {articles} dev articles of each | MasakhaNEWS, AFL-3.0 |
+"""
+
+
+def _copy_tsv(source: Path, dest: Path, pages: set[str]) -> None:
+    """The header and the lines of ``pages``, byte for byte (the readers use QUOTE_NONE)."""
+    with source.open(encoding="utf-8", newline="") as reader, dest.open("w", encoding="utf-8", newline="") as writer:
+        writer.write(next(reader))
+        writer.writelines(line for line in reader if line.split("\t", 1)[0] in pages)
+
+
+def build_sample(source: Path = DATA_DIR, dest: Path = SAMPLE_DIR) -> dict[str, int]:
+    if not (source / "placement").is_dir():
+        raise FileNotFoundError(f"no full data at {source}")
+    if dest.exists():
+        shutil.rmtree(dest)
+    placement = dest / "placement"
+    (placement / "mozilla").mkdir(parents=True)
+    (placement / "wceb" / "html").mkdir(parents=True)
+    (placement / "wceb" / "ground-truth").mkdir(parents=True)
+    mozilla = sorted(folder.name for folder in (source / "placement" / "mozilla").iterdir()
+                     if (folder / "source.html.gz").exists() and is_dev(folder.name))
+    for name in mozilla:
+        (placement / "mozilla" / name).mkdir()
+        for file in ("source.html.gz", "expected-metadata.json"):
+            if (source / "placement" / "mozilla" / name / file).exists():
+                shutil.copy(source / "placement" / "mozilla" / name / file, placement / "mozilla" / name / file)
+    shutil.copy(source / "placement" / "mozilla" / "LICENSE.md", placement / "mozilla" / "LICENSE.md")
+    _copy_tsv(source / "placement" / "mozilla-links.tsv", placement / "mozilla-links.tsv", set(mozilla))
+    from scoring.datasets import _site
+
+    wceb = []
+    for truth in sorted((source / "placement" / "wceb" / "ground-truth").glob("*.json")):
+        url = json.loads(truth.read_text(encoding="utf-8")).get("url") or ""
+        if url and is_dev(_site(url)):
+            wceb.append(truth.stem)
+            (placement / "wceb" / "ground-truth" / truth.name).write_text(json.dumps({"url": url}), encoding="utf-8")
+            html = source / "placement" / "wceb" / "html" / f"{truth.stem}.html.gz"
+            # Recompressed at the highest level: the sample is kept in git.
+            (placement / "wceb" / "html" / html.name).write_bytes(gzip.compress(gzip.decompress(html.read_bytes()), 9, mtime=0))
+        if len(wceb) >= WCEB_PAGES:
+            break
+    _copy_tsv(source / "placement" / "wceb-links.tsv", placement / "wceb-links.tsv", set(wceb))
+    for folder in LANGUAGES.values():
+        (dest / "topics" / "sib200" / folder).mkdir(parents=True)
+        shutil.copy(source / "topics" / "sib200" / folder / "dev.tsv", dest / "topics" / "sib200" / folder / "dev.tsv")
+    for folder in MASAKHANEWS_FOLDERS:
+        (dest / "topics" / "masakhanews" / folder).mkdir(parents=True)
+        with (source / "topics" / "masakhanews" / folder / "dev.tsv").open(encoding="utf-8", newline="") as reader, \
+                (dest / "topics" / "masakhanews" / folder / "dev.tsv").open("w", encoding="utf-8", newline="") as writer:
+            rows = csv.DictReader(reader, delimiter="\t")
+            out = csv.DictWriter(writer, fieldnames=rows.fieldnames, delimiter="\t", lineterminator="\n")
+            out.writeheader()
+            for index, row in enumerate(rows):
+                if index >= MASAKHANEWS_ARTICLES:
+                    break
+                out.writerow(row)
+    (dest / "README.md").write_text(README.format(mozilla=len(mozilla), wceb=len(wceb), articles=MASAKHANEWS_ARTICLES),
+                                    encoding="utf-8")
+    return {"mozilla": len(mozilla), "wceb": len(wceb)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="the full data")
+    parser.add_argument("--out", type=Path, default=SAMPLE_DIR)
+    args = parser.parse_args(argv)
+    try:
+        counts = build_sample(args.data, args.out)
+    except FileNotFoundError as exc:
+        print(f"eval_sample: {exc}: set LINKVERIFIER_DATA to the full data (see README, Models)", file=sys.stderr)
+        return 2
+    size = sum(f.stat().st_size for f in args.out.rglob("*") if f.is_file())
+    print(f"sample in {args.out}: {counts['mozilla']} Mozilla and {counts['wceb']} WCEB dev pages, "
+          f"SIB-200 dev in {len(LANGUAGES)} languages, {MASAKHANEWS_ARTICLES} MasakhaNEWS articles x "
+          f"{len(MASAKHANEWS_FOLDERS)}; {size / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
