@@ -18,10 +18,11 @@ demo: $(STAMP)
 	$(VENV)/bin/linkverifier demo --out-dir demo-output
 
 # Services the tests run for real: headless Chromium renders the report,
-# redis-server carries `verify --queue` (Debian's packages, installed when missing).
+# redis-server carries `verify --queue`, LibreOffice opens the CSV and XLSX
+# output (Debian's packages, installed when missing).
 system-deps:
-	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server >/dev/null)
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null && command -v soffice >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server libreoffice-calc-nogui >/dev/null)
 
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check crawler extract scoring tests bench

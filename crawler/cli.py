@@ -24,11 +24,22 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 
 
+def _out_path(ctx, param, value: str | None) -> str | None:
+    """--out must name a format we write (exit 2 naming them, before any work)."""
+    from crawler.output import OutputError, output_format
+
+    try:
+        output_format(value)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
+    return value
+
+
 def fetch_options(command):
     """Options shared by every command that fetches (see the contract)."""
     options = [
         click.option("--db", "db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite database: history of every check."),
-        click.option("--out", "out", default=None, type=click.Path(dir_okay=False), help="Results file; .jsonl (default), .csv or .json. Stdout as JSON Lines when omitted."),
+        click.option("--out", "out", default=None, type=click.Path(dir_okay=False), callback=_out_path, help="Results file; .jsonl (default), .csv, .json or .xlsx. Stdout as JSON Lines when omitted."),
         click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per request."),
         click.option("--concurrency", default=32, show_default=True, type=click.IntRange(min=1), help="Requests in flight overall (at most 4 per host)."),
         click.option("--user-agent", default=None, help="User-Agent header. [default: linkverifier/VERSION (+project URL)]"),
@@ -281,7 +292,7 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
 @main.command()
 @click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--since", default=None, help="Only changes checked on or after this date (YYYY-MM-DD).")
-@click.option("--out", default=None, type=click.Path(dir_okay=False), help="Write JSON Lines/CSV/JSON instead of a table.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False), callback=_out_path, help="Write JSON Lines/CSV/JSON/XLSX instead of a table.")
 def changes(db: str, since: str | None, out: str | None):
     """Per backlink, what changed between its last two checks: new, lost (and why), back,
     rel changed (followed <-> nofollow/sponsored/ugc), anchor, placement, target."""

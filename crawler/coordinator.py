@@ -51,7 +51,7 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
         for key in spool.group_keys():
             server.lpush(TASKS, task_of(job, spool.group(key)))
     run = Run(db, "verify", input_name, {"queue": url}, spool.fingerprint, out=out, progress=not quiet)
-    run.expect(total, spool.host_rows())
+    run.expect(total)
     for row in spool.invalid_rows():
         run.add(error_result(row, "invalid_url", row.error))
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from crawler.profile import Profile
 from extract.urls import host_of, invalid_url_reason
-from scoring.risk import DISAVOW_THRESHOLD
+from scoring.triage import domain_disavowed
 
 __all__ = ["DisavowError", "Entry", "plan_disavow", "read_disavow", "render_disavow", "MAX_BYTES", "MAX_LINES"]
 
@@ -79,7 +79,7 @@ def plan_disavow(profile: Profile, keep: list[str] = ()) -> list[Entry]:
         shared = ", ".join(network["shared"]) or "a shared footprint"
         for domain in network["domains"]:
             links = domains.get(domain, [])
-            if any(link.good for link in links):
+            if not domain_disavowed(True, 0.0, any(link.good for link in links)):
                 continue
             urls = [link.result["source_url"] for link in links]
             line = _domain_line(domain)
@@ -87,10 +87,8 @@ def plan_disavow(profile: Profile, keep: list[str] = ()) -> list[Entry]:
                 entries.append(Entry(line, f"link network of {len(network['domains'])} domains sharing {shared}", urls))
                 planned.add(domain)
     for domain, links in sorted(domains.items()):
-        if domain in planned or any(link.good for link in links):
-            continue
         worst = max(links, key=lambda link: link.risk)
-        if worst.risk < DISAVOW_THRESHOLD:
+        if domain in planned or not domain_disavowed(False, worst.risk, any(link.good for link in links)):
             continue
         urls = [link.result["source_url"] for link in links]
         line = _domain_line(domain)

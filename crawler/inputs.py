@@ -49,7 +49,9 @@ SOURCE_COLUMNS = [
 TARGET_COLUMNS = ["target_url", "Target URL", "TargetURL", "Target url", "Target page", "Link URL", "To URL", "Destination URL"]
 _SOURCE_KEYS = [_column_key(c) for c in SOURCE_COLUMNS]
 _TARGET_KEYS = [_column_key(c) for c in TARGET_COLUMNS]
-_SCHEMELESS = re.compile(r"^[\w.-]+\.[a-z]{2,}(:\d+)?(/|$)", re.IGNORECASE | re.UNICODE)
+# A URL without its scheme: host.tld, any host with a port (localhost:8080), or an IPv4 address.
+_SCHEMELESS = re.compile(r"^(?:[\w-]+(?:\.[\w-]+)*:\d+|[\w.-]+\.[^\W\d_]{2,}(?::\d+)?|\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?)(?:[/?#]|$)",
+                         re.IGNORECASE | re.UNICODE)
 
 
 @dataclass(slots=True)  # a 100,000-row list is held while it is checked: keep rows small
@@ -138,6 +140,8 @@ def _sniff_delimiter(first_line: str) -> str:
 
 def _clean_url(value: str) -> str:
     value = value.strip().strip('"').strip()
+    if value.startswith("//") and len(value) > 2:  # scheme-relative, as written in pages
+        return "http:" + value
     if value and "://" not in value and _SCHEMELESS.match(value) and " " not in value:
         return "http://" + value  # exports sometimes drop the scheme
     return value
@@ -165,17 +169,17 @@ def _make_row(index: int, source: str, target_raw: str, default: Target | None, 
     return row
 
 
-def _rows_from_table(lines: Iterable[str], first_line: str, default: Target | None) -> Iterator[Row]:
+def _rows_from_table(lines: Iterable[str], first_line: str, default: Target | None, source_col: int | None = None) -> Iterator[Row]:
     reader = csv.reader(lines, delimiter=_sniff_delimiter(first_line))
     header = [h.strip() for h in next(reader)]
-    source_col = _find_column(header, _SOURCE_KEYS)
+    source_col = _find_column(header, _SOURCE_KEYS) if source_col is None else source_col
     target_col = _find_column(header, _TARGET_KEYS)
     if target_col is None and default is None:
         raise InputError(f"no target column ({', '.join(TARGET_COLUMNS[:4])}…) and no --target given")
     index = 0
     for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
+        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
+            continue  # blank, or a comment line (analytics exports put them around their tables)
         cells = cells + [""] * (len(header) - len(cells))
         extra = {name: cells[i] for i, name in enumerate(header) if i not in (source_col, target_col) and name}
         target_raw = cells[target_col] if target_col is not None else ""
@@ -192,6 +196,30 @@ def _rows_from_list(lines: Iterable[str], default: Target | None) -> Iterator[Ro
             continue
         yield _make_row(index, line, "", default, {})
         index += 1
+
+
+_URL_SAMPLE = 200  # rows read ahead to find the column of URLs in a table with an unknown header
+
+
+def _is_url(cell: str) -> bool:
+    cleaned = _clean_url(cell)
+    return "://" in cleaned and invalid_url_reason(cleaned) is None
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A table's header: several cells, none of them a URL (a plain list's line is one URL)."""
+    return len(cells) >= 2 and not any(_is_url(cell) for cell in cells)
+
+
+def _url_column(header: list[str], sample: list[str], delimiter: str) -> tuple[int | None, int, int]:
+    """The column holding URLs in most of the sampled rows (more than half), with its count and the rows counted."""
+    rows = [cells for cells in csv.reader(sample, delimiter=delimiter)
+            if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#")]
+    if not rows:
+        return None, 0, 0
+    counts = [sum(1 for cells in rows if index < len(cells) and _is_url(cells[index])) for index in range(len(header))]
+    best = max(range(len(header)), key=lambda index: counts[index])
+    return (best if counts[best] * 2 > len(rows) else None), counts[best], len(rows)
 
 
 def _default_target(target: str | None) -> Target | None:
@@ -218,16 +246,27 @@ def iter_rows(path: str, target: str | None = None) -> Iterator[Row]:
         # Whole lines from here on: the sample, the rest of its last line, the stream.
         lines = itertools.chain(io.StringIO(head + handle.readline()), handle)
         first_line = ""
-        for line in lines:
-            if line.strip():
+        for line in lines:  # the first line that is not blank or a comment (GA4/UA exports open with # lines)
+            if line.strip() and not line.lstrip().startswith("#"):
                 first_line = line.lstrip(" \t").rstrip("\n")
                 break
         if not first_line:
             raise InputError(f"{path} holds no rows")
         lines = itertools.chain([first_line + "\n"], lines)
-        header = next(csv.reader([first_line], delimiter=_sniff_delimiter(first_line)))
+        delimiter = _sniff_delimiter(first_line)
+        header = [cell.strip() for cell in next(csv.reader([first_line], delimiter=delimiter))]
         if _find_column(header, _SOURCE_KEYS) is not None:
             rows = _rows_from_table(lines, first_line, default)
+        elif _is_header(header):
+            sample = list(itertools.islice(lines, _URL_SAMPLE + 1))  # the header and the rows after it
+            lines = itertools.chain(sample, lines)
+            column, found, total = _url_column(header, sample[1:], delimiter)
+            if column is None:
+                raise InputError(f"no column of source URLs among {', '.join(repr(h) for h in header)}; "
+                                 f"name it one of: {', '.join(SOURCE_COLUMNS)}")
+            print(f"linkverifier: no known source column: using {header[column]!r}, which holds URLs in {found} of "
+                  f"the first {total} rows", file=sys.stderr)
+            rows = _rows_from_table(lines, first_line, default, source_col=column)
         else:
             rows = _rows_from_list((line.rstrip("\n") for line in lines), default)
         yield from rows

@@ -5,21 +5,21 @@ Every command that checks rows (``verify``, ``referrers``, ``discover``,
 
 1. ``Run(...)`` opens the run in the database (or reopens the unfinished one
    ``--resume`` names) and the output file, under a temporary name;
-2. ``expect(...)`` says which rows to wait for: how many per source host
-   (``sitewide`` is decided once a host's rows are all in) and which rows an
-   earlier run already checked (they take their place again from the database);
+2. ``expect(...)`` says how many rows there are and which ones an earlier
+   run already checked (they take their place again from the database);
 3. ``add(result)`` stores a check (committed at once: a run killed with
-   SIGKILL resumes without fetching it again) and writes every result whose
-   turn has come; a row answered twice keeps its first answer, so whoever
-   answers a row (a page's analysis, a failed download, the stall watchdog,
-   the last line of defence) can never write it twice;
-4. ``finish(status)`` writes what is left in input order and closes the
-   output: under its final name only when the run is complete, otherwise as
-   ``NAME.partial.SUFFIX``; the run's status in the database says which.
+   SIGKILL resumes without fetching it again); a row answered twice keeps
+   its first answer, so whoever answers a row (a page's analysis, a failed
+   download, the stall watchdog, the last line of defence) can never write it twice;
+4. ``finish(status)`` decides what needs every row (``sitewide``, link
+   networks, the market, and so each row's ``verdict``, ``risk`` and
+   ``risk_reasons``: ``scoring.triage``), stores it, and writes every result
+   in input order: under the output's final name only when the run is
+   complete, otherwise as ``NAME.partial.SUFFIX``; the run's status in the
+   database says which.
 
-Waiting rows are kept as row numbers only: results are read back from
-SQLite when their turn comes, so a 100,000-row list never holds 100,000
-results in memory.
+Results are read back from SQLite as a stream when the output is written, so
+a 100,000-row list never holds 100,000 results in memory.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from crawler.output import ResultWriter
 from crawler.results import status_key, utc_now
 from crawler.store import Store
-from scoring.sitewide import MIN_PAGES, SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows, source_host
+from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
+from scoring.triage import triage
 
 __all__ = ["Run", "RunSummary", "FINISHED", "INTERRUPTED"]
 
@@ -52,7 +53,8 @@ class RunSummary:
 
 class Run:
     def __init__(self, db: str, command: str, input_name: str | None, options: dict, fingerprint: str | None = None,
-                 out: str | None = None, resume_run: int | None = None, progress: bool = False):
+                 out: str | None = None, resume_run: int | None = None, progress: bool = False,
+                 market: str | None = None, brands: tuple[str, ...] = (), keywords: tuple[str, ...] = ()):
         self.store = Store(db)
         self.command = command
         if resume_run is not None:
@@ -64,12 +66,8 @@ class Run:
         self.answered: set[int] = set()
         self.counts: Counter[str] = Counter()
         self.total: int | None = None  # rows expected, when known
-        self._ready: set[int] = set()  # rows whose result may be written once every earlier row is
-        self._next_row = 0
-        self._written = 0
-        self._host_rows: Counter[str] = Counter()  # rows still expected per host with MIN_PAGES or more
-        self._held: dict[str, list[tuple[int, SitewideEntry | None]]] = {}
-        self._sitewide: set[int] = set()  # rows to write with the sitewide flag
+        self._entries: list[tuple[int, SitewideEntry | None]] = []  # what the sitewide decision needs, per row
+        self._profile = {"market": market, "brands": tuple(brands), "keywords": tuple(keywords)}
         self._progress = None
         self.summary: RunSummary | None = None
         if progress and sys.stderr.isatty():
@@ -77,21 +75,17 @@ class Run:
 
             self._progress = ProgressBar()
 
-    # --- what to wait for ------------------------------------------------------
-    def expect(self, total: int, host_rows: Counter[str], done_rows: Iterable[int] = ()) -> None:
-        """``total`` rows; valid rows per source host (resumed ones included); rows checked by an earlier run."""
+    def expect(self, total: int, done_rows: Iterable[int] = ()) -> None:
+        """``total`` rows, of which ``done_rows`` were checked by an earlier run (``--resume``)."""
         self.total = total
-        self._host_rows = Counter({host: n for host, n in host_rows.items() if n >= MIN_PAGES})
         done = set(done_rows)
         if done:
             for result in self.store.run_results(self.run_id):
                 if result["row"] in done and result["row"] not in self.answered:
                     self._arrived(result)
-            self._flush()
 
-    # --- results -------------------------------------------------------------
     def add(self, result: dict, via: str | None = None) -> bool:
-        """Store and (in turn) write one row's result; False when the row was already answered."""
+        """Store one row's result; False when the row was already answered."""
         row = result["row"]
         if row in self.answered:
             return False
@@ -99,64 +93,46 @@ class Run:
         self.store.add_check(self.run_id, row, result, via=(result.get("input") or {}).get("via") or via or self.command)
         self.store.commit()
         self._arrived(result)
-        self._flush()
         if self._progress:
             self._progress.update(len(self.answered), self.total)
         return True
 
     def _arrived(self, result: dict) -> None:
-        row = result["row"]
-        self.answered.add(row)
+        self.answered.add(result["row"])
         self.counts[status_key(result)] += 1
-        host = source_host(result) if result["reason"] != "invalid_url" else ""
-        if not host or host not in self._host_rows:
-            self._ready.add(row)
-            return
-        self._held.setdefault(host, []).append((row, sitewide_entry(result)))
-        self._host_rows[host] -= 1
-        if self._host_rows[host] == 0:
-            self._release(host)
+        if result["reason"] != "invalid_url":
+            self._entries.append((result["row"], sitewide_entry(result)))
 
-    def _release(self, host: str) -> None:
-        held = self._held.pop(host)
-        self._sitewide |= sitewide_rows(held)
-        self._ready.update(row for row, _entry in held)
-
-    def _write(self, row: int) -> None:
-        result = self.store.run_result(self.run_id, row)
-        if result is None:
-            return
-        if row in self._sitewide:
-            self._sitewide.discard(row)
-            self.store.update_flags(self.run_id, row, mark_sitewide(result))
-        self.writer.write(result)
-        self._written += 1
-
-    def _flush(self) -> None:
-        while self._next_row in self._ready:
-            self._ready.discard(self._next_row)
-            self._write(self._next_row)
-            self._next_row += 1
-
-    # --- the end -------------------------------------------------------------
     @property
     def complete(self) -> bool:
         return self.total is not None and len(self.answered) >= self.total
 
     def finish(self, status: str) -> RunSummary:
-        """Write what is left in input order, close the output and the run. Safe to call twice."""
+        """Decide what needs every row, write the output in input order, close the run. Safe to call twice."""
         if self.summary is not None:
             return self.summary
-        for host in list(self._held):  # a stopped run: decide over what arrived
-            self._release(host)
-        for row in sorted(self._ready):  # gaps are rows never answered (an interrupted run)
-            self._write(row)
-        self._ready.clear()
-        self.store.commit()
-        output = self.writer.close(complete=status == FINISHED)
         if self._progress:
             self._progress.close()
+        for row in sitewide_rows(self._entries):  # before triage: a sitewide link is riskier
+            result = self.store.run_result(self.run_id, row)
+            if result is not None:
+                self.store.update_flags(self.run_id, row, mark_sitewide(result))
+        self.store.commit()
+        judgements = triage(lambda: self.store.run_results(self.run_id), **self._profile)
+        if self.writer.format in ("csv", "xlsx"):  # the export's own columns, each a column of its own
+            names: dict[str, None] = {}
+            for result in self.store.run_results(self.run_id):
+                names.update(dict.fromkeys(result.get("input") or {}))
+            self.writer.set_input_columns(list(names))
+        written = 0
+        for result in self.store.run_results(self.run_id):
+            judgement = judgements[result["row"]]
+            result.update(verdict=judgement.verdict, risk=judgement.risk, risk_reasons=judgement.reasons)
+            self.writer.write(result)
+            written += 1
+        self.store.set_judgements(self.run_id, [(row, j.verdict, j.risk, j.reasons) for row, j in judgements.items()])
+        output = self.writer.close(complete=status == FINISHED)
         self.store.finish_run(self.run_id, utc_now(), status, len(self.answered))
         self.store.close()
-        self.summary = RunSummary(self.run_id, status, self.counts, len(self.answered), self._written, output)
+        self.summary = RunSummary(self.run_id, status, self.counts, len(self.answered), written, output)
         return self.summary

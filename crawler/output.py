@@ -1,8 +1,14 @@
-"""Result writers: JSON Lines, CSV and JSON, chosen by the file's suffix.
+"""Result writers: JSON Lines, CSV, JSON and XLSX, chosen by the file's suffix.
 
 Files are written to a temporary name and renamed at the end, so a reader
 never sees half a file: to their own name when the run is complete, to
-``NAME.partial.SUFFIX`` when it was interrupted (``--resume`` completes it). CSV cells never start with ``= + - @`` (or a tab or
+``NAME.partial.SUFFIX`` when it was interrupted (``--resume`` completes it).
+
+CSV is written for spreadsheets: UTF-8 with a byte-order mark (Excel reads
+"Überblick" and Cyrillic right only with it), and the export's own columns
+(DR, First seen…) each in a column of their own, under their own header
+(prefixed ``input_`` only where a name would clash with ours). XLSX
+(``crawler.xlsx``) has the same columns, and a sheet per referring domain. CSV cells never start with ``= + - @`` (or a tab or
 carriage return): spreadsheets would run them as formulas.
 """
 
@@ -15,7 +21,26 @@ import sys
 from pathlib import Path
 from typing import IO
 
-__all__ = ["ResultWriter", "open_writer", "flatten", "safe_cell", "write_records", "CSV_FIELDS", "ISSUE_FIELDS"]
+__all__ = ["ResultWriter", "OutputError", "open_writer", "flatten", "safe_cell", "write_records", "output_format",
+           "CSV_FIELDS", "ISSUE_FIELDS", "FORMATS"]
+
+# --out suffix -> format; no suffix is JSON Lines.
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", "": "jsonl", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
+
+
+class OutputError(ValueError):
+    """An --out the writers cannot write (the CLI exits 2)."""
+
+
+def output_format(path: str | None) -> str:
+    """The format of ``--out``; raises OutputError naming the suffixes we write."""
+    if path is None:
+        return "jsonl"
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        supported = ", ".join(sorted(s for s in FORMATS if s))
+        raise OutputError(f"--out {path}: unknown suffix {suffix!r}; use one of {supported}")
+    return FORMATS[suffix]
 
 CSV_FIELDS = [
     "source_url", "target", "checked_at", "status", "reason", "message", "http_status", "final_url",
@@ -24,7 +49,7 @@ CSV_FIELDS = [
     "link_placement", "link_region", "link_editorial_score", "link_context", "links_count",
     "page_title", "page_language", "page_language_source", "page_country", "page_registered_domain",
     "page_word_count", "page_outbound_links", "page_external_domains",
-    "topical_fit", "localized_target", "flags", "input",
+    "topical_fit", "localized_target", "flags", "verdict", "risk", "risk_reasons", "input",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,8 +77,22 @@ def flatten(result: dict) -> dict:
     for key in ("title", "language", "language_source", "country", "registered_domain", "word_count", "outbound_links", "external_domains"):
         row[f"page_{key}"] = page.get(key)
     row["flags"] = "|".join(result.get("flags", []))
+    row["risk_reasons"] = "|".join(result.get("risk_reasons") or [])
     row["input"] = json.dumps(result.get("input") or {}, ensure_ascii=False) if result.get("input") else ""
     return {key: safe_cell(row.get(key)) for key in CSV_FIELDS}
+
+
+def input_columns(names: list[str]) -> dict[str, str]:
+    """The export's own column names -> their CSV header: as they are, ``input_`` before a clash with ours."""
+    taken = set(CSV_FIELDS)
+    headers = {}
+    for name in names:
+        header = name if name not in taken else f"input_{name}"
+        while header in taken:
+            header = f"input_{header}"
+        taken.add(header)
+        headers[name] = header
+    return headers
 
 
 ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
@@ -80,8 +119,10 @@ class ResultWriter:
 
     def __init__(self, path: str | None, fields: list[str] = CSV_FIELDS, flatten_row=flatten):
         self._flatten = flatten_row
+        self._fields = list(fields)
+        self._inputs: dict[str, str] = {}  # the export's own columns -> their header
         self.path = Path(path) if path else None
-        self.format = self._format(self.path)
+        self.format = output_format(path)
         self._tmp: Path | None = None
         self._handle: IO[str] | None
         if self.path is None:
@@ -89,25 +130,44 @@ class ResultWriter:
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp = self.path.with_name(f".{self.path.name}.partial")
-            self._handle = open(self._tmp, "w", encoding="utf-8", newline="")
+            if self.format == "xlsx":
+                self._handle = None
+            else:  # utf-8-sig: the byte-order mark spreadsheets need
+                self._handle = open(self._tmp, "w", encoding="utf-8-sig" if self.format == "csv" else "utf-8", newline="")
         self._csv = None
+        self._xlsx = None
+        self._closed = False
         self._count = 0
-        if self.format == "csv":
-            self._csv = csv.DictWriter(self._handle, fieldnames=fields)
-            self._csv.writeheader()
-        elif self.format == "json":
+        if self.format == "json":
             self._handle.write("[")
 
-    @staticmethod
-    def _format(path: Path | None) -> str:
-        if path is None:
-            return "jsonl"
-        suffix = path.suffix.lower()
-        return {".csv": "csv", ".json": "json"}.get(suffix, "jsonl")
+    def set_input_columns(self, names: list[str]) -> None:
+        """The export's own columns, each a column of its own in CSV and XLSX (before the first write)."""
+        self._inputs = input_columns(names)
+
+    def _columns(self) -> list[str]:
+        fields = [f for f in self._fields if not (f == "input" and self._inputs)]
+        return fields + list(self._inputs.values())
+
+    def _flat(self, result: dict) -> dict:
+        row = self._flatten(result)
+        given = result.get("input") or {}
+        for name, header in self._inputs.items():
+            row[header] = safe_cell(given.get(name))
+        return row
 
     def write(self, result: dict) -> None:
         if self.format == "csv":
-            self._csv.writerow(self._flatten(result))
+            if self._csv is None:
+                self._csv = csv.DictWriter(self._handle, fieldnames=self._columns(), extrasaction="ignore")
+                self._csv.writeheader()
+            self._csv.writerow(self._flat(result))
+        elif self.format == "xlsx":
+            if self._xlsx is None:
+                from crawler.xlsx import XlsxResults
+
+                self._xlsx = XlsxResults(self._tmp, self._columns())
+            self._xlsx.write(self._flat(result), result)
         elif self.format == "json":
             self._handle.write(("," if self._count else "") + "\n" + json.dumps(_public(result), ensure_ascii=False))
         else:
@@ -123,16 +183,23 @@ class ResultWriter:
 
     def close(self, complete: bool = True) -> str | None:
         """Finish the file; returns where it went (None for stdout). Safe to call twice."""
-        if self._handle is None:
+        if self._closed:
             return None
-        if self.format == "json":
+        self._closed = True
+        if self.format == "csv" and self._csv is None:  # no rows: the header alone
+            self._csv = csv.DictWriter(self._handle, fieldnames=self._columns())
+            self._csv.writeheader()
+        if self.format == "xlsx":
+            from crawler.xlsx import XlsxResults
+
+            (self._xlsx or XlsxResults(self._tmp, self._columns())).close()
+        elif self.format == "json":
             self._handle.write("\n]\n")
         if self.path is None:
             self._handle.flush()
-            self._handle = None
             return None
-        self._handle.close()
-        self._handle = None
+        if self._handle is not None:
+            self._handle.close()
         final = self.path if complete else self.partial_path
         os.replace(self._tmp, final)
         if complete and self.partial_path.exists():

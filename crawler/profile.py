@@ -11,10 +11,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from extract.urls import host_of, registered_domain
-from scoring.anchors import anchor_class, brand_terms
-from scoring.networks import find_networks
-from scoring.risk import is_good, link_risk
+from scoring.triage import judge_link, profile_facts, referring_domain
 
 __all__ = ["Profile", "LinkVerdict", "load_profile"]
 
@@ -64,34 +61,10 @@ def latest_results(db_path: str) -> list[dict]:
 def load_profile(db_path: str, market: str | None = None, brands: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> Profile:
     checks = latest_results(db_path)
     results = [r for r in checks if r["status"] == "live"]
-    footprints: dict[str, dict] = {}
+    facts = profile_facts(results, market, brands, keywords)
+    profile = Profile(networks=facts.networks, market_languages=facts.market_languages, checks=checks)
     for result in results:
-        domain = registered_domain(host_of(result["final_url"] or result["source_url"]))
-        merged = footprints.setdefault(domain, {})
-        for kind, value in ((result.get("page") or {}).get("footprints") or {}).items():
-            if isinstance(value, list):
-                merged[kind] = sorted(set(merged.get(kind, [])) | set(value))
-            else:
-                merged.setdefault(kind, value)
-    networks = find_networks(footprints)
-    in_network = {domain for network in networks for domain in network["domains"]}
-    market_languages = {market.split("-")[0].lower()} if market else _inferred_market(results)
-    profile = Profile(networks=networks, market_languages=market_languages, checks=checks)
-    for result in results:
-        domain = registered_domain(host_of(result["final_url"] or result["source_url"]))
-        target_domain = registered_domain(host_of(result["target"])) if "://" in result["target"] else result["target"]
-        best = result["links"][0] if result["links"] else {}
-        klass = anchor_class(best.get("anchor_text", ""), best.get("anchor_type", "text"), brand_terms(target_domain, brands), list(keywords)) if best else None
-        risk, reasons = link_risk(result, in_network=domain in in_network, market_languages=market_languages, anchor_class=klass)
-        profile.links.append(LinkVerdict(result, domain, klass, risk, reasons, is_good(result, reasons), result.pop("_first_seen", None)))
+        judgement = judge_link(result, facts)  # the same judgement every output carries (scoring.triage)
+        profile.links.append(LinkVerdict(result, referring_domain(result), judgement.anchor_class, judgement.risk,
+                                         judgement.reasons, judgement.good, result.pop("_first_seen", None)))
     return profile
-
-
-def _inferred_market(results: list[dict]) -> set[str]:
-    """Without --market: the language of the target pages (as verified) is the market's."""
-    counts: dict[str, int] = defaultdict(int)
-    for result in results:
-        language = result.get("target_language")
-        if language:
-            counts[language] += 1
-    return {max(counts, key=counts.get)} if counts else set()

@@ -166,9 +166,17 @@ def _read_export(text: str, report: ReferrerReport, own_domain: str) -> None:
     header = [h.strip().lower() for h in next(reader)]
     column = next(header.index(name) for name in _REFERRER_COLUMNS if name in header)
     measures = {i: _SESSION_COLUMNS[h] for i, h in enumerate(header) if h in _SESSION_COLUMNS}
+    after_blank = False
     for cells in reader:
         if not any(c.strip() for c in cells):
+            after_blank = True
             continue
+        if cells[0].lstrip().startswith("#"):
+            if after_blank:
+                break  # Universal Analytics: a second block ("Day Index"…) follows the table
+            continue
+        if after_blank and len(cells) <= column:
+            break
         report.lines += 1
         if len(cells) <= column:
             report.malformed += 1
@@ -188,15 +196,25 @@ def _is_export(first_line: str) -> bool:
     return any(name in lowered for name in _REFERRER_COLUMNS)
 
 
+def _without_preamble(text: str) -> str:
+    """GA4 and Universal Analytics exports open with a block of ``#`` lines (property, dates): the table follows."""
+    lines = text.lstrip().split("\n")
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].lstrip().startswith("#")):
+        start += 1
+    return "\n".join(lines[start:])
+
+
 def read_referrers(paths: list[str], own_domain: str) -> ReferrerReport:
     """Candidates from every file, merged. Raises InputError for unreadable files."""
     report = ReferrerReport()
     for path in paths:
         handle = _open_text(Path(path))
         text = handle.read()
-        first_line = text.lstrip().split("\n", 1)[0]
+        table = _without_preamble(text)
+        first_line = table.split("\n", 1)[0]
         if _is_export(first_line):
-            _read_export(text.lstrip(), report, own_domain)
+            _read_export(table, report, own_domain)
         else:
             _read_log(text.splitlines(), report, own_domain)
     return report

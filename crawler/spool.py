@@ -3,8 +3,7 @@
 ``verify`` reads the list once as a stream (``crawler.inputs.iter_rows``) into
 this spool, working out on the way what needs the whole list: its
 fingerprint (for ``--resume``), which rows repeat a (source, target) pair,
-how many valid rows each host has (for ``sitewide``) and the distinct
-targets. The crawl then takes source pages one group at a time (every row
+and the distinct targets. The crawl then takes source pages one group at a time (every row
 naming the same page), in the order the list first names them, and holds
 only the groups in flight.
 
@@ -22,13 +21,12 @@ import os
 import pickle
 import sqlite3
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from crawler.inputs import Row
-from extract.urls import Target, host_of
+from extract.urls import Target
 
 __all__ = ["RowSpool", "spool_directory"]
 
@@ -39,7 +37,6 @@ CREATE TABLE rows (
     idx INTEGER PRIMARY KEY,  -- the row's position in the input
     fetch_key TEXT,           -- the source page; NULL for a row with an error
     target_key TEXT,
-    host TEXT,
     duplicate INTEGER NOT NULL DEFAULT 0,
     done INTEGER NOT NULL DEFAULT 0,  -- checked by an earlier run (--resume)
     row BLOB NOT NULL                 -- without its target when it has a target_key
@@ -92,8 +89,7 @@ class RowSpool:
             # when it is not in the targets table (a row with an error may still carry one).
             blob = pickle.dumps((row.index, row.source_url, row.target_raw, row.extra, row.error, None if valid else row.target),
                                 pickle.HIGHEST_PROTOCOL)
-            batch.append((row.index, row.fetch_key if valid else None, row.target.key if valid else None,
-                          host_of(row.source_url) if valid else None, blob))
+            batch.append((row.index, row.fetch_key if valid else None, row.target.key if valid else None, blob))
             if len(batch) >= _BATCH:
                 self._insert(batch)
         self._insert(batch)
@@ -108,7 +104,7 @@ class RowSpool:
         return digest.hexdigest()
 
     def _insert(self, batch: list[tuple]) -> None:
-        self._db.executemany("INSERT INTO rows (idx, fetch_key, target_key, host, row) VALUES (?, ?, ?, ?, ?)", batch)
+        self._db.executemany("INSERT INTO rows (idx, fetch_key, target_key, row) VALUES (?, ?, ?, ?)", batch)
         batch.clear()
 
     def __len__(self) -> int:
@@ -121,13 +117,9 @@ class RowSpool:
                    target=_target(target) if target is not None else own_target, duplicate=bool(duplicate))
 
     def skip(self, done: Iterable[int]) -> None:
-        """Leave out rows an earlier run checked (``--resume``); they still count per host."""
+        """Leave out rows an earlier run checked (``--resume``)."""
         self._db.executemany("UPDATE rows SET done = 1 WHERE idx = ?", ((index,) for index in done))
         self._db.commit()
-
-    def host_rows(self) -> Counter[str]:
-        """Valid rows per source host, skipped ones included."""
-        return Counter(dict(self._db.execute("SELECT host, COUNT(*) FROM rows WHERE host IS NOT NULL GROUP BY host")))
 
     def targets(self) -> dict[str, Target]:
         """Each distinct target of the valid rows still to check, by key."""

@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS checks (
     country TEXT,
     topical_fit REAL,
     flags TEXT,
+    verdict TEXT,        -- good | neutral | risky | disavow | lost | unchecked (scoring.triage)
+    risk REAL,
+    risk_reasons TEXT,   -- space-separated
     result TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS checks_by_backlink ON checks (backlink_id, checked_at);
@@ -112,6 +115,10 @@ class Store:
         columns = {row[1] for row in self.connection.execute("PRAGMA table_info(runs)")}
         if "fingerprint" not in columns:  # a database from before --resume existed
             self.connection.execute("ALTER TABLE runs ADD COLUMN fingerprint TEXT")
+        columns = {row[1] for row in self.connection.execute("PRAGMA table_info(checks)")}
+        for column, kind in (("verdict", "TEXT"), ("risk", "REAL"), ("risk_reasons", "TEXT")):
+            if column not in columns:  # a database from before verdicts were stored
+                self.connection.execute(f"ALTER TABLE checks ADD COLUMN {column} {kind}")
         self.connection.commit()
 
     def start_run(self, command: str, input_name: str | None, started_at: str, options: dict, fingerprint: str | None = None) -> int:
@@ -218,6 +225,17 @@ class Store:
             "UPDATE checks SET flags = ?, result = ? WHERE run_id = ? AND row_number = ?",
             (" ".join(result.get("flags", [])) or None, json.dumps(result, ensure_ascii=False), run_id, row_number),
         )
+
+    def set_judgements(self, run_id: int, judgements: list[tuple[int, str, float | None, list[str]]]) -> None:
+        """Store each row's verdict, risk and reasons (decided once the run is in: scoring.triage), in the columns and the JSON."""
+        self.connection.executemany(
+            "UPDATE checks SET verdict = ?, risk = ?, risk_reasons = ?,"
+            " result = json_set(result, '$.verdict', ?, '$.risk', ?, '$.risk_reasons', json(?))"
+            " WHERE run_id = ? AND row_number = ?",
+            [(verdict, risk, " ".join(reasons) or None, verdict, risk, json.dumps(reasons), run_id, row)
+             for row, verdict, risk, reasons in judgements],
+        )
+        self.connection.commit()
 
     def add_hreflang_issues(self, run_id: int, issues: list[dict]) -> None:
         self.connection.executemany(

@@ -22,7 +22,7 @@ import re
 
 from extract.urls import host_of
 
-__all__ = ["WEIGHTS", "DISAVOW_THRESHOLD", "SPAMMY_TLDS", "link_risk", "is_good"]
+__all__ = ["WEIGHTS", "DISAVOW_THRESHOLD", "SPAMMY_TLDS", "STRONG_REASONS", "link_risk", "is_good"]
 
 WEIGHTS = {
     "network": 0.7, "spammy_tld": 0.3, "link_selling": 0.3, "off_topic_foreign": 0.3, "off_topic": 0.15,
@@ -39,15 +39,16 @@ LINK_SELLING = re.compile(
 )
 
 
-# Reasons that disqualify a link from being "good" whatever else it has going for it.
-_DISQUALIFYING = {"network", "link_selling", "spammy_tld", "link_farm"}
+# Reasons that disqualify a link from being "good" whatever else it has going for it
+# (and make it "risky" whatever its score: scoring.triage).
+STRONG_REASONS = frozenset({"network", "link_selling", "spammy_tld", "link_farm"})
 
 
 def is_good(result: dict, reasons: list[str]) -> bool:
     """Editorial, on topic, low risk: the analysis calls this link good (never disavowed)."""
     best = result["links"][0] if result.get("links") else {}
     fit = result.get("topical_fit")
-    low_risk = sum(WEIGHTS[r] for r in reasons) < 0.3 and not _DISQUALIFYING & set(reasons)
+    low_risk = sum(WEIGHTS[r] for r in reasons) < 0.3 and not STRONG_REASONS & set(reasons)
     return result["status"] == "live" and best.get("placement") == "editorial" and fit is not None and fit >= 0.5 and low_risk
 
 

@@ -31,7 +31,6 @@ def test_groups_come_in_first_mention_order_with_duplicates_marked(tmp_path):
         groups = [[(row.index, row.duplicate) for row in spool.group(key)] for key in keys]
         assert groups == [[(0, False), (3, False), (4, True)], [(1, False)], [(5, False)]]
         assert [row.index for row in spool.invalid_rows()] == [2]
-        assert spool.host_rows() == {"b.com": 3, "a.com": 2}  # www. is the same host
         assert sorted(target.raw for target in spool.targets().values()) == ["acme.com", "acme.com/pricing"]
         # The spool marks the same duplicates as the in-memory reader.
         assert [r.duplicate for r in read_rows(path)] == [False, False, False, False, True, False]
@@ -42,7 +41,6 @@ def test_skipped_rows_still_count_per_host_but_are_not_handed_out(tmp_path):
         spool.skip({0, 2, 3, 4})
         assert [[row.index for row in spool.group(key)] for key in spool.group_keys()] == [[1], [5]]
         assert list(spool.invalid_rows()) == []
-        assert spool.host_rows()["b.com"] == 3
         assert [t.raw for t in spool.targets().values()] == ["acme.com"]
 
 

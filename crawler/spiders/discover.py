@@ -34,7 +34,6 @@ class DiscoverSpider(VerifySpider):
         self.seen: set[str] = set()
         self.emitted = 0
         self.finals: set[str] = set()  # pages analysed, by final URL (redirects land on known pages)
-        self.host_rows = Counter()  # sitewide needs the full set of rows, unknown here
 
     async def start(self):
         self.profiles[self.target.key] = asyncio.get_running_loop().create_future()

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 
 import scrapy
 from scrapy.exceptions import DontCloseSpider
@@ -104,7 +103,6 @@ class VerifySpider(scrapy.Spider):
         self.pool: AnalysisPool | None = None
         self.run = None  # crawler.lifecycle.Run: every answer goes there
         self.own_run = False
-        self.host_rows: Counter[str] = Counter()  # valid rows per source host (sitewide)
         self._room = asyncio.Event()
         self.render = False  # --render: set from the settings in from_crawler
         self.stopping = False  # an interrupt: take no new rows
@@ -156,8 +154,7 @@ class VerifySpider(scrapy.Spider):
             self.own_spool = True
         self.spool.skip(self.done_rows)  # checked before the crash; the run writes them from the database
         self.crawler.stats.set_value("linkverifier/rows", len(self.spool))
-        self.host_rows = self.spool.host_rows()
-        self.run.expect(len(self.spool), self.host_rows, self.done_rows)
+        self.run.expect(len(self.spool), self.done_rows)
         return self.spool
 
     @property

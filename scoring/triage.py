@@ -1,0 +1,131 @@
+"""The verdict on every link: the one place the outputs, the report and ``disavow`` decide it.
+
+``good``      the analysis calls it a good link: live, editorial, on topic, low risk (never disavowed)
+``neutral``   live, not good, not risky
+``risky``     risk >= 0.3, or a strong reason (network, link selling, spammy TLD, link farm)
+``disavow``   its referring domain would go into the disavow file
+``lost``      the page answers without the link, or is gone
+``unchecked`` the page could not be checked (status error)
+
+Risk needs facts about the whole profile: link networks (footprints shared
+across domains), the market's languages (from ``--market`` or the target
+pages' language) and whether a domain has a good link anywhere. ``triage``
+reads the results twice as a stream (once for those facts, once per link),
+so a 100,000-row run holds only a few figures per row and per domain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from extract.urls import host_of, registered_domain
+from scoring.anchors import anchor_class, brand_terms
+from scoring.networks import find_networks
+from scoring.risk import DISAVOW_THRESHOLD, STRONG_REASONS, is_good, link_risk
+
+__all__ = ["Judgement", "Facts", "VERDICTS", "RISKY", "profile_facts", "judge_link", "domain_disavowed", "triage",
+           "referring_domain"]
+
+VERDICTS = ("good", "neutral", "risky", "disavow", "lost", "unchecked")
+RISKY = 0.3  # a link at or above this risk is "risky"
+
+
+@dataclass
+class Judgement:
+    verdict: str
+    risk: float | None
+    reasons: list[str]
+    good: bool = False
+    anchor_class: str | None = None
+
+
+@dataclass
+class Facts:
+    """What a link's judgement needs to know about the whole profile."""
+
+    networks: list[dict] = field(default_factory=list)
+    in_network: set[str] = field(default_factory=set)
+    market_languages: set[str] = field(default_factory=set)
+    brands: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+def referring_domain(result: dict) -> str:
+    return registered_domain(host_of(result.get("final_url") or result["source_url"]))
+
+
+def profile_facts(results: Iterable[dict], market: str | None = None, brands: tuple[str, ...] = (),
+                  keywords: tuple[str, ...] = ()) -> Facts:
+    """Networks and market languages over the live links of ``results`` (one pass)."""
+    footprints: dict[str, dict] = {}
+    target_languages: Counter[str] = Counter()
+    for result in results:
+        if result["status"] != "live":
+            continue
+        merged = footprints.setdefault(referring_domain(result), {})
+        for kind, value in ((result.get("page") or {}).get("footprints") or {}).items():
+            if isinstance(value, list):
+                merged[kind] = sorted(set(merged.get(kind, [])) | set(value))
+            else:
+                merged.setdefault(kind, value)
+        if result.get("target_language"):
+            target_languages[result["target_language"]] += 1
+    networks = find_networks(footprints)
+    # Without --market: the language of the target pages (as verified) is the market's.
+    market_languages = ({market.split("-")[0].lower()} if market
+                        else {target_languages.most_common(1)[0][0]} if target_languages else set())
+    return Facts(networks, {d for network in networks for d in network["domains"]}, market_languages,
+                 tuple(brands), tuple(keywords))
+
+
+def judge_link(result: dict, facts: Facts) -> Judgement:
+    """Risk, reasons and whether it is good; the verdict before the domain-wide disavow decision."""
+    if result["status"] == "error":
+        return Judgement("unchecked", None, [])
+    if result["status"] == "lost":
+        return Judgement("lost", None, [])
+    target = result["target"]
+    target_domain = registered_domain(host_of(target)) if "://" in target else target
+    best = result["links"][0] if result.get("links") else {}
+    klass = anchor_class(best.get("anchor_text", ""), best.get("anchor_type", "text"),
+                         brand_terms(target_domain, facts.brands), list(facts.keywords)) if best else None
+    risk, reasons = link_risk(result, in_network=referring_domain(result) in facts.in_network,
+                              market_languages=facts.market_languages, anchor_class=klass)
+    good = is_good(result, reasons)
+    if good:
+        verdict = "good"
+    elif risk >= RISKY or STRONG_REASONS & set(reasons):
+        verdict = "risky"
+    else:
+        verdict = "neutral"
+    return Judgement(verdict, risk, reasons, good, klass)
+
+
+def domain_disavowed(in_network: bool, worst_risk: float, has_good_link: bool) -> bool:
+    """A referring domain goes into the disavow file: a network member or a risky domain, never one with a good link."""
+    return not has_good_link and (in_network or worst_risk >= DISAVOW_THRESHOLD)
+
+
+def triage(results: Callable[[], Iterable[dict]], market: str | None = None, brands: tuple[str, ...] = (),
+           keywords: tuple[str, ...] = ()) -> dict[int, Judgement]:
+    """The judgement of every result by its ``row``; ``results()`` yields them afresh on each call."""
+    facts = profile_facts(results(), market, brands, keywords)
+    judgements: dict[int, Judgement] = {}
+    domain_of: dict[int, str] = {}
+    good_domains: set[str] = set()
+    worst: dict[str, float] = defaultdict(float)
+    for result in results():
+        judgement = judge_link(result, facts)
+        judgements[result["row"]] = judgement
+        if judgement.risk is None:
+            continue
+        domain = domain_of[result["row"]] = referring_domain(result)
+        worst[domain] = max(worst[domain], judgement.risk)
+        if judgement.good:
+            good_domains.add(domain)
+    for row, domain in domain_of.items():
+        if domain_disavowed(domain in facts.in_network, worst[domain], domain in good_domains):
+            judgements[row].verdict = "disavow"
+    return judgements
