@@ -289,11 +289,42 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     _end(outcome, options)
 
 
+EXIT_CHANGED = 3  # changes --fail-on: a change of a kind asked for is there
+
+
+def _change_kinds(ctx, param, value: str | None) -> frozenset[str]:
+    from crawler.notify import CHANGE_KINDS
+
+    kinds = frozenset(k.strip() for k in (value or "").split(",") if k.strip())
+    unknown = sorted(kinds - set(CHANGE_KINDS))
+    if unknown:
+        raise click.BadParameter(f"unknown change kind {', '.join(unknown)}; kinds: {', '.join(CHANGE_KINDS)}")
+    return kinds
+
+
+def notify_option(command):
+    return click.option("--notify", "notify", multiple=True, metavar="URL",
+                        help="Send a summary of the changes through Apprise (slack://…, mailto://…, json://host/path…); "
+                             "repeatable, also from LINKVERIFIER_NOTIFY.")(command)
+
+
+def _notify(urls: tuple[str, ...], found: list[dict]) -> None:
+    """Send the summary; a failed delivery is one line on stderr and changes no exit status."""
+    from crawler.notify import notify_urls, send
+
+    for failure in send(notify_urls(urls), found):
+        click.echo(f"linkverifier: {failure}", err=True)
+
+
 @main.command()
 @click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--since", default=None, help="Only changes checked on or after this date (YYYY-MM-DD).")
 @click.option("--out", default=None, type=click.Path(dir_okay=False), callback=_out_path, help="Write JSON Lines/CSV/JSON/XLSX instead of a table.")
-def changes(db: str, since: str | None, out: str | None):
+@click.option("--fail-on", "fail_on", default=None, callback=_change_kinds, metavar="KIND[,KIND…]",
+              help="Exit 3 when a change of these kinds is there (new, lost, back, rel_changed, anchor_changed, "
+                   "placement_changed, target_changed): for cron and CI.")
+@notify_option
+def changes(db: str, since: str | None, out: str | None, fail_on: frozenset[str], notify: tuple[str, ...]):
     """Per backlink, what changed between its last two checks: new, lost (and why), back,
     rel changed (followed <-> nofollow/sponsored/ugc), anchor, placement, target."""
     from crawler.changes import backlink_changes
@@ -307,10 +338,66 @@ def changes(db: str, since: str | None, out: str | None):
     fields = ["source_url", "target", "change", "detail", "status", "reason", "previous_check", "current_check"]
     if out or not sys.stdout.isatty():
         write_records(out, found, fields)
+    else:
+        for record in found:
+            click.echo(f"{record['change']:<18} {record['source_url']}\n{'':<18} {record['detail']}")
+        click.echo(f"{len(found)} changes", err=True)
+    if found:
+        _notify(notify, found)
+    if fail_on & {record["change"] for record in found}:
+        sys.exit(EXIT_CHANGED)
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$")
+
+
+def _older_than(ctx, param, value: str | None) -> float | None:
+    """``7d``, ``12h``, ``30m``, ``2w`` -> seconds."""
+    if value is None:
+        return None
+    match = _DURATION.match(value.strip().lower())
+    if not match:
+        raise click.BadParameter(f"{value!r}: a duration such as 30m, 12h, 7d or 2w")
+    return float(match.group(1)) * {"m": 60, "h": 3600, "d": 86400, "w": 604800}[match.group(2)]
+
+
+@main.command()
+@click.option("--older-than", "older_than", default=None, callback=_older_than, metavar="DURATION",
+              help="Only backlinks last checked longer ago than this (30m, 12h, 7d, 2w). [default: every backlink]")
+@click.option("--resume", is_flag=True, help="Continue the last unfinished recheck in --db.")
+@notify_option
+@fetch_options
+def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **options):
+    """Verify again every backlink the database knows (the monitoring loop, for cron or a timer).
+
+    Each backlink is checked against its target as `verify` checks it, with the
+    same options and guarantees, without the original file. With --notify, a
+    summary of what changed (lost links first) is sent when anything did.
+    """
+    from crawler.changes import backlink_changes
+    from crawler.recheck import recheck_rows
+    from crawler.results import utc_now
+
+    if options["render"]:
+        _check_render(options)
+    _require_db(options["db"])
+    started = utc_now()
+    rows, selection = recheck_rows(options["db"], older_than, resume)
+    if not rows:
+        if not options["quiet"]:
+            click.echo("linkverifier: nothing to recheck", err=True)
         return
-    for record in found:
-        click.echo(f"{record['change']:<18} {record['source_url']}\n{'':<18} {record['detail']}")
-    click.echo(f"{len(found)} changes", err=True)
+    try:
+        outcome = run_verify(rows, None, "recheck", command="recheck", resume=resume, run_options=selection, **options)
+    except Exception as exc:
+        logging.getLogger(__name__).exception("recheck failed")
+        click.echo(f"linkverifier: internal error: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    if outcome.exit_code is None:
+        found = [c for c in backlink_changes(options["db"]) if c["current_check"] >= started]
+        if found:
+            _notify(notify, found)
+    _end(outcome, options, resume_hint="recheck")
 
 
 @main.command()

@@ -30,7 +30,7 @@ from typing import BinaryIO, TextIO
 
 from extract.urls import Target, invalid_url_reason, normalized_key
 
-__all__ = ["InputError", "Row", "iter_rows", "mark_duplicates", "read_rows", "SOURCE_COLUMNS", "TARGET_COLUMNS"]
+__all__ = ["InputError", "Row", "iter_rows", "make_row", "mark_duplicates", "read_rows", "SOURCE_COLUMNS", "TARGET_COLUMNS"]
 
 
 class InputError(Exception):
@@ -151,7 +151,7 @@ def _clean_url(value: str) -> str:
 _parse_target = lru_cache(maxsize=4096)(Target.parse)
 
 
-def _make_row(index: int, source: str, target_raw: str, default: Target | None, extra: dict) -> Row:
+def make_row(index: int, source: str, target_raw: str, default: Target | None, extra: dict) -> Row:
     source = _clean_url(source)
     target_raw = target_raw.strip()
     row = Row(index=index, source_url=source, target_raw=target_raw or (default.raw if default else ""), target=default, extra=extra)
@@ -183,7 +183,7 @@ def _rows_from_table(lines: Iterable[str], first_line: str, default: Target | No
         cells = cells + [""] * (len(header) - len(cells))
         extra = {name: cells[i] for i, name in enumerate(header) if i not in (source_col, target_col) and name}
         target_raw = cells[target_col] if target_col is not None else ""
-        yield _make_row(index, cells[source_col], target_raw, default, extra)
+        yield make_row(index, cells[source_col], target_raw, default, extra)
         index += 1
 
 
@@ -194,7 +194,7 @@ def _rows_from_list(lines: Iterable[str], default: Target | None) -> Iterator[Ro
     for line in lines:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        yield _make_row(index, line, "", default, {})
+        yield make_row(index, line, "", default, {})
         index += 1
 
 

@@ -31,12 +31,17 @@ th{cursor:pointer;background:#fafbfc;position:sticky;top:0}td.num{text-align:rig
 input,select{font:inherit;padding:4px 8px;margin:0 8px 10px 0}svg text{font-size:11px;fill:#1d2330}
 """
 _SCRIPT = """
-document.querySelectorAll('table.sortable th').forEach(function(th, column){
+// A header sorts its own table by its own column (cellIndex: counted within its row, not across the page).
+function cellValue(row, column){
+  var cell = row.cells[column];
+  return cell ? (cell.dataset.v !== undefined ? cell.dataset.v : cell.textContent.trim()) : '';
+}
+document.querySelectorAll('table.sortable th').forEach(function(th){
   th.addEventListener('click', function(){
-    var body = th.closest('table').tBodies[0], rows = Array.from(body.rows);
+    var column = th.cellIndex, body = th.closest('table').tBodies[0], rows = Array.from(body.rows);
     var asc = th.dataset.dir !== 'asc'; th.dataset.dir = asc ? 'asc' : 'desc';
     rows.sort(function(a, b){
-      var x = a.cells[column].dataset.v || a.cells[column].textContent, y = b.cells[column].dataset.v || b.cells[column].textContent;
+      var x = cellValue(a, column), y = cellValue(b, column);
       var nx = parseFloat(x), ny = parseFloat(y);
       var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
       return asc ? c : -c;

@@ -110,6 +110,7 @@ def open_run(settings) -> Run:
             "target": settings.get("LINKVERIFIER_TARGET"),
             "obey_robots": settings.getbool("LINKVERIFIER_OBEY_ROBOTS"),
             "timeout": settings.getfloat("DOWNLOAD_TIMEOUT"),
+            **(settings.getdict("LINKVERIFIER_RUN_OPTIONS") or {}),
         },
         fingerprint=settings.get("LINKVERIFIER_FINGERPRINT"),
         out=settings.get("LINKVERIFIER_OUT"),
@@ -143,14 +144,15 @@ def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
     return Outcome(stats, summary, interrupts.exit_code)
 
 
-def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False, **options) -> Outcome:
+def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False,
+               run_options: dict | None = None, **options) -> Outcome:
     """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
-    rows, spooled here); returns how it ended."""
+    rows, spooled here); returns how it ended. ``run_options`` are kept with the run."""
     from crawler.store import Store
 
     if not isinstance(rows, RowSpool):
         with RowSpool(rows, target, directory=spool_directory(options["db"])) as spool:
-            return run_verify(spool, target, input_name, command, resume, **options)
+            return run_verify(spool, target, input_name, command, resume, run_options, **options)
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
     fingerprint = rows.fingerprint
@@ -169,6 +171,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
         store.close()
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
+    settings.set("LINKVERIFIER_RUN_OPTIONS", run_options or {}, priority="cmdline")
     run = open_run(settings)
     try:
         crawler = crawl(settings, "verify", run=run, rows=rows, done_rows=done)

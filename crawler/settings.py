@@ -73,6 +73,7 @@ LINKVERIFIER_PROGRESS = False  # a progress bar on stderr
 LINKVERIFIER_COMMAND = "verify"  # recorded with the run in the database
 LINKVERIFIER_FINGERPRINT = None  # identifies the input, for --resume
 LINKVERIFIER_RESUME_RUN = None  # --resume: the unfinished run to continue
+LINKVERIFIER_RUN_OPTIONS = {}  # kept with the run in the database (recheck: its selection, for --resume)
 LINKVERIFIER_RENDER = False  # --render: pages missing the link are opened again in headless Chromium
 LINKVERIFIER_VERBOSE = 0  # -v count: fetch failures logged with tracebacks from 1 on
 LINKVERIFIER_ANALYSIS_TIMEOUT = 120  # seconds one page's analysis may take before it is an error and its worker replaced

@@ -160,6 +160,28 @@ class Store:
         for (result,) in cursor:
             yield json.loads(result)
 
+    def last_run(self, command: str) -> tuple[int, str, dict] | None:
+        """The latest run of a command: (id, status, options)."""
+        row = self.connection.execute(
+            "SELECT id, status, options FROM runs WHERE command = ? ORDER BY id DESC LIMIT 1", (command,)
+        ).fetchone()
+        return (int(row[0]), row[1], json.loads(row[2] or "{}")) if row else None
+
+    def max_backlink_id(self) -> int:
+        return int(self.connection.execute("SELECT COALESCE(MAX(id), 0) FROM backlinks").fetchone()[0])
+
+    def recheck_backlinks(self, cutoff: str | None, max_id: int, run_id: int | None = None) -> list[tuple[str, str, dict]]:
+        """(source URL, target, the latest check's input columns) of every backlink up to ``max_id`` last
+        checked before ``cutoff`` (all when None), plus those ``run_id`` checked (a recheck being resumed)."""
+        rows = self.connection.execute(
+            "SELECT b.source_url, b.target, (SELECT json_extract(c.result, '$.input') FROM checks c"
+            "  WHERE c.backlink_id = b.id ORDER BY c.id DESC LIMIT 1)"
+            " FROM backlinks b WHERE b.id <= ? AND (? IS NULL OR b.last_checked IS NULL OR b.last_checked < ?"
+            "  OR b.id IN (SELECT backlink_id FROM checks WHERE run_id = ?)) ORDER BY b.id",
+            (max_id, cutoff, cutoff, run_id),
+        ).fetchall()
+        return [(source, target, json.loads(extra) if extra else {}) for source, target, extra in rows]
+
     def reopen_run(self, run_id: int) -> None:
         self.connection.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,))
         self.connection.commit()

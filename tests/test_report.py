@@ -123,3 +123,55 @@ def test_nothing_spills_out_of_its_card(report):
 
     layout = asyncio.run(measure())
     assert layout == {"page": 0, "spilled": 0}
+
+
+def test_every_header_of_every_sortable_table_sorts_its_own_column(report):
+    """Click each header in Chromium: no script error, and that table's rows come out ordered by that column."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    from crawler.render import CHROMIUM_ARGS, chromium_path
+
+    async def click_all():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + ["--no-sandbox"])
+            try:
+                tab = await browser.new_page(viewport={"width": 1300, "height": 900})
+                errors = []
+                tab.on("pageerror", lambda error: errors.append(str(error)))
+                await tab.goto((report["tmp"] / "report.html").as_uri())
+                outcomes = []
+                tables = await tab.query_selector_all("table.sortable")
+                for t, table in enumerate(tables):
+                    headers = await table.query_selector_all("thead th")
+                    for column, header in enumerate(headers):
+                        for _direction in ("asc", "desc"):
+                            await header.click()
+                            outcomes.append(await tab.evaluate("""([t, column]) => {
+                                const table = document.querySelectorAll('table.sortable')[t];
+                                const th = table.tHead.rows[0].cells[column];
+                                const values = [...table.tBodies[0].rows].map(row => {
+                                    const cell = row.cells[column];
+                                    return cell ? (cell.dataset.v !== undefined ? cell.dataset.v : cell.textContent.trim()) : '';
+                                });
+                                const compare = (x, y) => {
+                                    const nx = parseFloat(x), ny = parseFloat(y);
+                                    return (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+                                };
+                                const sign = th.dataset.dir === 'asc' ? 1 : -1;
+                                const ordered = values.every((v, i) => i === 0 || sign * compare(values[i - 1], v) <= 0);
+                                return {table: t, column, dir: th.dataset.dir, values, ordered};
+                            }""", [t, column]))
+                return outcomes, errors, len(tables)
+            finally:
+                await browser.close()
+
+    outcomes, errors, tables = asyncio.run(click_all())
+    assert errors == []
+    assert tables >= 2 and len(outcomes) >= 2 * tables
+
+    for outcome in outcomes:
+        assert outcome["ordered"], outcome
+    # Each header sorts ascending, then descending on the next click.
+    assert [o["dir"] for o in outcomes[:2]] == ["asc", "desc"]

@@ -1,0 +1,147 @@
+"""Monitoring: recheck what the database knows, then raise the alarm the day a good link disappears.
+
+Real CLI, real local web, a JSON webhook receiver and an SMTP server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import ARTICLE_EN, free_port, page, run_cli
+
+TARGET = "http://www.acme-secure.com/whitepaper/zero-day/"
+KEPT = "http://kept.example.com/post"
+REMOVED = "http://removed.example.com/post"
+NO_PROXY = ".invalid,127.0.0.1"  # the alerts go straight to the receivers on loopback
+
+
+def linking() -> str:
+    return page(f"<article><h1>Zero-day exploits</h1>{ARTICLE_EN}<p>Read the <a href='{TARGET}'>zero-day whitepaper</a> "
+                "for the details of every exploit and patch.</p></article>", lang="en")
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 that keeps what it is sent."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                received.append(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"json://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    endpoint = Receiver()
+    yield endpoint
+    endpoint.close()
+
+
+def first_run(web, tmp_path) -> str:
+    web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en"))
+    web.add(KEPT, linking())
+    web.add(REMOVED, linking())
+    listing = tmp_path / "export.csv"
+    listing.write_text(f"Referring page URL,Target URL,DR\n{KEPT},{TARGET},40\n{REMOVED},{TARGET},55\n", encoding="utf-8")
+    db = str(tmp_path / "monitor.db")
+    run = run_cli(["verify", str(listing), "--db", db], web, no_proxy=NO_PROXY)
+    assert run.returncode == 0, run.stderr
+    assert [r["verdict"] for r in run.results] == ["good", "good"]
+    return db
+
+
+def test_recheck_then_changes_fail_on_lost_notifies_the_receiver(web, tmp_path, receiver):
+    db = first_run(web, tmp_path)
+    web.add(REMOVED, page(f"<article>{ARTICLE_EN}</article>", lang="en"))  # the good link is removed silently
+    run = run_cli(["recheck", "--db", db, "--out", str(tmp_path / "recheck.jsonl")], web, no_proxy=NO_PROXY,
+                  out=tmp_path / "recheck.jsonl")
+    assert run.returncode == 0, run.stderr
+    assert [(r["source_url"], r["status"]) for r in run.results] == [(KEPT, "live"), (REMOVED, "lost")]
+    assert run.results[0]["input"] == {"DR": "40"}, "a recheck keeps the export's columns"
+    run = run_cli(["changes", "--db", db, "--fail-on", "lost,rel_changed", "--notify", receiver.url,
+                   "--out", str(tmp_path / "changes.jsonl")], web, no_proxy=NO_PROXY)
+    assert run.returncode == 3, run.stderr
+    assert len(receiver.received) == 1
+    message = json.loads(receiver.received[0])
+    assert "1 lost" in message["title"]
+    assert REMOVED in message["message"] and "link_removed" in message["message"]
+    assert KEPT not in message["message"]
+    # Without a change of the kinds asked for, exit 0.
+    run = run_cli(["changes", "--db", db, "--fail-on", "back"], web, no_proxy=NO_PROXY)
+    assert run.returncode == 0, run.stderr
+
+
+def test_recheck_notifies_what_changed_and_keeps_no_secret(web, tmp_path, receiver):
+    db = first_run(web, tmp_path)
+    web.add(REMOVED, page(f"<article>{ARTICLE_EN}</article>", lang="en"))
+    secret = "s3cr3t-token"
+    dead = f"json://alerts:{secret}@127.0.0.1:{free_port()}/hook"  # nothing listens there
+    run = run_cli(["recheck", "--db", db, "--notify", dead], web, no_proxy=NO_PROXY,
+                  env={"LINKVERIFIER_NOTIFY": receiver.url})
+    assert run.returncode == 0, run.stderr  # a failed delivery never changes the check's exit status
+    assert "notify json://127.0.0.1/…: delivery failed" in run.stderr
+    assert secret not in run.stderr + run.stdout
+    assert secret.encode() not in (tmp_path / "monitor.db").read_bytes()
+    assert len(receiver.received) == 1 and REMOVED in json.loads(receiver.received[0])["message"]
+
+
+def test_recheck_older_than_leaves_out_what_was_just_checked(web, tmp_path):
+    db = first_run(web, tmp_path)
+    run = run_cli(["recheck", "--db", db, "--older-than", "1h"], web, no_proxy=NO_PROXY)
+    assert run.returncode == 0 and "nothing to recheck" in run.stderr
+    run = run_cli(["recheck", "--db", db, "--older-than", "1m"], web, no_proxy=NO_PROXY)
+    assert run.returncode == 0 and "nothing to recheck" in run.stderr  # 1 minute: still too recent
+    run = run_cli(["recheck", "--db", db, "--older-than", "soon"], web, no_proxy=NO_PROXY)
+    assert run.returncode == 2 and "a duration" in run.stderr
+
+
+def test_changes_rejects_an_unknown_kind(web, tmp_path):
+    db = first_run(web, tmp_path)
+    run = run_cli(["changes", "--db", db, "--fail-on", "vanished"], web, no_proxy=NO_PROXY)
+    assert run.returncode == 2 and "rel_changed" in run.stderr
+
+
+def test_an_email_alert_reaches_a_local_smtp_server(web, tmp_path):
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        messages: list = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+            self.messages.append(envelope.content.decode("utf-8", "replace"))
+            return "250 Message accepted for delivery"
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        db = first_run(web, tmp_path)
+        web.add(REMOVED, page(f"<article>{ARTICLE_EN}</article>", lang="en"))
+        run_cli(["recheck", "--db", db], web, no_proxy=NO_PROXY)
+        mail = f"mailto://127.0.0.1:{port}?from=alerts@acme-secure.com&to=seo@acme-secure.com"
+        run = run_cli(["changes", "--db", db, "--notify", mail, "--fail-on", "lost"], web, no_proxy=NO_PROXY)
+    finally:
+        controller.stop()
+    assert run.returncode == 3, run.stderr
+    assert len(inbox.messages) == 1
+    assert "removed.example.com" in inbox.messages[0] and "seo@acme-secure.com" in inbox.messages[0]
