@@ -25,6 +25,7 @@ class LinkVerdict:
     reasons: list[str]
     good: bool
     first_seen: str | None = None  # when the database first saw this backlink
+    verdict: str = "neutral"  # good / neutral / risky before the domain-wide disavow decision (scoring.triage)
 
 
 @dataclass
@@ -66,5 +67,5 @@ def load_profile(db_path: str, market: str | None = None, brands: tuple[str, ...
     for result in results:
         judgement = judge_link(result, facts)  # the same judgement every output carries (scoring.triage)
         profile.links.append(LinkVerdict(result, referring_domain(result), judgement.anchor_class, judgement.risk,
-                                         judgement.reasons, judgement.good, result.pop("_first_seen", None)))
+                                         judgement.reasons, judgement.good, result.pop("_first_seen", None), judgement.verdict))
     return profile

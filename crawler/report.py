@@ -14,7 +14,9 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from crawler.profile import Profile
+from crawler.store import read_only, referral_traffic
 from scoring.profile_summary import summarize
+from scoring.triage import VERDICTS
 
 __all__ = ["render_report"]
 
@@ -27,7 +29,7 @@ h2{font-size:16px;margin:0 0 12px}.cards{display:flex;flex-wrap:wrap;gap:12px;ma
 .card b{display:block;font-size:22px}.card span{color:#5b6475;font-size:12px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:18px}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e6e8ee;vertical-align:top}
 th{cursor:pointer;background:#fafbfc;position:sticky;top:0}td.num{text-align:right}.bad{color:#b42318}.ok{color:#067647}.muted{color:#5b6475}
-.tag{display:inline-block;background:#eef0f4;border-radius:4px;padding:0 5px;margin:1px;font-size:12px}.tag.r{background:#fde8e7;color:#b42318}
+.tag{display:inline-block;background:#eef0f4;border-radius:4px;padding:0 5px;margin:1px;font-size:12px}.tag.r{background:#fde8e7;color:#b42318}.v-good{background:#c6efce}.v-risky{background:#ffeb9c}.v-disavow{background:#ffc7ce}svg text.axis,svg text.week{fill:#5b6475}
 input,select{font:inherit;padding:4px 8px;margin:0 8px 10px 0}svg text{font-size:11px;fill:#1d2330}
 """
 _SCRIPT = """
@@ -90,21 +92,31 @@ def _bars(items: list[tuple[str, float]], unit: str = "", highlight: set[str] = 
 
 
 def _timeline(series: dict, spike_weeks: list) -> str:
+    """New referring domains per week: bars with their counts, a count axis, and week labels that do not overlap."""
     if not series:
         return '<p class="muted">no first-seen dates</p>'
     weeks = list(series)
     top = max(series.values()) or 1
     bar = max(3.0, min(24.0, 900 / len(weeks)))
-    parts = []
+    left, base = 34, 130  # room for the axis labels; the bars' baseline
+    parts = [f'<line x1="{left - 2}" y1="10" x2="{left - 2}" y2="{base}" stroke="#5b6475"></line>',
+             f'<line x1="{left - 2}" y1="{base}" x2="{left + len(weeks) * bar:.1f}" y2="{base}" stroke="#5b6475"></line>',
+             f'<text class="axis" x="{left - 6}" y="14" text-anchor="end">{top}</text>',
+             f'<text class="axis" x="{left - 6}" y="{base}" text-anchor="end">0</text>']
+    every = max(1, int(64 // bar) + 1)  # a week label at most every 64 px
     for i, week in enumerate(weeks):
+        x = left + i * bar
         h = 120 * series[week] / top
         spike = week in spike_weeks
-        parts.append(f'<rect class="{"spike" if spike else "week"}" x="{i * bar:.1f}" y="{130 - h:.1f}" width="{bar - 1:.1f}" '
+        parts.append(f'<rect class="{"spike" if spike else "week"}" x="{x:.1f}" y="{base - h:.1f}" width="{bar - 1:.1f}" '
                      f'height="{h:.1f}" fill="{"#c4320a" if spike else "#2e5aac"}"><title>{_e(week)}: {series[week]}</title></rect>')
-        if spike:
-            parts.append(f'<text x="{i * bar:.1f}" y="{max(10, 126 - h):.1f}">▲ {_e(week)}</text>')
-    parts.append(f'<text x="0" y="146">{_e(weeks[0])}</text><text x="{max(0, len(weeks) * bar - 70):.1f}" y="146">{_e(weeks[-1])}</text>')
-    return f'<svg id="velocity" width="{max(300, len(weeks) * bar + 80):.0f}" height="150" role="img">{"".join(parts)}</svg>'
+        if series[week] and (bar >= 14 or spike):
+            parts.append(f'<text class="count" x="{x + (bar - 1) / 2:.1f}" y="{max(20, base - h - 3):.1f}" text-anchor="middle">'
+                         f'{"▲ " if spike else ""}{series[week]}</text>')
+        if i % every == 0:
+            parts.append(f'<text class="week" x="{x:.1f}" y="{base + 14}">{_e(week)}</text>')
+    width = left + len(weeks) * bar + 70
+    return f'<svg id="velocity" width="{max(300, width):.0f}" height="{base + 22}" role="img" aria-label="new referring domains per week">{"".join(parts)}</svg>'
 
 
 def _anchor_table(by_language: dict[str, list[tuple[str, int]]]) -> str:
@@ -122,7 +134,7 @@ def _anchor_table(by_language: dict[str, list[tuple[str, int]]]) -> str:
 
 def _hreflang_issues(db_path: str) -> list[tuple]:
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as connection:
+        with read_only(db_path) as connection:
             run = connection.execute("SELECT MAX(id) FROM runs WHERE command = 'hreflang'").fetchone()[0]
             if run is None:
                 return []
@@ -156,13 +168,45 @@ def _localization(profile: Profile) -> str:
             advice = f"you have no {_e(language)} page"
         plural = len(domains) != 1
         items.append(f"<li><b>{len(domains)}</b> referring domain{'s write' if plural else ' writes'} in <b>{_e(language)}</b>; {advice}</li>")
-    rows = "".join(
-        f"<tr><td>{_link(link.result['source_url'])}</td><td>{_e((link.result.get('page') or {}).get('language'))}</td>"
-        f"<td>{_link(link.result['links'][0]['href'] if link.result['links'] else None)}</td><td>{_link(link.result.get('localized_target')) or '—'}</td></tr>"
-        for link in foreign_links
-    )
-    return (f'<ul id="localization">{"".join(items)}</ul><table class="sortable"><thead><tr><th>linking page</th><th>language</th>'
-            f"<th>links to</th><th>should link to</th></tr></thead><tbody>{rows}</tbody></table>")
+    by_domain: dict[str, list] = defaultdict(list)
+    for link in foreign_links:
+        by_domain[link.domain].append(link)
+    rows = []
+    for domain, links in sorted(by_domain.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        first = links[0].result
+        localized_page = next((link.result["localized_target"] for link in links if link.result.get("localized_target")), None)
+        rows.append(
+            f"<tr><td>{_e(domain)}</td><td class=num data-v=\"{len(links)}\">{_plural(len(links), 'link')}</td>"
+            f"<td>{_e((first.get('page') or {}).get('language'))}</td><td>{_link(first['source_url'])}</td>"
+            f"<td>{_link(first['links'][0]['href'] if first['links'] else None)}</td><td>{_link(localized_page) or '—'}</td></tr>")
+    return (f'<ul id="localization">{"".join(items)}</ul><table class="sortable" id="localization-domains"><thead><tr>'
+            f"<th>referring domain</th><th>links</th><th>language</th><th>a linking page</th><th>links to</th>"
+            f"<th>should link to</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def _domain_rows(profile: Profile, disavowed: set[str], traffic: dict[str, dict]) -> str:
+    """One row per referring domain: its links, best verdict, risk, language, country, disavow, engagement."""
+    rows = []
+    for domain, links in sorted(profile.domains().items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        verdicts = {"disavow" if domain in disavowed else link.verdict for link in links}
+        best = min(verdicts, key=VERDICTS.index)
+        page = (min(links, key=lambda link: (not link.good, link.risk)).result.get("page") or {})
+        risk = max(link.risk for link in links)
+        visits = traffic.get(domain, {})
+        numbers = "".join(
+            f'<td class="num" data-v="{visits[key] if visits.get(key) is not None else -1}">'
+            f'{"" if visits.get(key) is None else f"{visits[key]:,.0f}"}</td>'
+            for key in ("sessions", "engaged_sessions", "conversions"))
+        rows.append(
+            f'<tr><td>{_e(domain)}</td><td class="num" data-v="{len(links)}">{len(links)}</td>'
+            f'<td><span class="tag v-{_e(best)}">{_e(best)}</span></td><td class="num" data-v="{risk}">{risk:.2f}</td>'
+            f'<td>{_e(page.get("language"))}</td><td>{_e(page.get("country"))}</td>'
+            f'<td>{"yes" if domain in disavowed else "no"}</td>{numbers}</tr>')
+    return "".join(rows)
 
 
 def _link_rows(profile: Profile) -> str:
@@ -192,16 +236,20 @@ def _link_rows(profile: Profile) -> str:
 
 
 def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
+    from crawler.disavow import plan_disavow
+
     figures = summarize(profile)
+    disavowed = {line[len("domain:"):] for entry in plan_disavow(profile) for line in [entry.line] if line.startswith("domain:")}
     nonce = secrets.token_urlsafe(16)
     live = sum(1 for c in profile.checks if c["status"] == "live")
     links = max(1, figures["links"])
-    cards = [
-        ("links checked", len(profile.checks)), ("live", live), ("referring domains", figures["domains"]),
-        ("followed", f"{figures['followed'] / links:.0%}"), ("editorial", f"{figures['editorial'] / links:.0%}"),
-        ("same language as market", f"{figures['same_language_share']:.0%}"), ("networks", len(profile.networks)),
-        ("risky domains", figures["risky_domains"]),
-    ]
+    counted = [(len(profile.checks), "link checked", "links checked"), (live, "live", "live"),
+               (figures["domains"], "referring domain", "referring domains"), (len(profile.networks), "network", "networks"),
+               (figures["risky_domains"], "risky domain", "risky domains")]
+    cards = [(value, one if value == 1 else many) for value, one, many in counted[:3]] + [
+        (f"{figures['followed'] / links:.0%}", "followed"), (f"{figures['editorial'] / links:.0%}", "editorial"),
+        (f"{figures['same_language_share']:.0%}", "same language as market"),
+    ] + [(value, one if value == 1 else many) for value, one, many in counted[3:]]
     market = set(figures["market"])
     networks = "".join(
         f"<tr><td>{len(n['domains'])}</td><td>{''.join(f'<span class=tag>{_e(d)}</span>' for d in n['domains'])}</td>"
@@ -223,18 +271,20 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Backlink profile — linkverifier</title>
 <style>{_CSS}</style></head><body>
-<header><h1>Backlink profile</h1><div>{_e(figures['links'])} live links from {_e(figures['domains'])} referring domains · market {_e(', '.join(figures['market']) or 'unknown')} · generated {_e(generated_at)}</div></header>
+<header><h1>Backlink profile</h1><div>{_e(_plural(figures['links'], 'live link'))} from {_e(_plural(figures['domains'], 'referring domain'))} · market {_e(', '.join(figures['market']) or 'unknown')} · generated {_e(generated_at)}</div></header>
 <main>
-<div class="cards" id="cards">{''.join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for k, v in cards)}</div>
+<div class="cards" id="cards">{''.join(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)}</div>
 <div class="grid">
 <section><h2>Languages of referring domains</h2>{_bars([(k, n) for k, n, _ in figures['languages']], highlight=market, css_id='languages')}<p class="muted">Market languages in orange. Foreign links are fine when they are editorial and on topic.</p></section>
 <section><h2>Countries (ccTLD)</h2>{_bars([(k, n) for k, n, _ in figures['countries']], css_id='countries')}</section>
 <section><h2>Anchor text</h2>{_bars(figures['anchors'], css_id='anchors')}{_anchor_table(figures['anchors_by_language'])}</section>
 <section><h2>Topical fit of referring domains</h2>{_bars(figures['fit_buckets'], css_id='fit')}</section>
-<section><h2>Placement and credit</h2>{_bars([('editorial', figures['editorial']), ('boilerplate', figures['links'] - figures['editorial']), ('followed', figures['followed']), ('qualified', figures['links'] - figures['followed'])], css_id='placement')}</section>
+<section><h2>Placement and credit</h2>{_bars([('editorial', figures['editorial']), ('boilerplate', figures['links'] - figures['editorial']), ('followed', figures['followed']), ('qualified', figures['links'] - figures['followed'])], css_id='placement')}<p class="muted" id="qualified-note">Of the live links: editorial (an author put it in the main content) or boilerplate (navigation, footer, sidebar, widgets); followed (passes credit) or qualified (rel nofollow, sponsored or ugc, or a page-level nofollow: Google may ignore it).</p></section>
 </div>
 <section><h2>Link velocity: new referring domains per week</h2>{_timeline(figures['velocity']['series'], figures['velocity']['spikes'])}
 <p>Spikes (▲, at least 3 new domains and 3× the median week before): {', '.join(_e(w) for w in figures['velocity']['spikes']) or 'none'}</p><ul>{language_spikes}</ul></section>
+<section><h2>Referring domains</h2><table class="sortable" id="domains"><thead><tr><th>referring domain</th><th>links</th><th>best verdict</th><th>risk</th><th>lang</th><th>country</th><th>in disavow file</th><th>sessions</th><th>engaged sessions</th><th>conversions</th></tr></thead>
+<tbody>{_domain_rows(profile, disavowed, referral_traffic(db_path))}</tbody></table><p class="muted">Sessions, engaged sessions and conversions come from the analytics exports read by <code>linkverifier referrers</code>: compare engagement per referring domain.</p></section>
 <section><h2>Link networks</h2><table id="networks"><thead><tr><th>domains</th><th>members</th><th>shared tracking IDs</th><th>other evidence</th></tr></thead><tbody>{networks}</tbody></table></section>
 <section><h2>Localization opportunities</h2>{_localization(profile)}</section>
 <section><h2>Every link</h2><input id="q" placeholder="filter…" aria-label="filter"><select id="status" aria-label="status"><option value="">all statuses</option><option>live</option><option>lost</option><option>error</option></select>

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["Store", "SCHEMA"]
+__all__ = ["Store", "SCHEMA", "read_only", "referral_traffic"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -99,6 +99,26 @@ CREATE TABLE IF NOT EXISTS pages (
     external_domains INTEGER
 );
 """
+
+
+def read_only(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to a database at any path (``?`` and ``#`` in it included)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def referral_traffic(path: str | Path) -> dict[str, dict[str, float]]:
+    """Sessions, engaged sessions and conversions per referring domain, summed over the analytics exports read."""
+    try:
+        connection = read_only(path)
+        try:
+            rows = connection.execute(
+                "SELECT domain, SUM(sessions), SUM(engaged_sessions), SUM(conversions) FROM referral_traffic GROUP BY domain"
+            ).fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return {}
+    return {domain: {"sessions": s, "engaged_sessions": e, "conversions": c} for domain, s, e, c in rows}
 
 
 def _bool(value) -> int | None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from scoring.triage import VERDICTS  # best first: a domain's "best verdict"
+
 __all__ = ["XlsxResults"]
 
 URL_COLUMNS = {"source_url", "target", "final_url", "canonical_url", "link_href", "localized_target"}
-# Best first, for a domain's "best verdict".
-VERDICT_ORDER = ["good", "neutral", "risky", "disavow", "lost", "unchecked"]
 VERDICT_COLOURS = {"good": "#C6EFCE", "neutral": "#EDEDED", "risky": "#FFEB9C", "disavow": "#FFC7CE",
                    "lost": "#F4B183", "unchecked": "#D9D9D9"}
 _MAX_URL = 2079  # Excel's limit for a hyperlink
@@ -103,11 +103,11 @@ class XlsxResults:
             sheet.write_string(0, index, name, self.header)
         ranked = sorted(self.by_domain.items(), key=lambda item: (-item[1]["links"], item[0]))
         for row, (domain, entry) in enumerate(ranked, start=1):
-            best = min(entry["verdicts"], key=VERDICT_ORDER.index)
+            best = min(entry["verdicts"], key=VERDICTS.index)
             sheet.write_string(row, 0, domain)
             sheet.write_number(row, 1, entry["links"])
             sheet.write_string(row, 2, best, self.verdicts[best])
-            sheet.write_string(row, 3, ", ".join(f"{v} {n}" for v, n in sorted(entry["verdicts"].items(), key=lambda kv: VERDICT_ORDER.index(kv[0]))))
+            sheet.write_string(row, 3, ", ".join(f"{v} {n}" for v, n in sorted(entry["verdicts"].items(), key=lambda kv: VERDICTS.index(kv[0]))))
             if entry["languages"]:
                 sheet.write_string(row, 4, entry["languages"].most_common(1)[0][0])
             if entry["country"]:

@@ -52,6 +52,11 @@ def report(tmp_path_factory):
         db = tmp / "profile.db"
         verify = run_cli(["verify", "-", "--target", TARGET, "--db", str(db), "--out", str(tmp / "links.csv")], web, stdin="\n".join(urls) + "\n")
         assert verify.returncode == 0, verify.stderr
+        # Engagement per referring domain, from an analytics export read by `referrers`.
+        export = tmp / "ga4.csv"
+        export.write_text("# GA4\nPage referrer,Sessions,Engaged sessions,Conversions\nhttp://www.security-blog.org/zero-day,42,30,2\n")
+        referrers = run_cli(["referrers", str(export), "--target", TARGET, "--db", str(db)], web)
+        assert referrers.returncode == 0, referrers.stderr
     out = tmp / "report.html"
     run = run_cli(["report", "--db", str(db), "--out", str(out), "--market", "en-US"])
     assert run.returncode == 0, run.stderr
@@ -77,6 +82,7 @@ def test_charts_and_tables_are_there(report):
         assert tree.xpath(f"//svg[@id='{chart}']"), chart
     assert len(tree.xpath("//table[@id='links']/tbody/tr")) == len(report["urls"])
     assert len(tree.xpath("//div[@id='cards']/div")) == 8
+    assert tree.xpath("//div[@id='cards']/div[b='1']/span/text()") == ["network"]  # 1 network, not 1 networks
     assert tree.xpath("//table[@id='anchors-by-language']//td[text()='de']")
     members = tree.xpath("//table[@id='networks']//span[@class='tag']/text()")
     assert sorted(members) == sorted(f"cheap-links-{i}.net" for i in range(6))
@@ -175,3 +181,20 @@ def test_every_header_of_every_sortable_table_sorts_its_own_column(report):
         assert outcome["ordered"], outcome
     # Each header sorts ascending, then descending on the next click.
     assert [o["dir"] for o in outcomes[:2]] == ["asc", "desc"]
+
+
+def test_referring_domains_velocity_and_wording(report):
+    tree = lxml_html.fromstring(report["dom"])
+    header = " ".join(tree.xpath("//header/div/text()"))
+    assert re.match(r"\d+ live links? from \d+ referring domains? ", header), header
+    rows = {r.xpath("td[1]/text()")[0]: r for r in tree.xpath("//table[@id='domains']/tbody/tr")}
+    assert len(rows) == len({re.sub(r"^https?://(www\.)?([^/]+).*", r"\2", u) for u in report["urls"]})
+    network = [rows[f"cheap-links-{i}.net"] for i in range(6)]
+    assert all(r.xpath("td[3]//text()") == ["disavow"] and r.xpath("td[7]/text()") == ["yes"] for r in network)
+    blog = rows["security-blog.org"]
+    assert blog.xpath("td[3]//text()") == ["good"] and blog.xpath("td[7]/text()") == ["no"]
+    assert [t.strip() for t in blog.xpath("td[position() >= 8]/text()")] == ["42", "30", "2"]
+    assert tree.xpath("//svg[@id='velocity']//text[@class='axis']") and tree.xpath("//svg[@id='velocity']//text[@class='week']")
+    assert "qualified (rel nofollow, sponsored or ugc" in " ".join(tree.xpath("//p[@id='qualified-note']//text()"))
+    domains = tree.xpath("//table[@id='localization-domains']/tbody/tr/td[1]/text()")
+    assert domains and len(domains) == len(set(domains)), "one row per referring domain"
