@@ -192,12 +192,16 @@ class Store:
 
     def recheck_backlinks(self, cutoff: str | None, max_id: int, run_id: int | None = None) -> list[tuple[str, str, dict]]:
         """(source URL, target, the latest check's input columns) of every backlink up to ``max_id`` last
-        checked before ``cutoff`` (all when None), plus those ``run_id`` checked (a recheck being resumed)."""
+        checked before ``cutoff`` (all when None), plus those ``run_id`` checked (a recheck being resumed),
+        in the order the lists first named them."""
         rows = self.connection.execute(
             "SELECT b.source_url, b.target, (SELECT json_extract(c.result, '$.input') FROM checks c"
             "  WHERE c.backlink_id = b.id ORDER BY c.id DESC LIMIT 1)"
             " FROM backlinks b WHERE b.id <= ? AND (? IS NULL OR b.last_checked IS NULL OR b.last_checked < ?"
-            "  OR b.id IN (SELECT backlink_id FROM checks WHERE run_id = ?)) ORDER BY b.id",
+            "  OR b.id IN (SELECT backlink_id FROM checks WHERE run_id = ?))"
+            # in the order the backlinks were first listed: their first check's run, then its row
+            " ORDER BY (SELECT c.run_id * 10000000000 + COALESCE(c.row_number, 0) FROM checks c"
+            "  WHERE c.backlink_id = b.id ORDER BY c.id LIMIT 1), b.id",
             (max_id, cutoff, cutoff, run_id),
         ).fetchall()
         return [(source, target, json.loads(extra) if extra else {}) for source, target, extra in rows]

@@ -69,8 +69,9 @@ def test_csv_output_is_flat_and_formula_safe(web, tmp_path):
     out = tmp_path / "out.csv"
     run = run_cli(["verify", str(tmp_path / "in.csv"), "--out", str(out), "--db", str(tmp_path / "d")], web)
     assert run.returncode == 0, run.stderr
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert rows[0]["status"] == "live" and rows[0]["link_anchor_text"].startswith("'=")
+    assert rows[0]["note"] == "'+cmd"  # the export's own column, guarded too
     assert rows[0]["page_language"] == "en" and rows[0]["link_placement"] == "editorial"
     for row in rows:
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values())

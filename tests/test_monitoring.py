@@ -145,3 +145,46 @@ def test_an_email_alert_reaches_a_local_smtp_server(web, tmp_path):
     assert run.returncode == 3, run.stderr
     assert len(inbox.messages) == 1
     assert "removed.example.com" in inbox.messages[0] and "seo@acme-secure.com" in inbox.messages[0]
+
+
+def test_an_interrupted_recheck_resumes_the_same_backlinks(web, tmp_path):
+    """Ctrl-C halfway through a recheck, then --resume: every backlink once, none fetched twice."""
+    import signal
+    import sqlite3
+    import time
+
+    from tests.conftest import start
+
+    web.add(TARGET, page(ARTICLE_EN, "Whitepaper", "en"))
+    sources = [f"http://site{i}.example.com/post" for i in range(40)]
+    for url in sources:
+        web.add(url, linking())
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(sources) + "\n")
+    db = tmp_path / "monitor.db"
+    assert run_cli(["verify", str(listing), "--target", TARGET, "--db", str(db)], web).returncode == 0
+    for url in sources:  # slow now: the recheck takes a while
+        web.add(url, linking(), delay=0.5)
+    out = tmp_path / "recheck.jsonl"
+    args = ["recheck", "--db", str(db), "--out", str(out), "--concurrency", "2"]
+    process = start(args, web)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        with sqlite3.connect(db, timeout=5) as connection:
+            checked = connection.execute("SELECT COUNT(*) FROM checks JOIN runs ON runs.id = checks.run_id"
+                                         " WHERE runs.command = 'recheck'").fetchone()[0]
+        if checked >= len(sources) * 0.4:
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.2)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err[-2000:]
+    assert (tmp_path / "recheck.partial.jsonl").exists() and not out.exists()
+    before = len(web.log)
+    resumed = run_cli([*args, "--resume"], web, no_proxy=NO_PROXY)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming run" in resumed.stderr
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["source_url"] for r in results] == sources
+    fetched_again = [entry for entry in web.log[before:] if entry.startswith("site") and entry.endswith("/post")]
+    assert len(fetched_again) < len(sources), "the resumed recheck fetched every page again"

@@ -82,7 +82,7 @@ def test_soak_sigterm_marks_run_interrupted_and_writes_checked_rows_in_order(tmp
     assert not out.exists(), "an incomplete run must not write under the final name"
     partial = tmp_path / "out.partial.csv"
     assert partial.exists(), "the checked rows are written to a file named as partial"
-    with partial.open(encoding="utf-8", newline="") as handle:
+    with partial.open(encoding="utf-8-sig", newline="") as handle:  # CSV for spreadsheets: with a BOM
         written = [(row["source_url"], row["target"]) for row in csv.DictReader(handle)]
     with sqlite3.connect(db) as connection:
         status, checked = connection.execute("SELECT status, (SELECT COUNT(*) FROM checks) FROM runs").fetchone()
