@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+
+from crawler.store import History
 
 __all__ = ["backlink_changes", "describe_change"]
 
@@ -58,12 +59,8 @@ def _summary(kind: str, previous: dict | None, current: dict) -> str:
 
 def backlink_changes(db_path: str, since: str | None = None) -> list[dict]:
     """One record per change: the backlink, the kind, both check times, a readable detail."""
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    rows = connection.execute(
-        "SELECT b.id, b.source_url, b.target, c.checked_at, c.result FROM backlinks b JOIN checks c ON c.backlink_id = b.id "
-        "ORDER BY b.id, c.checked_at, c.id"
-    ).fetchall()
-    connection.close()
+    with History(db_path) as history:
+        rows = history.check_history()
     history: dict[int, list[tuple[str, dict]]] = {}
     names: dict[int, tuple[str, str]] = {}
     for backlink_id, source, target, checked_at, result in rows:

@@ -7,10 +7,10 @@ networks, anchor classes and risk.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from crawler.store import History
 from scoring.triage import judge_link, profile_facts, referring_domain
 
 __all__ = ["Profile", "LinkVerdict", "load_profile"]
@@ -44,13 +44,8 @@ class Profile:
 
 def latest_results(db_path: str) -> list[dict]:
     """The latest check of every backlink, with ``_first_seen`` from the backlinks table."""
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    rows = connection.execute(
-        "SELECT c.result, b.first_seen FROM checks c"
-        " JOIN (SELECT backlink_id, MAX(id) AS id FROM checks GROUP BY backlink_id) last ON last.id = c.id"
-        " JOIN backlinks b ON b.id = c.backlink_id ORDER BY c.id"
-    ).fetchall()
-    connection.close()
+    with History(db_path) as history:
+        rows = history.latest_results()
     results = []
     for result, first_seen in rows:
         record = json.loads(result)

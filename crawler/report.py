@@ -14,7 +14,7 @@ import sqlite3
 from collections import Counter, defaultdict
 
 from crawler.profile import Profile
-from crawler.store import read_only, referral_traffic
+from crawler.store import History
 from scoring.profile_summary import summarize
 from scoring.triage import VERDICTS
 
@@ -132,17 +132,13 @@ def _anchor_table(by_language: dict[str, list[tuple[str, int]]]) -> str:
     return f'<table id="anchors-by-language"><thead><tr><th>language</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _hreflang_issues(db_path: str) -> list[tuple]:
+def _from_history(db_path: str) -> tuple[list[tuple], dict[str, dict]]:
+    """The latest hreflang audit's issues and the engagement per referring domain."""
     try:
-        with read_only(db_path) as connection:
-            run = connection.execute("SELECT MAX(id) FROM runs WHERE command = 'hreflang'").fetchone()[0]
-            if run is None:
-                return []
-            return connection.execute(
-                "SELECT severity, code, url, href, hreflang, detail FROM hreflang_issues WHERE run_id = ? ORDER BY severity, code", (run,)
-            ).fetchall()
+        with History(db_path) as history:
+            return history.latest_hreflang_issues(), history.referral_traffic()
     except sqlite3.Error:
-        return []
+        return [], {}
 
 
 def _localization(profile: Profile) -> str:
@@ -239,6 +235,7 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
     from crawler.disavow import plan_disavow
 
     figures = summarize(profile)
+    issues, traffic = _from_history(db_path)
     disavowed = {line[len("domain:"):] for entry in plan_disavow(profile) for line in [entry.line] if line.startswith("domain:")}
     nonce = secrets.token_urlsafe(16)
     live = sum(1 for c in profile.checks if c["status"] == "live")
@@ -262,7 +259,6 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
         for kind, key in (("language", "velocity_by_language"), ("country", "velocity_by_country"))
         for value, v in figures[key].items() if v["spikes"]
     ) or "<li class=muted>no spike in any single language or country</li>"
-    issues = _hreflang_issues(db_path)
     issue_rows = "".join(f"<tr>{''.join(f'<td>{_e(v)}</td>' for v in issue)}</tr>" for issue in issues)
     hreflang = (f'<table class="sortable" id="hreflang"><thead><tr><th>severity</th><th>code</th><th>url</th><th>href</th>'
                 f"<th>hreflang</th><th>detail</th></tr></thead><tbody>{issue_rows}</tbody></table>") if issues else '<p class="muted">no hreflang audit in this database (run linkverifier hreflang)</p>'
@@ -284,7 +280,7 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
 <section><h2>Link velocity: new referring domains per week</h2>{_timeline(figures['velocity']['series'], figures['velocity']['spikes'])}
 <p>Spikes (▲, at least 3 new domains and 3× the median week before): {', '.join(_e(w) for w in figures['velocity']['spikes']) or 'none'}</p><ul>{language_spikes}</ul></section>
 <section><h2>Referring domains</h2><table class="sortable" id="domains"><thead><tr><th>referring domain</th><th>links</th><th>best verdict</th><th>risk</th><th>lang</th><th>country</th><th>in disavow file</th><th>sessions</th><th>engaged sessions</th><th>conversions</th></tr></thead>
-<tbody>{_domain_rows(profile, disavowed, referral_traffic(db_path))}</tbody></table><p class="muted">Sessions, engaged sessions and conversions come from the analytics exports read by <code>linkverifier referrers</code>: compare engagement per referring domain.</p></section>
+<tbody>{_domain_rows(profile, disavowed, traffic)}</tbody></table><p class="muted">Sessions, engaged sessions and conversions come from the analytics exports read by <code>linkverifier referrers</code>: compare engagement per referring domain.</p></section>
 <section><h2>Link networks</h2><table id="networks"><thead><tr><th>domains</th><th>members</th><th>shared tracking IDs</th><th>other evidence</th></tr></thead><tbody>{networks}</tbody></table></section>
 <section><h2>Localization opportunities</h2>{_localization(profile)}</section>
 <section><h2>Every link</h2><input id="q" placeholder="filter…" aria-label="filter"><select id="status" aria-label="status"><option value="">all statuses</option><option>live</option><option>lost</option><option>error</option></select>

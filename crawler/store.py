@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["Store", "SCHEMA", "read_only", "referral_traffic"]
+__all__ = ["Store", "History", "SCHEMA", "read_only"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -106,19 +106,57 @@ def read_only(path: str | Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
 
 
-def referral_traffic(path: str | Path) -> dict[str, dict[str, float]]:
-    """Sessions, engaged sessions and conversions per referring domain, summed over the analytics exports read."""
-    try:
-        connection = read_only(path)
-        try:
-            rows = connection.execute(
-                "SELECT domain, SUM(sessions), SUM(engaged_sessions), SUM(conversions) FROM referral_traffic GROUP BY domain"
-            ).fetchall()
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return {}
-    return {domain: {"sessions": s, "engaged_sessions": e, "conversions": c} for domain, s, e, c in rows}
+class History:
+    """The database, read-only: what the commands that never crawl read (report, disavow, changes).
+
+    A wrong file given as ``--db`` is left as it was: ``ensure()`` raises sqlite3.Error when it is not ours.
+    """
+
+    def __init__(self, path: str | Path):
+        self.connection = read_only(path)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def ensure(self) -> None:
+        self.connection.execute("SELECT 1 FROM checks LIMIT 1").fetchall()
+
+    def latest_results(self) -> list[tuple[str, str]]:
+        """(result JSON, first seen) of the latest check of every backlink, in check order."""
+        return self.connection.execute(
+            "SELECT c.result, b.first_seen FROM checks c"
+            " JOIN (SELECT backlink_id, MAX(id) AS id FROM checks GROUP BY backlink_id) last ON last.id = c.id"
+            " JOIN backlinks b ON b.id = c.backlink_id ORDER BY c.id"
+        ).fetchall()
+
+    def check_history(self) -> list[tuple[int, str, str, str, str]]:
+        """(backlink id, source URL, target, checked at, result JSON) of every check, per backlink in time order."""
+        return self.connection.execute(
+            "SELECT b.id, b.source_url, b.target, c.checked_at, c.result FROM backlinks b JOIN checks c ON c.backlink_id = b.id "
+            "ORDER BY b.id, c.checked_at, c.id"
+        ).fetchall()
+
+    def latest_hreflang_issues(self) -> list[tuple]:
+        """(severity, code, url, href, hreflang, detail) of the latest hreflang audit."""
+        run = self.connection.execute("SELECT MAX(id) FROM runs WHERE command = 'hreflang'").fetchone()[0]
+        if run is None:
+            return []
+        return self.connection.execute(
+            "SELECT severity, code, url, href, hreflang, detail FROM hreflang_issues WHERE run_id = ? ORDER BY severity, code", (run,)
+        ).fetchall()
+
+    def referral_traffic(self) -> dict[str, dict[str, float]]:
+        """Sessions, engaged sessions and conversions per referring domain, summed over the analytics exports read."""
+        rows = self.connection.execute(
+            "SELECT domain, SUM(sessions), SUM(engaged_sessions), SUM(conversions) FROM referral_traffic GROUP BY domain"
+        ).fetchall()
+        return {domain: {"sessions": s, "engaged_sessions": e, "conversions": c} for domain, s, e, c in rows}
 
 
 def _bool(value) -> int | None:

@@ -22,3 +22,9 @@ def test_every_command_and_option_is_documented(name):
     for parameter in command.params:
         if isinstance(parameter, click.Option):
             assert any(opt in README for opt in parameter.opts), f"{name} {parameter.opts} is not in README.md"
+
+
+def test_the_cli_reference_is_the_programs_own_help():
+    from tests.cli_reference import README, reference, section
+
+    assert section(README.read_text(encoding="utf-8")) == reference(), "run python -m tests.cli_reference"

@@ -1,0 +1,167 @@
+"""What the commands share: their options and checks, and how a run's end is said.
+
+``crawler.cli`` holds the click commands only; each parses, checks with
+these, and calls one function that does the work.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "fetch_options", "notify_option", "out_path", "change_kinds",
+           "older_than", "check_db", "check_render", "require_db", "summary", "end", "notify", "write_atomically"]
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1
+
+
+def out_path(ctx, param, value: str | None) -> str | None:
+    """--out must name a format we write (exit 2 naming them, before any work)."""
+    from crawler.output import OutputError, output_format
+
+    try:
+        output_format(value)
+    except OutputError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
+    return value
+
+
+def fetch_options(command):
+    """Options shared by every command that fetches (see the contract)."""
+    options = [
+        click.option("--db", "db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite database: history of every check."),
+        click.option("--out", "out", default=None, type=click.Path(dir_okay=False), callback=out_path, help="Results file; .jsonl (default), .csv, .json or .xlsx. Stdout as JSON Lines when omitted."),
+        click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per request."),
+        click.option("--concurrency", default=32, show_default=True, type=click.IntRange(min=1), help="Requests in flight overall (at most 4 per host)."),
+        click.option("--user-agent", default=None, help="User-Agent header. [default: linkverifier/VERSION (+project URL)]"),
+        click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows for our agent."),
+        click.option("--render", is_flag=True, help="Render pages in headless Chromium (scrapy-playwright)."),
+        click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core; 0 = in-process]"),
+        click.option("-q", "--quiet", count=True, help="Less output (no summary with -q)."),
+        click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
+    ]
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def check_db(db: str) -> None:
+    """Exit 2 with the reason when the database cannot be used (before any crawling):
+    a crawl whose store fails would otherwise run to the end and lose its history."""
+    from crawler.store import Store
+
+    try:
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        Store(db).close()
+    except (OSError, sqlite3.Error) as exc:
+        click.echo(f"linkverifier: --db {db}: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def check_render(options: dict) -> None:
+    """Exit 2 with the reason when --render cannot work here (before any crawling)."""
+    from crawler.render import RenderUnavailable, render_settings
+
+    try:
+        render_settings(options["timeout"])
+    except RenderUnavailable as exc:
+        click.echo(f"linkverifier: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def summary(stats: dict, out: str | None, db: str) -> str:
+    counts = stats.get("linkverifier/counts", {})
+    total = sum(counts.values())
+    parts = ", ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    where = f"results: {out}" if out else "results: stdout"
+    return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
+
+
+def end(outcome, options: dict, resume_hint: str | None = None) -> None:
+    """Say how a checking run ended and exit with its status: 0 complete, 130/143 interrupted, 1 stopped."""
+    run = outcome.summary
+    if outcome.exit_code is not None:
+        where = (run.output if run else None) or "stdout"
+        total = f" of {outcome.stats.get('linkverifier/rows')}" if outcome.stats.get("linkverifier/rows") else ""
+        hint = "; run the same command with --resume to check the rest" if resume_hint else ""
+        click.echo(f"linkverifier: interrupted: {run.answered if run else 0}{total} rows checked, "
+                   f"{run.written if run else 0} written to {where} (partial){hint}", err=True)
+        sys.exit(outcome.exit_code)
+    if run is not None and run.status.startswith("stopped"):
+        click.echo(f"linkverifier: run {run.status}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    stalled = outcome.stats.get("linkverifier/stalled_rows")
+    if stalled and not options["quiet"]:
+        click.echo(f"linkverifier: {stalled} rows got no answer in time (error/stalled): see their message", err=True)
+    if not options["quiet"]:
+        out = run.output if run and run.output else options["out"]
+        click.echo(summary(outcome.stats, out, options["db"]), err=True)
+
+
+def require_db(db: str) -> None:
+    """Commands that read the history need a linkverifier database to read."""
+    if not Path(db).is_file():
+        click.echo(f"linkverifier: no database at {db}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    from crawler.store import History
+
+    try:  # read-only: a wrong file given as --db is left as it was
+        with History(db) as history:
+            history.ensure()
+    except sqlite3.Error as exc:
+        click.echo(f"linkverifier: {db} is not a linkverifier database ({exc})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def write_atomically(path: str, text: str) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
+EXIT_CHANGED = 3  # changes --fail-on: a change of a kind asked for is there
+
+
+def change_kinds(ctx, param, value: str | None) -> frozenset[str]:
+    from crawler.notify import CHANGE_KINDS
+
+    kinds = frozenset(k.strip() for k in (value or "").split(",") if k.strip())
+    unknown = sorted(kinds - set(CHANGE_KINDS))
+    if unknown:
+        raise click.BadParameter(f"unknown change kind {', '.join(unknown)}; kinds: {', '.join(CHANGE_KINDS)}")
+    return kinds
+
+
+def notify_option(command):
+    return click.option("--notify", "notify", multiple=True, metavar="URL",
+                        help="Send a summary of the changes through Apprise (slack://…, mailto://…, json://host/path…); "
+                             "repeatable, also from LINKVERIFIER_NOTIFY.")(command)
+
+
+def notify(urls: tuple[str, ...], found: list[dict]) -> None:
+    """Send the summary; a failed delivery is one line on stderr and changes no exit status."""
+    from crawler.notify import notify_urls, send
+
+    for failure in send(notify_urls(urls), found):
+        click.echo(f"linkverifier: {failure}", err=True)
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$")
+
+
+def older_than(ctx, param, value: str | None) -> float | None:
+    """``7d``, ``12h``, ``30m``, ``2w`` -> seconds."""
+    if value is None:
+        return None
+    match = _DURATION.match(value.strip().lower())
+    if not match:
+        raise click.BadParameter(f"{value!r}: a duration such as 30m, 12h, 7d or 2w")
+    return float(match.group(1)) * {"m": 60, "h": 3600, "d": 86400, "w": 604800}[match.group(2)]
+
+
