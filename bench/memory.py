@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from proctree import proc_kb, tree_pids  # noqa: E402 - beside this script
 
-from crawler.localweb import LocalWeb, Route  # noqa: E402
+from crawler.demo.localweb import LocalWeb, Route  # noqa: E402
 
 TARGET = "http://www.acme-memory.example/whitepaper"
 _WORDS = ("security exploit patch vendor attack network kernel browser update researchers disclosed "

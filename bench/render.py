@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from proctree import proc_kb, tree_pids  # noqa: E402 - beside this script
 
-from crawler.localweb import LocalWeb  # noqa: E402
+from crawler.demo.localweb import LocalWeb  # noqa: E402
 
 TARGET = "http://www.acme-render.example/whitepaper"
 ARTICLE = "<p>" + "Zero-day vulnerabilities are flaws the vendor does not know about yet. " * 20 + "</p>"

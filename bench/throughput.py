@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from proctree import proc_cpu_seconds, proc_kb, tree_pids  # noqa: E402 - beside this script
 
-from crawler.localweb import LocalWeb  # noqa: E402
+from crawler.demo.localweb import LocalWeb  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "placement" / "wceb" / "html"
 TARGET = "http://www.acme-bench.example/whitepaper"
@@ -109,7 +109,7 @@ def run(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, 
 
 def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str, float]:
     """CPU ms/page of each analysis stage, in-process, on a sample of the pages."""
-    from crawler.analysis import _link_record
+    from crawler.analysis.page import _link_record
     from extract.content import main_content
     from extract.document import base_url, parse_html
     from extract.encoding import decode_html

@@ -13,9 +13,9 @@ import click
 
 from crawler import __version__
 from crawler import options as opts
-from crawler.inputs import InputError, iter_rows
+from crawler.lists.backlinks import InputError, iter_rows
+from crawler.lists.spool import RowSpool, spool_directory
 from crawler.runs import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
-from crawler.spool import RowSpool, spool_directory
 
 __all__ = ["main"]
 
@@ -53,7 +53,7 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
     with spool:
         opts.check_db(options["db"])
         if queue:
-            from crawler.coordinator import run_queue
+            from crawler.queue.coordinator import run_queue
 
             try:
                 outcome = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
@@ -120,8 +120,8 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     your own hosts, search engines, webmail, apps or non-pages), and verifies
     each distinct referring page as `verify` does, in its result format.
     """
+    from crawler.lists.referrers import read_referrers
     from crawler.referrer_run import verify_candidates
-    from crawler.referrers import read_referrers
     from extract.urls import Target
 
     if options["render"]:
@@ -194,8 +194,8 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
 def changes(db: str, since: str | None, out: str | None, fail_on: frozenset[str], notify: tuple[str, ...]):
     """Per backlink, what changed between its last two checks: new, lost (and why), back,
     rel changed (followed <-> nofollow/sponsored/ugc), anchor, placement, target."""
-    from crawler.changes import backlink_changes
-    from crawler.output import write_records
+    from crawler.reports.changes import backlink_changes
+    from crawler.store.writers import write_records
 
     opts.require_db(db)
     if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
@@ -228,9 +228,9 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **o
     same options and guarantees, without the original file. With --notify, a
     summary of what changed (lost links first) is sent when anything did.
     """
-    from crawler.changes import backlink_changes
-    from crawler.recheck import recheck_rows
-    from crawler.results import utc_now
+    from crawler.analysis.results import utc_now
+    from crawler.lists.recheck import recheck_rows
+    from crawler.reports.changes import backlink_changes
 
     if options["render"]:
         opts.check_render(options)
@@ -261,7 +261,7 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **o
 @opts.fetch_options
 def worker(queue: str, visibility_timeout: float, **options):
     """Fetch and analyse the work `verify --queue` put in Redis; run any number, on any machines."""
-    from crawler.queue import connect
+    from crawler.queue.keys import connect
 
     if options["render"]:
         opts.check_render(options)
@@ -304,9 +304,9 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
     comment giving the reason. A link the analysis calls good (editorial, on
     topic, no risk) is never disavowed; --keep protects more.
     """
-    from crawler.disavow import DisavowError, plan_disavow, read_disavow, render_disavow
-    from crawler.profile import load_profile
-    from crawler.results import utc_now
+    from crawler.analysis.results import utc_now
+    from crawler.reports.disavow import DisavowError, plan_disavow, read_disavow, render_disavow
+    from crawler.reports.profile import load_profile
 
     opts.require_db(db)
     try:
@@ -339,9 +339,9 @@ def report(db: str, out: str, market: str | None, brands: tuple[str, ...], keywo
     networks with their evidence, localization opportunities, a sortable and
     filterable table of every link, and the latest hreflang audit.
     """
-    from crawler.profile import load_profile
-    from crawler.report import render_report
-    from crawler.results import utc_now
+    from crawler.analysis.results import utc_now
+    from crawler.reports.html_report import render_report
+    from crawler.reports.profile import load_profile
 
     opts.require_db(db)
     opts.write_atomically(out, render_report(load_profile(db, market, brands, keywords), db, utc_now()))

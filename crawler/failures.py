@@ -7,7 +7,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from twisted.internet import error as twisted_errors
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from crawler.middlewares.robots import RobotsDisallowed
+from crawler.middlewares.robots_txt import RobotsDisallowed
 
 __all__ = ["failure_reason"]
 

@@ -10,7 +10,7 @@ reactor with nothing written. Ours, for every command that crawls:
   every checked row in input order and marks the run ``interrupted``;
 - a second signal: the same at once, without the grace;
 - a third: the process exits on the spot (the analysis processes die with
-  it, see ``crawler.workers.die_with_parent``).
+  it, see ``crawler.analysis.pool.die_with_parent``).
 
 The exit status is 128 + the signal: 130 for SIGINT, 143 for SIGTERM.
 """

@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from crawler.output import ResultWriter
-from crawler.results import status_key, utc_now
-from crawler.store import Store
+from crawler.analysis.results import status_key, utc_now
+from crawler.store.database import Store
+from crawler.store.writers import ResultWriter
 from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
 from scoring.triage import triage
 

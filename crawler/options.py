@@ -23,7 +23,7 @@ EXIT_INTERNAL = 1
 
 def out_path(ctx, param, value: str | None) -> str | None:
     """--out must name a format we write (exit 2 naming them, before any work)."""
-    from crawler.output import OutputError, output_format
+    from crawler.store.writers import OutputError, output_format
 
     try:
         output_format(value)
@@ -52,7 +52,7 @@ def fetch_options(command):
 def check_db(db: str) -> None:
     """Exit 2 with the reason when the database cannot be used (before any crawling):
     a crawl whose store fails would otherwise run to the end and lose its history."""
-    from crawler.store import Store
+    from crawler.store.database import Store
 
     try:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +107,7 @@ def require_db(db: str) -> None:
     if not Path(db).is_file():
         click.echo(f"linkverifier: no database at {db}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    from crawler.store import History
+    from crawler.store.database import History
 
     try:  # read-only: a wrong file given as --db is left as it was
         with History(db) as history:
@@ -129,7 +129,7 @@ EXIT_CHANGED = 3  # changes --fail-on: a change of a kind asked for is there
 
 
 def change_kinds(ctx, param, value: str | None) -> frozenset[str]:
-    from crawler.notify import CHANGE_KINDS
+    from crawler.reports.notify import CHANGE_KINDS
 
     kinds = frozenset(k.strip() for k in (value or "").split(",") if k.strip())
     unknown = sorted(kinds - set(CHANGE_KINDS))
@@ -146,7 +146,7 @@ def notify_option(command):
 
 def notify(urls: tuple[str, ...], found: list[dict]) -> None:
     """Send the summary; a failed delivery is one line on stderr and changes no exit status."""
-    from crawler.notify import notify_urls, send
+    from crawler.reports.notify import notify_urls, send
 
     for failure in send(notify_urls(urls), found):
         click.echo(f"linkverifier: {failure}", err=True)

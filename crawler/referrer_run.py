@@ -12,11 +12,11 @@ import json
 import os
 import tempfile
 
-from crawler.inputs import Row
-from crawler.output import open_writer
-from crawler.referrers import ReferrerReport
-from crawler.results import utc_now
-from crawler.store import Store
+from crawler.analysis.results import utc_now
+from crawler.lists.backlinks import Row
+from crawler.lists.referrers import ReferrerReport
+from crawler.store.database import Store
+from crawler.store.writers import open_writer
 from extract.urls import Target, host_of, normalized_key, registered_domain
 
 __all__ = ["verify_candidates", "distinct_pages"]

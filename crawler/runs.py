@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import click
 
+from crawler.analysis.results import error_result
 from crawler.interrupts import Interrupts
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
-from crawler.results import error_result
-from crawler.spool import RowSpool, spool_directory
+from crawler.lists.spool import RowSpool, spool_directory
 
 __all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_crawl", "open_run", "run_hreflang", "run_verify"]
 
@@ -148,7 +148,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
                run_options: dict | None = None, **options) -> Outcome:
     """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
     rows, spooled here); returns how it ended. ``run_options`` are kept with the run."""
-    from crawler.store import Store
+    from crawler.store.database import Store
 
     if not isinstance(rows, RowSpool):
         with RowSpool(rows, target, directory=spool_directory(options["db"])) as spool:
@@ -189,9 +189,9 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
     unfinished; an interrupted one writes nothing (an audit of part of a
     site would report problems that are not there) and is marked so.
     """
-    from crawler.output import ISSUE_FIELDS, write_records
-    from crawler.results import utc_now
-    from crawler.store import Store
+    from crawler.analysis.results import utc_now
+    from crawler.store.database import Store
+    from crawler.store.writers import ISSUE_FIELDS, write_records
     from scoring.hreflang_audit import audit
 
     settings = crawl_settings(**options)

@@ -51,7 +51,7 @@ LOG_LEVEL = "WARNING"
 # Googlebot's rules (for "indexable") whether or not we obey them.
 ROBOTSTXT_OBEY = False
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.robots.RobotsMiddleware": 100,
+    "crawler.middlewares.robots_txt.RobotsMiddleware": 100,
 }
 # Spiders that yield results as items (discover) hand them to the run
 # (crawler.lifecycle); verify answers the run directly.

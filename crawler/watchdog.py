@@ -63,7 +63,7 @@ class Watchdog:
         key = request.meta.get("group")
         if key is not None:
             rows = self.spider.groups.get(key, [])
-            from crawler.results import error_result
+            from crawler.analysis.results import error_result
 
             self.spider._answer(key, [error_result(row, "stalled", "the request was dropped by the crawler") for row in rows])
         elif request.meta.get("target_key") is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from crawler.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb
 
 TEXT = {
     "en": ("Our hiking boots are made from waterproof leather and have a grippy rubber sole. They keep your feet dry "

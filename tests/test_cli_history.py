@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
-from crawler.store import Store
+from crawler.store.database import Store
 
 TARGET = "http://www.acme-secure.com/whitepaper/"
 

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from crawler.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb
 from scoring.hreflang_audit import SEVERITY
 from tests.conftest import run_cli
 from tests.hreflang_sites import B, S, broken_site, clean_site

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.inputs import InputError, read_rows
+from crawler.lists.backlinks import InputError, read_rows
 
 
 def write(tmp_path, data: bytes | str, name="in.csv"):

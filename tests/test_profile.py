@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crawler.disavow import DisavowError, Entry, read_disavow, render_disavow
+from crawler.reports.disavow import DisavowError, Entry, read_disavow, render_disavow
 from extract.document import parse_html
 from extract.footprints import page_footprints
 from scoring.anchors import anchor_class, brand_terms
@@ -154,7 +154,7 @@ def test_velocity_spikes():
 
 
 def test_summary_spikes_per_language_and_country():
-    from crawler.profile import LinkVerdict, Profile
+    from crawler.reports.profile import LinkVerdict, Profile
     from scoring.profile_summary import summarize
 
     def verdict(domain, language, country, first_seen):

@@ -20,7 +20,7 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-import crawler.cli, crawler.analysis, extract, scoring
+import crawler.cli, crawler.analysis.page, extract, scoring
 from extract.urls import registered_domain, country_from_host
 assert registered_domain("news.bbc.co.uk") == "bbc.co.uk"
 assert country_from_host("shop.example.co.uk") == "GB"
@@ -51,7 +51,7 @@ def test_analysis_pool_survives_a_dead_worker():
     import asyncio
     from concurrent.futures.process import BrokenProcessPool
 
-    from crawler.workers import AnalysisPool
+    from crawler.analysis.pool import AnalysisPool
 
     async def scenario():
         pool = AnalysisPool(1)

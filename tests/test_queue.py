@@ -10,7 +10,7 @@ import time
 
 import redis
 
-from crawler.queue import PROCESSING
+from crawler.queue.keys import PROCESSING
 from tests.conftest import ARTICLE_EN, free_port, page, run_cli, start
 
 TARGET = "http://www.acme.com/page"

@@ -6,7 +6,7 @@ import gzip
 import json
 import sqlite3
 
-from crawler.referrers import read_referrers
+from crawler.lists.referrers import read_referrers
 from tests.conftest import ARTICLE_EN, page, run_cli
 
 OWN = "http://www.acme.com"

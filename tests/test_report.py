@@ -33,7 +33,7 @@ def chromium_dom(path) -> str:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    from crawler.localweb import LocalWeb
+    from crawler.demo.localweb import LocalWeb
 
     tmp = tmp_path_factory.mktemp("report")
     with LocalWeb() as web:

@@ -16,8 +16,8 @@ import signal
 import sqlite3
 
 from bench.soak import run_cli, soak
-from crawler.hostileweb import build_hostile_web
-from crawler.localweb import LocalWeb
+from crawler.demo.hostileweb import build_hostile_web
+from crawler.demo.localweb import LocalWeb
 from tests.conftest import ROOT
 
 ROWS = 300

@@ -2,8 +2,8 @@
 
 import os
 
-from crawler.inputs import iter_rows, read_rows
-from crawler.spool import RowSpool
+from crawler.lists.backlinks import iter_rows, read_rows
+from crawler.lists.spool import RowSpool
 
 
 def write(tmp_path, text: str) -> str:

@@ -12,7 +12,7 @@ import sqlite3
 import brotli
 import pytest
 
-from crawler.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb
 from tests.conftest import ARTICLE_EN, page, run_cli
 
 TARGET = "http://www.acme-secure.com/whitepaper/zero-day/"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from crawler.inputs import iter_rows
-from crawler.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb
+from crawler.lists.backlinks import iter_rows
 
 __all__ = ["run_demo", "DEMO_DIR"]
 
@@ -51,9 +51,9 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
             quiet=1,
             verbose=0,
         )
-    from crawler.profile import load_profile
-    from crawler.report import render_report
-    from crawler.results import utc_now
+    from crawler.analysis.results import utc_now
+    from crawler.reports.html_report import render_report
+    from crawler.reports.profile import load_profile
 
     paths["report"].write_text(render_report(load_profile(str(paths["database"])), str(paths["database"]), utc_now()), encoding="utf-8")
     return paths, outcome.stats

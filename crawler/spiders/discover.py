@@ -13,10 +13,10 @@ from collections import Counter
 
 from scrapy.http import Request
 
-from crawler.inputs import Row
-from crawler.results import error_result
+from crawler.analysis.results import error_result
+from crawler.analysis.tasks import discover_page
+from crawler.lists.backlinks import Row
 from crawler.spiders.verify import TARGET_PRIORITY, VerifySpider, fetched_page
-from crawler.tasks import discover_page
 from extract.urls import Target, host_of, invalid_url_reason
 
 __all__ = ["DiscoverSpider"]

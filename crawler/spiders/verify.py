@@ -1,7 +1,7 @@
 """The ``verify`` spider: fetch every source page once and judge its rows.
 
 Stages:
-1. take the backlink list, spooled to disk (``crawler.spool``); bad rows
+1. take the backlink list, spooled to disk (``crawler.lists.spool``); bad rows
    become ``invalid_url`` results at once;
 2. fetch each distinct target page first (high priority), for topical fit and
    its hreflang cluster;
@@ -34,14 +34,14 @@ import scrapy
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 
+from crawler.analysis.fetched import FetchedPage
+from crawler.analysis.pool import AnalysisPool
+from crawler.analysis.results import error_result
+from crawler.analysis.tasks import analyze_target, verify_page
 from crawler.failures import failure_reason
-from crawler.fetched import FetchedPage
-from crawler.inputs import Row, iter_rows
-from crawler.results import error_result
-from crawler.spool import RowSpool
-from crawler.tasks import analyze_target, verify_page
+from crawler.lists.backlinks import Row, iter_rows
+from crawler.lists.spool import RowSpool
 from crawler.watchdog import Watchdog
-from crawler.workers import AnalysisPool
 
 __all__ = ["VerifySpider", "fetched_page", "UNREACHABLE_TARGET"]
 

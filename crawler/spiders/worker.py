@@ -3,7 +3,7 @@
 Built on scrapy-redis's RedisMixin (it keeps the spider alive and asks for
 work whenever the engine is idle); tasks are taken with a lease instead of a
 plain pop, so the work of a worker that dies returns to the queue
-(``crawler.queue``). Each task is one source page with the rows that name it;
+(``crawler.queue.keys``). Each task is one source page with the rows that name it;
 it is verified exactly as ``verify`` verifies it.
 """
 
@@ -15,7 +15,7 @@ import json
 from scrapy.http import Request
 from scrapy_redis.spiders import RedisMixin
 
-from crawler.queue import PROCESSING, TASKS, results_key, rows_of_task, take_tasks
+from crawler.queue.keys import PROCESSING, TASKS, results_key, rows_of_task, take_tasks
 from crawler.spiders.verify import TARGET_PRIORITY, VerifySpider
 
 __all__ = ["WorkerSpider"]

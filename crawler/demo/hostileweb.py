@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from crawler.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb
 
 __all__ = ["HostileWeb", "build_hostile_web", "FAULTS"]
 

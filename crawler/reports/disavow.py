@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.profile import Profile
+from crawler.reports.profile import Profile
 from extract.urls import host_of, invalid_url_reason
 from scoring.triage import domain_disavowed
 

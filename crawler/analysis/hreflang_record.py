@@ -1,6 +1,6 @@
 """The record the hreflang audit keeps per page, before anything is read from it.
 
-Kept apart from ``crawler.hreflang_page`` (which reads pages, in the analysis
+Kept apart from ``crawler.analysis.hreflang_page`` (which reads pages, in the analysis
 workers) so the crawling process can make records for failed fetches without
 importing the analysis libraries.
 """

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import tldextract
 
-from crawler.inputs import InputError
+from crawler.lists.backlinks import InputError
 from extract.urls import TRACKING_PARAMS, host_of, invalid_url_reason, registered_domain
 
 __all__ = ["Candidate", "ReferrerReport", "read_referrers", "is_search_or_webmail"]

@@ -8,7 +8,7 @@ CSV is written for spreadsheets: UTF-8 with a byte-order mark (Excel reads
 "Überblick" and Cyrillic right only with it), and the export's own columns
 (DR, First seen…) each in a column of their own, under their own header
 (prefixed ``input_`` only where a name would clash with ours). XLSX
-(``crawler.xlsx``) has the same columns, and a sheet per referring domain. CSV cells never start with ``= + - @`` (or a tab or
+(``crawler.store.xlsx``) has the same columns, and a sheet per referring domain. CSV cells never start with ``= + - @`` (or a tab or
 carriage return): spreadsheets would run them as formulas.
 """
 
@@ -164,7 +164,7 @@ class ResultWriter:
             self._csv.writerow(self._flat(result))
         elif self.format == "xlsx":
             if self._xlsx is None:
-                from crawler.xlsx import XlsxResults
+                from crawler.store.xlsx import XlsxResults
 
                 self._xlsx = XlsxResults(self._tmp, self._columns())
             self._xlsx.write(self._flat(result), result)
@@ -190,7 +190,7 @@ class ResultWriter:
             self._csv = csv.DictWriter(self._handle, fieldnames=self._columns())
             self._csv.writeheader()
         if self.format == "xlsx":
-            from crawler.xlsx import XlsxResults
+            from crawler.store.xlsx import XlsxResults
 
             (self._xlsx or XlsxResults(self._tmp, self._columns())).close()
         elif self.format == "json":

@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request
 
+from crawler.analysis.hreflang_record import page_record
+from crawler.analysis.pool import AnalysisPool
+from crawler.analysis.tasks import analyze_hreflang_page
 from crawler.failures import failure_reason
-from crawler.hreflang_record import page_record
 from crawler.spiders.verify import fetched_page
-from crawler.tasks import analyze_hreflang_page
-from crawler.workers import AnalysisPool
 from extract.hreflang import iter_sitemap
 from extract.urls import host_of, invalid_url_reason, registered_domain
 

@@ -59,7 +59,7 @@ def die_with_parent() -> None:
 
 def _warm_up() -> None:
     # Import the heavy modules and load the models once per worker, before the first page arrives.
-    import crawler.verdicts  # noqa: F401
+    import crawler.analysis.judge  # noqa: F401
     from extract.language import load_detector
     from scoring.placement_model import load_model
     from scoring.topics import load_topic_space
@@ -95,7 +95,7 @@ class AnalysisPool:
         # Where there is no fork (Windows, macOS's default), spawn.
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.workers_preload"])
+            context.set_forkserver_preload(["crawler.analysis.preload"])
         else:
             context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker)

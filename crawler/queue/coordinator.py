@@ -20,10 +20,10 @@ import signal
 import sys
 import time
 
+from crawler.analysis.results import error_result
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run
-from crawler.queue import TASKS, connect, requeue_expired, results_key, task_of
-from crawler.results import error_result
-from crawler.spool import RowSpool
+from crawler.lists.spool import RowSpool
+from crawler.queue.keys import TASKS, connect, requeue_expired, results_key, task_of
 
 __all__ = ["run_queue"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from crawler.store import History
+from crawler.store.database import History
 
 __all__ = ["backlink_changes", "describe_change"]
 

@@ -13,8 +13,8 @@ import secrets
 import sqlite3
 from collections import Counter, defaultdict
 
-from crawler.profile import Profile
-from crawler.store import History
+from crawler.reports.profile import Profile
+from crawler.store.database import History
 from scoring.profile_summary import summarize
 from scoring.triage import VERDICTS
 
@@ -232,7 +232,7 @@ def _link_rows(profile: Profile) -> str:
 
 
 def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
-    from crawler.disavow import plan_disavow
+    from crawler.reports.disavow import plan_disavow
 
     figures = summarize(profile)
     issues, traffic = _from_history(db_path)

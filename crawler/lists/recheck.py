@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from crawler.inputs import Row, make_row
 from crawler.lifecycle import FINISHED
-from crawler.store import Store
+from crawler.lists.backlinks import Row, make_row
+from crawler.store.database import Store
 
 __all__ = ["recheck_rows"]
 

@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from crawler.store import History
+from crawler.store.database import History
 from scoring.triage import judge_link, profile_facts, referring_domain
 
 __all__ = ["Profile", "LinkVerdict", "load_profile"]

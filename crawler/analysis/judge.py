@@ -7,9 +7,9 @@ reason by ``crawler.failures``, in the crawling process.)
 
 from __future__ import annotations
 
-from crawler.analysis import analyze_source, page_problem
-from crawler.fetched import FetchedPage
-from crawler.results import error_result, page_result
+from crawler.analysis.fetched import FetchedPage
+from crawler.analysis.page import analyze_source, page_problem
+from crawler.analysis.results import error_result, page_result
 
 __all__ = ["verify_page", "discover_page", "fetch_info", "status_reason"]
 

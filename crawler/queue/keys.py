@@ -16,7 +16,7 @@ import time
 
 import redis
 
-from crawler.inputs import Row
+from crawler.lists.backlinks import Row
 from extract.urls import Target
 
 __all__ = ["PREFIX", "TASKS", "PROCESSING", "connect", "task_of", "rows_of_task", "take_tasks", "requeue_expired", "results_key"]

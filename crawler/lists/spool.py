@@ -1,6 +1,6 @@
 """A backlink list spooled to a temporary SQLite file, so a long list costs no memory.
 
-``verify`` reads the list once as a stream (``crawler.inputs.iter_rows``) into
+``verify`` reads the list once as a stream (``crawler.lists.backlinks.iter_rows``) into
 this spool, working out on the way what needs the whole list: its
 fingerprint (for ``--resume``), which rows repeat a (source, target) pair,
 and the distinct targets. The crawl then takes source pages one group at a time (every row
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.inputs import Row
+from crawler.lists.backlinks import Row
 from extract.urls import Target
 
 __all__ = ["RowSpool", "spool_directory"]

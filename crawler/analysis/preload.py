@@ -1,8 +1,8 @@
-"""Imported by the analysis fork server before it forks workers (see ``crawler.workers``)."""
+"""Imported by the analysis fork server before it forks workers (see ``crawler.analysis.pool``)."""
 
 import gc
 
-from crawler.workers import _warm_up, die_with_parent
+from crawler.analysis.pool import _warm_up, die_with_parent
 
 die_with_parent()  # the fork server ends with the crawler, even after kill -9
 _warm_up()

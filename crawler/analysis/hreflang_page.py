@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from crawler.analysis import page_canonical, page_problem
-from crawler.fetched import FetchedPage
-from crawler.hreflang_record import page_record
+from crawler.analysis.fetched import FetchedPage
+from crawler.analysis.hreflang_record import page_record
+from crawler.analysis.page import page_canonical, page_problem
 from extract import selectors
 from extract.content import main_content
 from extract.document import base_url, parse_html

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.fetched import FetchedPage
+from crawler.analysis.fetched import FetchedPage
 from extract import selectors
 from extract.content import main_content
 from extract.document import base_url, parse_html, title

@@ -11,24 +11,24 @@ __all__ = ["analyze_hreflang_page", "analyze_target", "discover_page", "verify_p
 
 
 def verify_page(page, rows, profiles):
-    from crawler.verdicts import verify_page as run
+    from crawler.analysis.judge import verify_page as run
 
     return run(page, rows, profiles)
 
 
 def discover_page(page, row, profiles):
-    from crawler.verdicts import discover_page as run
+    from crawler.analysis.judge import discover_page as run
 
     return run(page, row, profiles)
 
 
 def analyze_target(page):
-    from crawler.analysis import analyze_target as run
+    from crawler.analysis.page import analyze_target as run
 
     return run(page)
 
 
 def analyze_hreflang_page(page):
-    from crawler.hreflang_page import analyze_hreflang_page as run
+    from crawler.analysis.hreflang_page import analyze_hreflang_page as run
 
     return run(page)

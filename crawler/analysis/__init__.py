@@ -1,0 +1,1 @@
+"""What runs in the analysis processes: the pool, the tasks, the page analysis and the judged result."""
