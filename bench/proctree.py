@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["tree_pids", "proc_kb", "proc_cpu_seconds"]
+__all__ = ["tree_pids", "proc_kb", "proc_cpu_seconds", "live_cmdline"]
 
 
 def tree_pids(pid: int) -> list[int]:
@@ -43,3 +43,13 @@ def proc_cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime: fields 14 and 15 of stat(5)
+
+
+def live_cmdline(pid: int) -> str:
+    """The command line of a live process; '' once it is gone or a zombie (what "left running" means)."""
+    try:
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return ""
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

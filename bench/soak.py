@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.proctree import proc_kb, tree_pids  # noqa: E402
+from bench.proctree import live_cmdline, proc_kb, tree_pids  # noqa: E402
 from crawler.demo.hostileweb import build_hostile_web  # noqa: E402
 from crawler.demo.localweb import LocalWeb  # noqa: E402
 
@@ -60,17 +60,6 @@ def _checks(db: Path) -> int:
             return connection.execute("SELECT COUNT(*) FROM checks WHERE run_id = (SELECT MAX(id) FROM runs)").fetchone()[0]
     except sqlite3.Error:
         return -1  # being written: read again next time
-
-
-def _alive(pid: int) -> str | None:
-    """The command line of a live (not zombie) process, else None."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        if state == "Z":
-            return None
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]
-    except OSError:
-        return None
 
 
 def run_cli(args: list[str], env: dict, db: Path, rows: int, signal_at: float | None = None, sig: int = signal.SIGINT,
@@ -119,10 +108,10 @@ def _left_behind(pids: set[int], settle: float) -> list[str]:
     """Processes of the run still alive ``settle`` seconds after it ended (then killed, so a soak leaves nothing)."""
     deadline = time.monotonic() + settle
     while time.monotonic() < deadline:
-        if not any(_alive(pid) for pid in pids):
+        if not any(live_cmdline(pid) for pid in pids):
             return []
         time.sleep(0.2)
-    left = [f"{pid} {cmd}" for pid in pids if (cmd := _alive(pid))]
+    left = [f"{pid} {cmd[:120]}" for pid in pids if (cmd := live_cmdline(pid))]
     for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)

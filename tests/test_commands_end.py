@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bench.proctree import tree_pids
+from bench.proctree import live_cmdline, tree_pids
 from tests.conftest import ARTICLE_EN, page, start
 
 SITE = "http://slow-site.example"
@@ -32,16 +32,6 @@ COMMANDS = {
 }
 
 
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
-                return ""
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
 
 def _started(process, seconds: float = 60) -> set[int]:
     """The process tree once the analysis workers run (and have analysed a page or two)."""
@@ -49,7 +39,7 @@ def _started(process, seconds: float = 60) -> set[int]:
     seen: set[int] = set()
     while time.monotonic() < deadline:
         seen |= set(tree_pids(process.pid))
-        if sum("forkserver" in _cmdline(pid) for pid in seen) >= 2:  # the fork server and a worker
+        if sum("forkserver" in live_cmdline(pid) for pid in seen) >= 2:  # the fork server and a worker
             break
         time.sleep(0.2)
     time.sleep(2)
@@ -62,7 +52,7 @@ def test_ctrl_c_ends_within_seconds_and_marks_the_run(web, tmp_path, command):
     db = tmp_path / "run.db"
     process = start([*COMMANDS[command], "--db", str(db), "--out", str(tmp_path / "out.jsonl")], web)
     seen = _started(process)
-    assert any("forkserver" in _cmdline(pid) for pid in seen), "the analysis processes never started"
+    assert any("forkserver" in live_cmdline(pid) for pid in seen), "the analysis processes never started"
     process.send_signal(signal.SIGINT)
     sent = time.monotonic()
     _out, err = process.communicate(timeout=60)
@@ -70,7 +60,7 @@ def test_ctrl_c_ends_within_seconds_and_marks_the_run(web, tmp_path, command):
     assert time.monotonic() - sent < 20, "Ctrl-C took more than a few seconds"
     assert "interrupted" in err
     time.sleep(1)
-    assert [pid for pid in seen - {process.pid} if _cmdline(pid)] == []
+    assert [pid for pid in seen - {process.pid} if live_cmdline(pid)] == []
     with sqlite3.connect(db) as connection:
         assert [s for (s,) in connection.execute("SELECT status FROM runs")] == ["interrupted"]
     assert not (tmp_path / "out.jsonl").exists(), "an interrupted run writes no file under the final name"
@@ -84,6 +74,6 @@ def test_kill9_leaves_no_process_behind(web, tmp_path, command):
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_cmdline(pid) for pid in seen - {process.pid}):
+    while time.monotonic() < deadline and any(live_cmdline(pid) for pid in seen - {process.pid}):
         time.sleep(0.2)
-    assert [f"{pid} {_cmdline(pid)[:80]}" for pid in seen - {process.pid} if _cmdline(pid)] == []
+    assert [f"{pid} {live_cmdline(pid)[:80]}" for pid in seen - {process.pid} if live_cmdline(pid)] == []

@@ -144,7 +144,7 @@ def test_kill9_during_render_leaves_no_chromium_or_worker_behind(web, tmp_path):
     """Chromium, its Playwright driver and the analysis processes all end with a verify killed by SIGKILL."""
     import time
 
-    from bench.proctree import tree_pids
+    from bench.proctree import live_cmdline, tree_pids
 
     urls = build(web)
     listing = tmp_path / "list.txt"
@@ -155,10 +155,10 @@ def test_kill9_during_render_leaves_no_chromium_or_worker_behind(web, tmp_path):
     seen: set[int] = set()
     while time.monotonic() < deadline:  # wait until Chromium runs under it
         seen |= set(tree_pids(process.pid))
-        if any("chrom" in _cmdline(pid) for pid in seen):
+        if any("chrom" in live_cmdline(pid) for pid in seen):
             break
         time.sleep(0.2)
-    assert any("chrom" in _cmdline(pid) for pid in seen), "Chromium never started"
+    assert any("chrom" in live_cmdline(pid) for pid in seen), "Chromium never started"
     settle = time.monotonic() + 2
     while time.monotonic() < settle:  # its renderer and helper processes too
         seen |= set(tree_pids(process.pid))
@@ -166,17 +166,5 @@ def test_kill9_during_render_leaves_no_chromium_or_worker_behind(web, tmp_path):
     process.send_signal(signal.SIGKILL)
     process.wait()
     time.sleep(10)
-    left = [f"{pid} {_cmdline(pid)[:80]}" for pid in seen - {process.pid} if _cmdline(pid)]
+    left = [f"{pid} {live_cmdline(pid)[:80]}" for pid in seen - {process.pid} if live_cmdline(pid)]
     assert left == []
-
-
-def _cmdline(pid: int) -> str:
-    """A live process's command line ('' once it is gone or a zombie)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
-                return ""
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""

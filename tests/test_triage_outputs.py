@@ -39,14 +39,20 @@ def build(web) -> list[str]:
     ][0].splitlines(keepends=True)
 
 
-def test_every_format_carries_the_verdict_and_the_database_too(web, tmp_path):
+def verify_export(web, tmp_path, suffix: str):
+    """The Ahrefs-style export verified into ``results.SUFFIX``; returns its path."""
     listing = tmp_path / "ahrefs.csv"
     listing.write_text("".join(build(web)), encoding="utf-8")
+    out = tmp_path / f"results.{suffix}"
+    run = run_cli(["verify", str(listing), "--db", str(tmp_path / "db.sqlite"), "--out", str(out)], web)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return out
+
+
+def test_every_format_carries_the_verdict_and_the_database_too(web, tmp_path):
     verdicts = {}
     for suffix in ("jsonl", "json", "csv", "xlsx"):
-        out = tmp_path / f"results.{suffix}"
-        run = run_cli(["verify", str(listing), "--db", str(tmp_path / "db.sqlite"), "--out", str(out)], web)
-        assert run.returncode == 0, run.stderr[-2000:]
+        out = verify_export(web, tmp_path, suffix)
         if suffix == "jsonl":
             results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         elif suffix == "json":
@@ -69,12 +75,7 @@ def test_every_format_carries_the_verdict_and_the_database_too(web, tmp_path):
 
 
 def test_csv_opens_right_in_spreadsheets(web, tmp_path):
-    listing = tmp_path / "ahrefs.csv"
-    listing.write_text("".join(build(web)), encoding="utf-8")
-    out = tmp_path / "results.csv"
-    run = run_cli(["verify", str(listing), "--db", str(tmp_path / "db.sqlite"), "--out", str(out)], web)
-    assert run.returncode == 0, run.stderr
-    raw = out.read_bytes()
+    raw = verify_export(web, tmp_path, "csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "no byte-order mark: Excel would garble Überblick and Привет"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     # The export's own columns, each a column under its own header; ours keep theirs ("status" clashes).
@@ -87,11 +88,8 @@ def test_csv_opens_right_in_spreadsheets(web, tmp_path):
 @pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
                     reason="make test installs LibreOffice (make system-deps)")
 def test_csv_and_xlsx_open_in_libreoffice_with_every_column_where_expected(web, tmp_path):
-    listing = tmp_path / "ahrefs.csv"
-    listing.write_text("".join(build(web)), encoding="utf-8")
     for suffix in ("csv", "xlsx"):
-        run = run_cli(["verify", str(listing), "--db", str(tmp_path / "db.sqlite"), "--out", str(tmp_path / f"results.{suffix}")], web)
-        assert run.returncode == 0, run.stderr
+        verify_export(web, tmp_path, suffix)
     office = shutil.which("soffice") or shutil.which("libreoffice")
     converted = tmp_path / "converted"
     for suffix in ("csv", "xlsx"):
@@ -111,11 +109,7 @@ def test_csv_and_xlsx_open_in_libreoffice_with_every_column_where_expected(web, 
 
 
 def test_xlsx_has_a_sheet_per_referring_domain(web, tmp_path):
-    listing = tmp_path / "ahrefs.csv"
-    listing.write_text("".join(build(web)), encoding="utf-8")
-    out = tmp_path / "results.xlsx"
-    run = run_cli(["verify", str(listing), "--db", str(tmp_path / "db.sqlite"), "--out", str(out)], web)
-    assert run.returncode == 0, run.stderr
+    out = verify_export(web, tmp_path, "xlsx")
     with zipfile.ZipFile(out) as book:
         workbook = book.read("xl/workbook.xml").decode()
         links = book.read("xl/worksheets/sheet1.xml").decode()  # strings inline: written in constant memory
