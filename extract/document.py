@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree, html
 
 from extract import selectors
 
-__all__ = ["parse_html", "base_url", "title", "collapse", "visible_text", "BLOCK_TAGS"]
+__all__ = ["parse_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS"]
 
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, default_doctype=False)
 
@@ -80,3 +82,24 @@ def title(tree: html.HtmlElement | None) -> str | None:
     if not found:
         return None
     return collapse(found[0].text_content()) or None
+
+
+def declared_language(tree: html.HtmlElement | None, content_language: str | None) -> str | None:
+    """The language the page declares: ``<html lang>``, then ``<meta http-equiv=content-language>``, then the header."""
+    if tree is not None:
+        for value in selectors.HTML_LANG(tree):
+            if str(value).strip():
+                return str(value)
+        for value in selectors.META_CONTENT_LANGUAGE(tree):
+            if str(value).strip():
+                return str(value)
+    return content_language
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words of a text; CJK scripts have no spaces, so each of their characters counts as a word."""
+    return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text))

@@ -1,4 +1,4 @@
-"""hreflang annotations of one page: HTML ``<link>`` tags and HTTP ``Link`` headers."""
+"""hreflang annotations and the canonical of one page: HTML ``<link>`` tags and HTTP ``Link`` headers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from extract import selectors
 from extract.urls import resolve_href
 
 __all__ = [
-    "Alternate", "HreflangCode", "html_alternates", "header_links", "header_alternates", "header_canonical",
+    "Alternate", "HreflangCode", "html_alternates", "header_links", "header_alternates", "header_canonical", "canonical_url",
     "iter_sitemap", "parse_code",
 ]
 
@@ -62,6 +62,16 @@ def header_alternates(values: Iterable[str], document_url: str) -> list[Alternat
         if "alternate" in rels and "hreflang" in params:
             found.append(Alternate(params["hreflang"].strip(), uri, resolve_href(uri, document_url), "header"))
     return found
+
+
+def canonical_url(tree: html.HtmlElement | None, base: str, link_headers: Iterable[str], document_url: str) -> str | None:
+    """The canonical URL from ``<link rel=canonical>``, else from the HTTP ``Link`` header."""
+    if tree is not None:
+        for link in selectors.CANONICAL(tree):
+            resolved = resolve_href(link.get("href", ""), base)
+            if resolved:
+                return resolved
+    return header_canonical(link_headers, document_url)
 
 
 def header_canonical(values: Iterable[str], document_url: str) -> str | None:

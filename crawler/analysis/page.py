@@ -13,19 +13,17 @@ hreflang alternates. Everything returned is plain data (picklable, JSON-able).
 
 from __future__ import annotations
 
-import re
-
 from crawler.analysis.fetched import FetchedPage
-from extract import selectors
+from extract.challenges import challenge_markers
 from extract.content import main_content
-from extract.document import base_url, parse_html, title
+from extract.document import base_url, declared_language, parse_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
-from extract.hreflang import header_alternates, header_canonical, html_alternates
+from extract.hreflang import canonical_url, header_alternates, html_alternates
 from extract.language import detect_language
 from extract.links import find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
 from extract.robots import robots_directives
-from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain, resolve_href
+from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain
 from scoring.features import PageLinks, link_features
 from scoring.placement import judge_placement
 from scoring.placement_model import load_model
@@ -37,21 +35,6 @@ __all__ = ["analyze_source", "analyze_target", "page_canonical", "page_problem",
 # Topic comparison reads no more than this much main text per page.
 TOPIC_CHARS = max(MAX_CHARS, SURFACE_CHARS)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-# Bot-challenge and block pages (Cloudflare, Incapsula, PerimeterX, DataDome,
-# DDoS-Guard): literal markers, looked up with ``in`` on the lower-cased head
-# of the body (a 64 KB case-insensitive regex scan cost 1.7 ms per page).
-_CHALLENGE_NEEDLES = (
-    b"cf-browser-verification", b"challenge-platform", b"cf_chl_", b"_incapsula_resource", b"px-captcha",
-    b"captcha-delivery.com", b"ddos-guard",
-)
-_CHALLENGE_TITLES = re.compile(rb"<title>\s*(?:just a moment\.\.\.|attention required! \| cloudflare|access denied\s*</title>)")
-_WORD = re.compile(r"\w+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-def _challenge_markers(body: bytes) -> bool:
-    head = body[:65536].lower()
-    return any(needle in head for needle in _CHALLENGE_NEEDLES) or _CHALLENGE_TITLES.search(head) is not None
 
 
 def page_problem(page: FetchedPage) -> str | None:
@@ -59,41 +42,20 @@ def page_problem(page: FetchedPage) -> str | None:
     content_type = (page.header("content-type") or "").split(";")[0].strip().lower()
     head = page.body[:2048].lstrip().lower()
     looks_html = head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--", b"<meta", b"<title"))
-    if page.header("cf-mitigated") or (page.status in (403, 429, 503) and _challenge_markers(page.body)):
+    if page.header("cf-mitigated") or (page.status in (403, 429, 503) and challenge_markers(page.body)):
         return "blocked"
     if content_type and content_type not in _HTML_TYPES and not (content_type == "text/plain" and looks_html):
         return "not_html"
     if not content_type and not looks_html:
         return "not_html"
-    if len(page.body) < 64 * 1024 and _challenge_markers(page.body):
+    if len(page.body) < 64 * 1024 and challenge_markers(page.body):
         return "blocked"
     return None
 
 
-def _word_count(text: str) -> int:
-    # CJK scripts have no spaces: count characters as words there.
-    return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text))
-
-
-def _declared_language(tree, page: FetchedPage) -> str | None:
-    if tree is not None:
-        for value in selectors.HTML_LANG(tree):
-            if str(value).strip():
-                return str(value)
-        for value in selectors.META_CONTENT_LANGUAGE(tree):
-            if str(value).strip():
-                return str(value)
-    return page.header("content-language")
-
-
 def page_canonical(tree, page: FetchedPage, base: str) -> str | None:
     """The canonical URL from ``<link rel=canonical>``, else the HTTP ``Link`` header."""
-    if tree is not None:
-        for link in selectors.CANONICAL(tree):
-            resolved = resolve_href(link.get("href", ""), base)
-            if resolved:
-                return resolved
-    return header_canonical(page.header_list("link"), page.final_url)
+    return canonical_url(tree, base, page.header_list("link"), page.final_url)
 
 
 def _parse(page: FetchedPage):
@@ -151,7 +113,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     directives = robots_directives(tree, page.header_list("x-robots-tag"))
     canonical = page_canonical(tree, page, base)
     content = main_content(tree, page.final_url)
-    language, language_source = detect_language(content.text, _declared_language(tree, page))
+    language, language_source = detect_language(content.text, declared_language(tree, page.header("content-language")))
     host = host_of(page.final_url)
     resolved = resolve_links(tree, base)
     outbound, external = outbound_summary(tree, base, host, resolved)
@@ -175,7 +137,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
             "language_source": language_source,
             "country": country_from_host(host),
             "registered_domain": registered_domain(host),
-            "word_count": _word_count(content.text),
+            "word_count": word_count(content.text),
             "outbound_links": outbound,
             "external_domains": external,
             "footprints": page_footprints(tree, source),
@@ -195,7 +157,7 @@ def analyze_target(page: FetchedPage) -> dict:
         return {"ok": False, "error": page_problem(page)}
     tree, base, _text = _parse(page)
     content = main_content(tree, page.final_url)
-    language, _source = detect_language(content.text, _declared_language(tree, page))
+    language, _source = detect_language(content.text, declared_language(tree, page.header("content-language")))
     alternates = html_alternates(tree, base) + header_alternates(page.header_list("link"), page.final_url)
     return {
         "ok": True,
