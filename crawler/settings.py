@@ -13,9 +13,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # Politeness: a few requests per host, adaptive delays.
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-# Scrapy starts this many asyncio tasks for the output of every callback, and a
-# callback here waits on page analysis: at the default 100, the pages queued
-# for analysis cost ~150 KB each in idle tasks. A page yields one item per row.
+# Scrapy starts this many asyncio tasks for the output of every callback, and
+# discover's and hreflang's callbacks wait on page analysis: at the default 100,
+# the pages queued for analysis cost ~150 KB each in idle tasks. (verify's
+# callbacks return at once and judge pages in tasks of their own.)
 CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 EXTENSIONS = {  # ours lets 404/410 answers lower a host's delay (crawler.throttle)

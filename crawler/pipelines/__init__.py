@@ -1,1 +1,1 @@
-"""Item pipelines of linkverifier: the store, then the output."""
+"""Item pipelines of linkverifier: results a spider yields as items go to the run (``crawler.lifecycle``)."""
