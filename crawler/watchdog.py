@@ -39,7 +39,6 @@ class Watchdog:
         self.spider = spider
         self.bound = stall_bound(crawler.settings)
         self.last = time.monotonic()
-        self.stalled_rows = 0
         self._task: asyncio.Task | None = None
         self._closing_since: float | None = None
         for signal in (signals.response_received, signals.request_left_downloader, signals.item_scraped):
@@ -88,7 +87,6 @@ class Watchdog:
         pending_targets = any(not future.done() for future in spider.profiles.values())
         if spider.groups or pending_targets:
             answered = spider.answer_stalled(f"no answer: nothing progressed for {self.bound:.0f} s (stall watchdog)")
-            self.stalled_rows += answered
             self.crawler.stats.inc_value("linkverifier/stalled_rows", answered)
             print(f"linkverifier: nothing progressed for {self.bound:.0f} s: answered {answered} waiting rows "
                   "as error/stalled and went on", file=sys.stderr)

@@ -87,6 +87,12 @@ class AnalysisPool:
         self.active = 0  # pages being analysed now (the stall watchdog waits while there are any)
         self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 0 else None
 
+    @classmethod
+    def from_settings(cls, settings) -> AnalysisPool:
+        """The pool a spider's settings ask for: ``LINKVERIFIER_WORKERS`` processes, ``LINKVERIFIER_ANALYSIS_TIMEOUT`` a page."""
+        workers = settings.get("LINKVERIFIER_WORKERS")
+        return cls(None if workers in (None, "") else int(workers), settings.getfloat("LINKVERIFIER_ANALYSIS_TIMEOUT"))
+
     def _start(self) -> ProcessPoolExecutor:
         # Never fork the crawling process itself (it runs a reactor and threads).
         # A fork server is a fresh interpreter that imports the analysis code and

@@ -61,8 +61,7 @@ class HreflangSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        workers = crawler.settings.get("LINKVERIFIER_WORKERS")
-        spider.pool = AnalysisPool(None if workers in (None, "") else int(workers))
+        spider.pool = AnalysisPool.from_settings(crawler.settings)
         spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
         return spider

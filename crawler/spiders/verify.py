@@ -116,9 +116,7 @@ class VerifySpider(scrapy.Spider):
         kwargs.setdefault("input", crawler.settings.get("LINKVERIFIER_INPUT"))
         kwargs.setdefault("target", crawler.settings.get("LINKVERIFIER_TARGET"))
         spider = super().from_crawler(crawler, *args, **kwargs)
-        workers = crawler.settings.get("LINKVERIFIER_WORKERS")
-        spider.pool = AnalysisPool(None if workers in (None, "") else int(workers),
-                                   crawler.settings.getfloat("LINKVERIFIER_ANALYSIS_TIMEOUT"))
+        spider.pool = AnalysisPool.from_settings(crawler.settings)
         spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
         spider.run = getattr(crawler, "linkverifier_run", None)
         spider.own_run = spider.run is None and spider.keeps_run
@@ -162,6 +160,7 @@ class VerifySpider(scrapy.Spider):
         return len(self.groups)
 
     async def start(self):
+        self.watchdog.start()  # from the first request: targets wait on downloads too
         spool = self.load_rows()
         for row in spool.invalid_rows():
             self._answer_rows([error_result(row, "invalid_url", row.error)])
@@ -179,7 +178,6 @@ class VerifySpider(scrapy.Spider):
                 meta={"target_key": key, "dont_obey_robotstxt": True},
             )
         window = max(MAX_IN_FLIGHT, 4 * self.crawler.settings.getint("CONCURRENT_REQUESTS"))
-        self.watchdog.start()
         # Only the groups in flight are in memory: each is read from the spool
         # when its turn comes and dropped once judged.
         for key in spool.group_keys():
