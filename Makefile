@@ -31,7 +31,11 @@ test: $(STAMP) system-deps
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler extract scoring tests bench
 
+# Training also reads Princeton WordNet 3.0 (Debian's wordnet-base) and the
+# wordfreq lists (the `train` extra); the full data comes from LINKVERIFIER_DATA.
 train: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[train,test]'
+	test -f /usr/share/wordnet/data.noun || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base >/dev/null)
 	PYTHONHASHSEED=0 $(PY) -m scoring.train --no-cache
 
 evaluate: $(STAMP)

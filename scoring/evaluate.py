@@ -83,6 +83,37 @@ def topical_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
     return scores
 
 
+def niche_scores(niches_dir: Path | None = None) -> dict[str, dict[str, float]]:
+    """Topical fit on the held-out niche pages: per language relation, ROC AUC, the share of
+    different-topic pairs scored >= 0.5 and the share of same-topic pairs scored >= 0.5."""
+    from sklearn.metrics import roc_auc_score
+
+    from scoring.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
+    from scoring.topical import topical_fit
+
+    pages = [p for p in niche_pages(niches_dir or NICHES_DIR) if p.topic not in DEV_NICHES]
+    scored: dict[str, tuple[list[int], list[float]]] = {"same language": ([], []), "across languages": ([], [])}
+    for i, first in enumerate(pages):
+        for second in pages[i + 1 :]:
+            relation = "same language" if first.language == second.language else "across languages"
+            scored[relation][0].append(int(first.topic == second.topic))
+            scored[relation][1].append(topical_fit(first.text, second.text, first.language, second.language))
+    scored["all"] = (scored["same language"][0] + scored["across languages"][0],
+                     scored["same language"][1] + scored["across languages"][1])
+    out = {}
+    for relation, (labels, scores) in scored.items():
+        truth, fit = np.array(labels), np.array(scores)
+        out[relation] = {
+            "auc": float(roc_auc_score(truth, fit)),
+            "different >= 0.5": float((fit[truth == 0] >= 0.5).mean()),
+            "same >= 0.5": float((fit[truth == 1] >= 0.5).mean()),
+            "pairs": len(truth),
+        }
+    out["all"]["niches"] = len({p.topic for p in pages})
+    out["all"]["languages"] = len({p.language for p in pages})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA_DIR)
@@ -102,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, score in language_scores(args.data).items():
         confusions = ", ".join(f"{pair} x{count}" for pair, count in score["confusions"]) or "none"
         print(f"  {name:<40} {score['accuracy']:.2%} of {score['n']} (errors: {confusions})")
+    print("topical fit on held-out niche pages (what backlinks look like):")
+    for relation, score in niche_scores().items():
+        print(f"  {relation:<18} ROC AUC {score['auc']:.3f}  different-topic pairs >= 0.5: {score['different >= 0.5']:.1%}"
+              f"  same-topic pairs >= 0.5: {score['same >= 0.5']:.1%}  ({score['pairs']} pairs)")
     print("topical fit, ROC AUC of same- vs different-topic pairs:")
     for name, by_method in topical_scores(args.data).items():
         print(f"  {name:<34} " + "  ".join(f"{method} {auc:.3f}" for method, auc in by_method.items()))

@@ -4,6 +4,13 @@ Pages are built from SIB-200 sentences: four sentences of one topic in one
 language. Two pages never share a sentence id, so a pair is never a
 translation of itself; "same topic" means the same SIB-200 category.
 MasakhaNEWS English and French dev articles give a second, out-of-corpus check.
+
+The niche pages (``tests/data/niches``, written for this project) are what
+backlinks look like: 28 everyday niches in five languages, two short pages per
+niche and language on different sides of the subject, never translations of
+each other. "Same topic" there is the same niche: a person would call a dog
+food page and a puppy training page the same topic, a dog page and a yoga
+page not, nor an SEO page and a web-hosting page.
 """
 
 from __future__ import annotations
@@ -15,9 +22,12 @@ from pathlib import Path
 
 from scoring.topics import LANGUAGES, read_sib200
 
-__all__ = ["Page", "sib200_pages", "pairs", "masakhanews_pairs"]
+__all__ = ["Page", "sib200_pages", "pairs", "masakhanews_pairs", "niche_pages", "NICHES_DIR", "DEV_NICHES"]
 
 SENTENCES_PER_PAGE = 4
+NICHES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "niches"
+# The niches the calibration is fitted on; the other 22 are held out for evaluation.
+DEV_NICHES = frozenset({"coffee", "photography", "weddings", "cycling", "astronomy", "plumbing"})
 
 
 @dataclass(frozen=True)
@@ -97,3 +107,13 @@ def masakhanews_pairs(data_dir: Path, count: int, seed: int = 0, languages: tupl
             continue
         chosen.append((a, b, int(want_same)))
     return chosen
+
+
+def niche_pages(directory: Path = NICHES_DIR) -> list[Page]:
+    """Every niche page: ``<language>.tsv`` files with columns ``niche`` and ``text``."""
+    pages = []
+    for path in sorted(directory.glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for i, row in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)):
+                pages.append(Page(path.stem, row["niche"], row["text"], frozenset({f"{path.stem}{i}"})))
+    return pages

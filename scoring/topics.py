@@ -1,4 +1,10 @@
-"""A shared topic space for 30 languages, learned from parallel sentences (SIB-200 / Flores).
+"""A broad topic space for 30 languages, learned from parallel sentences (SIB-200 / Flores).
+
+One of the topical-fit features (``scoring.topical``): it tells broad subjects
+apart (sport, politics, health, science...) across languages, on long pages
+too, where the finer signals of ``scoring.topic_model`` blur. On its own it is
+too coarse for backlinks: a dog-care page and a zero-day whitepaper sit at
+cosine 0.65 in it.
 
 Cross-language latent semantic indexing, within the TF-IDF family:
 1. tokens that work for every script: lower-cased words (plus a 5-letter
@@ -89,8 +95,6 @@ class TopicSpace:
     def __init__(self, vectorizer: TfidfVectorizer, components: np.ndarray):
         self.vectorizer = vectorizer
         self.components = components.astype(np.float32)  # (dimensions, vocabulary)
-        # Logistic-regression weights + bias over ``topical.pair_features``; set by training.
-        self.calibration: np.ndarray | None = None
         # A target page is compared with every source that links to it: read it once.
         self.represent = lru_cache(maxsize=256)(self._represent)
 
@@ -129,7 +133,6 @@ class TopicSpace:
             scales.astype(np.float32),
             self.vectorizer.idf_.astype(np.float32),
             np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
-            self.calibration if self.calibration is not None else np.zeros(0),
         ):
             np.save(buffer, array, allow_pickle=False)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,14 +141,12 @@ class TopicSpace:
     @classmethod
     def load(cls, path: Path = TOPICS_PATH) -> TopicSpace:
         buffer = io.BytesIO(gzip.decompress(path.read_bytes()))
-        quantized, scales, idf, vocabulary, calibration = (np.load(buffer, allow_pickle=False) for _ in range(5))
+        quantized, scales, idf, vocabulary = (np.load(buffer, allow_pickle=False) for _ in range(4))
         components = quantized.astype(np.float32) * scales
         vectorizer = _vectorizer()
         vectorizer.vocabulary_ = {token: i for i, token in enumerate(vocabulary.tobytes().decode("utf-8").split("\n"))}
         vectorizer.idf_ = idf
-        space = cls(vectorizer, components)
-        space.calibration = calibration.astype(np.float64) if calibration.size else None
-        return space
+        return cls(vectorizer, components)
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,9 @@
 3. pick the decision threshold on held-out training sites (another fifth):
    fit on the rest, take the threshold with the best macro-F1 there;
 4. fit on the whole training split, keep that threshold, report dev macro-F1, save;
-5. train the cross-language topic space and its calibration (``scoring.train_topics``).
+5. train the topical-fit model and its calibration (``scoring.training.topical_model``:
+   lexicons from Open Multilingual Wordnet and wordfreq, WordNet 3.0 from Debian's
+   ``wordnet-base``, a latent space from real text, the niche pages' calibration niches).
 Deterministic: the same data gives the same model file, byte for byte.
 """
 
@@ -23,7 +25,7 @@ from sklearn.metrics import f1_score
 from scoring.datasets import DATA_DIR, is_dev, missing_data, placement_pages
 from scoring.placement_model import MODEL_PATH, PlacementModel
 from scoring.samples import Sample, page_samples
-from scoring.train_topics import train_topics
+from scoring.training.topical_model import train_topical_model
 
 __all__ = ["collect_samples", "main", "train_placement"]
 
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only != "topics":
         train_placement(args.data, use_cache=not args.no_cache)
     if args.only != "placement":
-        train_topics(args.data)
+        train_topical_model(args.data)
     return 0
 
 

@@ -62,11 +62,13 @@ def _warm_up() -> None:
     import crawler.analysis.judge  # noqa: F401
     from extract.language import load_detector
     from scoring.placement_model import load_model
+    from scoring.topic_model import load_topic_model
     from scoring.topics import load_topic_space
 
     load_detector()
     load_model()
     load_topic_space()
+    load_topic_model()
 
 
 def _start_worker() -> None:

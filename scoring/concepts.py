@@ -1,0 +1,254 @@
+"""Words of 30 languages as shared concepts, weighted by how rare each word is in its language.
+
+The topical-fit model's vocabulary (``scoring.topical``). A page's text becomes
+two weighted bags:
+
+- **words**: its words, stemmed (Snowball where a stemmer exists, whole words
+  elsewhere; character bigrams for Chinese, Japanese and Thai), each weighted by
+  how rare it is in real use of that language (from the ``wordfreq`` lists).
+  Common words ("the", "make", "good") weigh almost nothing, so two pages
+  agree only when they share the words that carry a subject ("puppy",
+  "ransomware", "sourdough"); loanwords, names and figures match across
+  languages too ("Bitcoin", "WordPress", "SSD").
+- **concepts**: the same words mapped to Princeton WordNet synsets through Open
+  Multilingual Wordnet's Wiktionary tables, so "Hund", "chien", "perro",
+  "собака" and "dog" are one concept (02084071-n) and a German page can agree
+  with an English one word for word.
+
+The lexicon ships in ``scoring/models/concepts/<lang>.tsv.gz`` (built by
+``python -m scoring.training.concept_lexicon``; CC BY-SA 3.0 like its source,
+see the README beside it), one file per language, read the first time a page
+in that language is seen, so a process holds only the languages it meets.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+__all__ = ["LEXICON_DIR", "Lexicon", "lexicon", "bags", "segmenting", "stemmer_name", "normalise", "words_of"]
+
+LEXICON_DIR = Path(__file__).resolve().parent / "models" / "concepts"
+
+# Snowball stemmers by language; the rest match whole words (and the lexicon
+# lookup tries shorter forms, see Lexicon.concepts_of).
+_STEMMERS = {
+    "ar": "arabic", "cs": "czech", "da": "danish", "de": "german", "el": "greek", "en": "english", "es": "spanish",
+    "fa": "persian", "fi": "finnish", "fr": "french", "hi": "hindi", "hu": "hungarian", "id": "indonesian",
+    "it": "italian", "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sv": "swedish", "tr": "turkish",
+}
+# Written without spaces between words: the lexicon's own entries segment them.
+_SEGMENTED = {"ja", "zh", "th"}
+# A word missing from its language's lexicon is looked up in a close sibling's:
+# Ukrainian and Bulgarian share much vocabulary with Russian, the Scandinavian
+# languages with each other (their own Wiktionary tables are small).
+# Languages that write compounds as one word ("Sicherheitslücke", "hondenvoer").
+COMPOUNDING = {"de", "nl", "sv", "da", "no", "fi"}
+SIBLINGS = {"uk": ("ru",), "bg": ("ru",), "no": ("da", "sv"), "da": ("no", "sv"), "sv": ("no", "da")}
+
+# Letters with their combining marks: Python's \w alone splits Hindi and Thai
+# words at every vowel sign.
+_WORD = re.compile(r"[\w\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0900-\u0dff\u0e00-\u0e7f]+")
+_NO_SPACES = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LONGEST = 6  # longest dictionary word tried when segmenting Chinese, Japanese or Thai
+# A word's weight is its rarity, -log10 of its frequency in the language, less
+# COMMON: words used more than once in a hundred ("the", "und", "de") weigh
+# nothing, "dog" (4e-5) about 2.4, "sourdough" (unseen) the most.
+COMMON = 2.0
+
+
+def stemmer_name(language: str) -> str | None:
+    return _STEMMERS.get(language)
+
+
+def segmenting(language: str) -> bool:
+    return language in _SEGMENTED
+
+
+_stemmers: dict[str, object | None] = {}
+_stem_lock = threading.Lock()
+
+
+@lru_cache(maxsize=200_000)
+def normalise(language: str, word: str) -> str:
+    """The form a word is counted and looked up by: lower case, NFC, stemmed where a stemmer exists."""
+    word = unicodedata.normalize("NFC", word.lower())
+    name = _STEMMERS.get(language)
+    if name is None or word.isdigit():
+        return word
+    with _stem_lock:  # Snowball stemmer objects keep state between calls
+        if name not in _stemmers:
+            _stemmers[name] = snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+        stemmer = _stemmers[name]
+        return stemmer.stemWord(word) if stemmer is not None else word
+
+
+class Lexicon:
+    """One language: normalised word -> (rarity weight, concept ids)."""
+
+    def __init__(self, language: str, weights: dict[str, float], concepts: dict[str, tuple[int, ...]], unseen: float):
+        self.language = language
+        self.weights = weights
+        self.concepts = concepts
+        self.unseen = unseen  # the weight of a word too rare for the frequency list
+        self._parts: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def load(cls, language: str, directory: Path = LEXICON_DIR) -> Lexicon | None:
+        path = directory / f"{language}.tsv.gz"
+        if not path.exists():
+            return None
+        weights: dict[str, float] = {}
+        concepts: dict[str, tuple[int, ...]] = {}
+        unseen = 0.0
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                key, weight, ids = line.rstrip("\n").split("\t")
+                if key == "":  # the header line holds the weight of unseen words
+                    unseen = max(0.0, float(weight) - COMMON)
+                    continue
+                weights[key] = max(0.0, float(weight) - COMMON)
+                if ids:
+                    concepts[key] = tuple(int(i, 36) for i in ids.split(" "))
+        return cls(language, weights, concepts, unseen)
+
+    def weight(self, key: str) -> float:
+        return self.weights.get(key, self.unseen)
+
+    def concepts_of(self, key: str) -> tuple[int, ...]:
+        found = self.concepts.get(key)
+        if found is None and not segmenting(self.language) and len(key) > 5:
+            # An inflected or derived form the stemmer left longer than the
+            # lexicon's (no stemmer for Ukrainian, Bulgarian, Hebrew, Korean;
+            # Russian adjectives): the word without its last letter or two.
+            for cut in (1, 2):
+                found = self.concepts.get(key[:-cut])
+                if found is not None:
+                    break
+        return found or ()
+
+    def parts(self, key: str) -> tuple[str, ...]:
+        """A compound's known parts ("hundefutter" -> "hund", "futt"); () when it is not one."""
+        if self.language not in COMPOUNDING or len(key) < 7 or key in self.concepts:
+            return ()
+        if key not in self._parts:
+            self._parts[key] = self._split(key)
+        return self._parts[key]
+
+    def _split(self, key: str, depth: int = 0) -> tuple[str, ...]:
+        # The longest known last part (it carries the meaning in these
+        # languages), then a known first part, allowing a linking letter or
+        # two; a first part that is itself a compound is split once more
+        # ("Sicherheitslückenbericht" -> sicherheit, luck, bericht).
+        for cut in range(3, len(key) - 3):
+            head, tail = key[:cut], key[cut:]
+            if tail not in self.concepts:
+                continue
+            for link in ("", "s", "es", "n", "en", "e", "er"):
+                if link and not head.endswith(link):
+                    continue
+                stem = head[: len(head) - len(link)] if link else head
+                if len(stem) < 3:
+                    continue
+                first = stem if stem in self.concepts else normalise(self.language, stem)
+                if first in self.concepts:
+                    return (first, tail)
+                if depth == 0 and len(stem) >= 7:
+                    inner = self._split(stem, depth + 1)
+                    if inner:
+                        return (*inner, tail)
+        return ()
+
+
+_lexicons: dict[str, Lexicon | None] = {}
+_load_lock = threading.Lock()
+
+
+def lexicon(language: str | None) -> Lexicon | None:
+    """The shipped lexicon of a language, loaded once per process; None for other languages."""
+    if not language:
+        return None
+    if language not in _lexicons:
+        with _load_lock:
+            if language not in _lexicons:
+                _lexicons[language] = Lexicon.load(language)
+    return _lexicons[language]
+
+
+def _segment(text: str, known: dict[str, float]) -> list[str]:
+    """Greedy longest match against the lexicon's words; unknown characters stand alone."""
+    out, i = [], 0
+    while i < len(text):
+        for size in range(min(_LONGEST, len(text) - i), 0, -1):
+            piece = text[i : i + size]
+            if size == 1 or piece in known:
+                out.append(piece)
+                i += size
+                break
+    return out
+
+
+def words_of(text: str, language: str | None) -> list[str]:
+    """The normalised words of a text, as counted by ``bags``."""
+    lex = lexicon(language)
+    out: list[str] = []
+    for word in _WORD.findall(text):
+        if _NO_SPACES.search(word):
+            if lex is not None and segmenting(language or ""):
+                out.extend(_segment(word.lower(), lex.weights))
+            else:
+                out.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        elif word.isdigit():
+            if len(word) >= 3:
+                out.append(word)  # years, models and prices are shared across languages
+        elif len(word) > 1:
+            out.append(normalise(language or "", word))
+    return out
+
+
+def bags(text: str, language: str | None) -> tuple[dict[str, float], dict[int, float]]:
+    """(word -> weight, concept -> weight) of a text: sublinear counts times rarity."""
+    lex = lexicon(language)
+    counts = Counter(words_of(text, language))
+    words: dict[str, float] = {}
+    concepts: dict[int, float] = {}
+    for key, count in counts.items():
+        rarity = lex.weight(key) if lex is not None else 1.0
+        if rarity <= 0:
+            continue
+        weight = (1.0 + math.log(count)) * rarity
+        words[key] = words.get(key, 0.0) + weight
+        parts = lex.parts(key) if lex is not None else ()
+        for part in parts:  # a compound also counts as each of its parts, at half weight
+            words[part] = words.get(part, 0.0) + weight / 2
+            _add_concepts(concepts, lex.concepts_of(part), weight / 2)
+        if lex is not None and not parts:
+            _add_concepts(concepts, _concepts(lex, key, language), weight)
+    return words, concepts
+
+
+def _add_concepts(concepts: dict[int, float], ids: tuple[int, ...], weight: float) -> None:
+    share = weight / math.sqrt(len(ids)) if ids else 0.0  # a word of many senses spreads thin
+    for concept in ids:
+        concepts[concept] = concepts.get(concept, 0.0) + share
+
+
+def _concepts(lex: Lexicon, key: str, language: str | None) -> tuple[int, ...]:
+    found = lex.concepts_of(key)
+    if not found:
+        for sibling in SIBLINGS.get(language or "", ()):
+            other = lexicon(sibling)
+            if other is not None:
+                found = other.concepts_of(normalise(sibling, key))
+                if found:
+                    break
+    return found

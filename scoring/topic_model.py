@@ -1,0 +1,130 @@
+"""What a page is about, as vectors two pages can be compared by, in any of 30 languages.
+
+A text becomes (``TopicModel.represent``):
+- ``words``: its rare words (``scoring.concepts``), unit length: the same
+  words, names and loanwords;
+- ``concepts``: those words as WordNet concepts shared by all languages, unit
+  length: "Hund", "chien" and "dog" are one;
+- ``latent``: the concepts and words in a 150-dimension space learned from
+  real text (``scoring.training.topical_model``): each concept enters with what
+  WordNet says around it (hypernyms, domain, derivations, definition words),
+  and the space knows what goes together in use, so "puppy" meets "leash",
+  "mortgage" meets "deposit", "bitcoin" meets "wallet".
+
+The model file ``scoring/models/topic_model.npz`` (``make train``) holds each
+concept's and each known word's latent vector (int8, one scale per row) and
+the calibration of ``scoring.topical``. It is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from scoring.concepts import bags
+
+__all__ = ["MODEL_PATH", "TopicModel", "Representation", "load_topic_model", "MAX_CHARS", "bag_cosine"]
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "topic_model.npz"
+# Only the lead of a page's main text counts: it carries the topic, and the
+# work stays a few milliseconds.
+MAX_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Representation:
+    words: dict[str, float]
+    concepts: dict[int, float]
+    latent: np.ndarray  # unit length (zero when nothing was recognised)
+
+
+def _unit(bag: dict) -> dict:
+    norm = math.sqrt(sum(v * v for v in bag.values()))
+    return {k: v / norm for k, v in bag.items()} if norm else {}
+
+
+def bag_cosine(first: dict, second: dict) -> float:
+    if len(first) > len(second):
+        first, second = second, first
+    return float(sum(v * second.get(k, 0.0) for k, v in first.items()))
+
+
+class TopicModel:
+    def __init__(self, synsets: np.ndarray, latent: np.ndarray, scales: np.ndarray, vocabulary: list[str],
+                 word_latent: np.ndarray, word_scales: np.ndarray, calibration: np.ndarray | None = None):
+        self.synsets = synsets  # sorted synset ids, one per row of ``latent``
+        self.latent = latent  # int8, concepts x dimensions
+        self.scales = scales.astype(np.float32)
+        # Words the space knows as words: names, loanwords and words no lexicon
+        # maps ("bitcoin", "wordpress", "bundesliga").
+        self.vocabulary = {word: i for i, word in enumerate(vocabulary)}
+        self.word_latent = word_latent
+        self.word_scales = word_scales.astype(np.float32)
+        self.calibration = calibration  # logistic weights then bias over scoring.topical's features
+        self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
+
+    def rows_of(self, concepts: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the given concepts the model holds, and their weights."""
+        ids = np.fromiter(concepts.keys(), dtype=np.int64, count=len(concepts))
+        weights = np.fromiter(concepts.values(), dtype=np.float32, count=len(concepts))
+        if not len(ids) or not len(self.synsets):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        rows = np.minimum(np.searchsorted(self.synsets, ids), len(self.synsets) - 1)
+        known = self.synsets[rows] == ids
+        return rows[known], weights[known]
+
+    def _represent(self, text: str, language: str | None) -> Representation:
+        words, concepts = bags(text[:MAX_CHARS], language)
+        latent = np.zeros(self.latent.shape[1], np.float32)
+        rows, weights = self.rows_of(concepts)
+        if len(rows):
+            latent += (self.latent[rows].astype(np.float32) * self.scales[rows, None]).T @ weights
+        known = [(self.vocabulary[w], v) for w, v in words.items() if w in self.vocabulary]
+        if known:
+            index = np.fromiter((i for i, _ in known), np.int64, len(known))
+            weight = np.fromiter((v for _, v in known), np.float32, len(known))
+            latent += (self.word_latent[index].astype(np.float32) * self.word_scales[index, None]).T @ weight
+        length = float(np.linalg.norm(latent))
+        return Representation(_unit(words), _unit(concepts), latent / length if length else latent)
+
+    def similarities(self, first: Representation, second: Representation) -> dict[str, float]:
+        return {
+            "words": bag_cosine(first.words, second.words),
+            "concepts": bag_cosine(first.concepts, second.concepts),
+            "latent": float(np.dot(first.latent, second.latent)),
+        }
+
+    # --- storage: plain arrays, no pickle --------------------------------------
+    def save(self, path: Path = MODEL_PATH) -> None:
+        vocabulary = "\n".join(sorted(self.vocabulary, key=self.vocabulary.get)).encode("utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            np.savez_compressed(
+                handle, synsets=self.synsets, latent=self.latent, scales=self.scales,
+                vocabulary=np.frombuffer(vocabulary, np.uint8), word_latent=self.word_latent,
+                word_scales=self.word_scales,
+                calibration=self.calibration if self.calibration is not None else np.zeros(0),
+            )
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> TopicModel:
+        with np.load(path, allow_pickle=False) as arrays:
+            calibration = arrays["calibration"]
+            vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n") if arrays["vocabulary"].size else []
+            return cls(arrays["synsets"], arrays["latent"], arrays["scales"], vocabulary, arrays["word_latent"],
+                       arrays["word_scales"], calibration.astype(np.float64) if calibration.size else None)
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def load_topic_model() -> TopicModel | None:
+    """The shipped model, loaded once per process; None when missing."""
+    with _lock:
+        return TopicModel.load(MODEL_PATH) if MODEL_PATH.exists() else None

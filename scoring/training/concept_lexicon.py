@@ -1,0 +1,132 @@
+"""Build ``scoring/models/concepts/<lang>.tsv.gz``, the lexicon of ``scoring.concepts``.
+
+For each of the 30 market languages, from two sources:
+- Open Multilingual Wordnet's Wiktionary tables (``lexicons/omw-wikt`` in the
+  data folder): every single-word lemma, normalised as pages are, mapped to the
+  WordNet synsets it names;
+- for English, Princeton WordNet 3.0's own lemmas too (``scoring.training.concept_graph``);
+- the ``wordfreq`` package's frequency list ("small": words used at least once
+  in a million): each normalised word's rarity, -log10 of the summed
+  frequency of the words that normalise to it.
+
+One line per normalised word: ``word<TAB>rarity<TAB>synsets`` (base-36 ids,
+space-separated, possibly none); the first line, with an empty word, gives the
+rarity of a word absent from the list. Sorted, so a rebuild is byte-stable.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from scoring.concepts import _WORD, LEXICON_DIR, normalise, segmenting
+from scoring.datasets import DATA_DIR
+from scoring.topics import LANGUAGES
+
+__all__ = ["build", "OMW_CODES"]
+
+# Market language -> the OMW table's ISO 639-3 code.
+OMW_CODES = {
+    "en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "nl": "nld", "pl": "pol",
+    "ru": "rus", "uk": "ukr", "tr": "tur", "ar": "arb", "he": "heb", "fa": "fas", "hi": "hin", "id": "ind",
+    "vi": "vie", "th": "tha", "ja": "jpn", "ko": "kor", "zh": "cmn", "sv": "swe", "da": "dan", "no": "nob",
+    "fi": "fin", "cs": "ces", "ro": "ron", "hu": "hun", "el": "ell", "bg": "bul",
+}
+# wordfreq's codes where they differ from ours.
+_WORDFREQ_CODES = {"no": "nb"}
+# Synset id "02084071-n" -> one integer: offset * 4 + part of speech.
+_POS = {"n": 0, "v": 1, "a": 2, "s": 2, "r": 3}
+
+
+def _synset_id(synset: str) -> int:
+    offset, pos = synset.split("-")
+    return int(offset) * 4 + _POS[pos]
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+def _keys(language: str, lemma: str) -> list[str]:
+    """The normalised form(s) a lemma is found under: single words only (multi-word lemmas
+    would need phrase matching), whole strings for languages segmented by this lexicon."""
+    if segmenting(language):
+        return [lemma.lower()] if 1 < len(lemma) <= 6 and " " not in lemma else []
+    words = _WORD.findall(lemma)
+    if len(words) != 1 or len(words[0]) < 2 or words[0] != lemma.strip():
+        return []
+    return [normalise(language, words[0])]
+
+
+def _frequencies(language: str) -> dict[str, float]:
+    import wordfreq  # training only: the shipped lexicon carries what it needs
+
+    code = _WORDFREQ_CODES.get(language, language)
+    if code not in wordfreq.available_languages("small"):
+        return {}
+    summed: dict[str, float] = defaultdict(float)
+    for word, frequency in wordfreq.get_frequency_dict(code, "small").items():
+        if segmenting(language):
+            if not any(ch.isspace() for ch in word):
+                summed[word.lower()] += frequency
+            continue
+        for piece in _WORD.findall(word):
+            summed[normalise(language, piece)] += frequency
+    return summed
+
+
+def build(language: str, data_dir: Path = DATA_DIR, directory: Path = LEXICON_DIR) -> Path:
+    concepts: dict[str, set[int]] = defaultdict(set)
+    table = data_dir / "lexicons" / "omw-wikt" / f"wn-wikt-{OMW_CODES[language]}.tab"
+    with table.open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(fields) != 3:
+                continue
+            synset, kind, lemma = fields
+            if kind.endswith(":lemma"):
+                for key in _keys(language, lemma):
+                    concepts[key].add(_synset_id(synset))
+    if language == "en":  # Princeton WordNet's own English lemmas, where it is installed
+        from scoring.training.concept_graph import WORDNET_DIR, read_wordnet
+
+        if (WORDNET_DIR / "data.noun").exists():
+            for synset, info in read_wordnet(WORDNET_DIR).items():
+                for lemma in info["words"]:
+                    for key in _keys(language, lemma):
+                        concepts[key].add(synset)
+    frequencies = _frequencies(language)
+    # Absent from a list of words used once in a million or more: rarer than its rarest.
+    floor = min(frequencies.values()) if frequencies else 1e-6
+    unseen = -math.log10(floor) + 0.5
+    lines = [f"\t{unseen:.2f}\t"]
+    for key in sorted(set(concepts) | set(frequencies)):
+        if not key or "\t" in key:
+            continue
+        rarity = -math.log10(frequencies[key]) if key in frequencies else unseen
+        ids = " ".join(_base36(i) for i in sorted(concepts.get(key, ())))
+        lines.append(f"{key}\t{rarity:.2f}\t{ids}")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{language}.tsv.gz"
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    print(f"{language}: {len(lines) - 1} words, {len(concepts)} with concepts, {path.stat().st_size / 1e3:.0f} kB", file=sys.stderr)
+    return path
+
+
+def main() -> int:
+    for language in LANGUAGES:
+        build(language)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""Train the topical-fit model (part of ``make train``): ``python -m scoring.training.topical_model``.
+
+1. the lexicons, one per language (``scoring.training.concept_lexicon``);
+2. the broad topic space of ``scoring.topics`` on SIB-200's training sentences;
+3. the concept profiles from WordNet 3.0 (``scoring.training.concept_graph``);
+4. the latent space: real documents — the placement set's web pages (their
+   ground-truth main text), MasakhaNEWS training articles, SIB-200 training
+   sentences (an id's 30 translations as one document) — as their concepts'
+   profiles plus their words, weighted by inverse document frequency; a
+   TruncatedSVD of them, its first two components dropped; each concept's
+   vector is its profile projected on the rest, each word's its own column;
+5. the calibration: a logistic regression on ``scoring.topical``'s features
+   over every pair of the six calibration niches' pages (``tests/data/niches``);
+   the other 22 niches stay held out for ``python -m scoring.evaluate``, as do
+   SIB-200's dev split and MasakhaNEWS's dev articles.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import gzip
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
+from scipy.special import expit
+from sklearn.decomposition import TruncatedSVD
+
+from scoring.concepts import LEXICON_DIR, bags
+from scoring.datasets import DATA_DIR
+from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model
+from scoring.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
+from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space, read_sib200
+from scoring.training import concept_graph, concept_lexicon
+
+__all__ = ["train_topical_model", "fit_calibration", "calibration_pairs"]
+
+# Swept 80 / 150 / 250 / 300 on the calibration niches: 150 best within one language.
+DIMENSIONS = 150
+# The leading components are what every text shares (the mean direction,
+# generic words): a long page sits close to every other page on them.
+# Dropping two: MasakhaNEWS en-fr latent AUC 0.53 -> 0.69, niche pages 0.93 -> 0.95.
+DROPPED_COMPONENTS = 2
+# A word joins the space as a word when at least this many documents use it.
+WORD_MIN_DOCUMENTS = 4
+
+
+def fit_calibration(features: np.ndarray, labels: np.ndarray, non_negative: list[bool], l2: float = 1e-3) -> np.ndarray:
+    """Logistic regression with sign constraints (more similarity never lowers the score): weights then bias."""
+    signs = 2.0 * labels - 1.0
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        margin = signs * (features @ params[:-1] + params[-1])
+        value = np.logaddexp(0.0, -margin).sum() + l2 * (params[:-1] ** 2).sum()
+        weight = -signs * expit(-margin)
+        gradient = np.concatenate([features.T @ weight + 2 * l2 * params[:-1], [weight.sum()]])
+        return value, gradient
+
+    bounds = [(0.0, None) if positive else (None, None) for positive in non_negative] + [(None, None)]
+    result = minimize(loss, np.zeros(features.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return result.x.astype(np.float64)
+
+
+def _shipped_synsets() -> np.ndarray:
+    """Every synset some shipped lexicon can name."""
+    found: set[int] = set()
+    for path in sorted(LEXICON_DIR.glob("*.tsv.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                ids = line.rstrip("\n").split("\t")[2]
+                if ids:
+                    found.update(int(i, 36) for i in ids.split(" "))
+    return np.array(sorted(found), dtype=np.int64)
+
+
+def _profile_matrix(synsets: np.ndarray) -> sp.csr_matrix:
+    """One row per synset: its profile over features (synsets and definition words)."""
+    profiles = concept_graph.profiles(concept_graph.read_wordnet())
+    columns: dict[object, int] = {}
+    indptr, indices, data = [0], [], []
+    for synset in synsets.tolist():
+        for feature, weight in sorted(profiles.get(synset, {synset: 1.0}).items(), key=lambda item: str(item[0])):
+            indices.append(columns.setdefault(feature, len(columns)))
+            data.append(weight)
+        indptr.append(len(indices))
+    return sp.csr_matrix((np.array(data, np.float32), np.array(indices), np.array(indptr)), shape=(len(synsets), len(columns)))
+
+
+def _documents(data_dir: Path):
+    """Lists of (language, text) of the real documents the space learns from; none is evaluated on."""
+    for path in sorted((data_dir / "placement" / "wceb" / "ground-truth").glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
+        truth = truth if isinstance(truth, dict) else ast.literal_eval(truth)
+        yield [("en", truth.get("main_content") or " ".join(v for v in truth.values() if isinstance(v, str)))]
+    csv.field_size_limit(2**31 - 1)
+    for folder in sorted((data_dir / "topics" / "masakhanews").iterdir()):
+        train = folder / "train.tsv"
+        language = {"eng": "en", "fra": "fr", "pcm": "en"}.get(folder.name)  # Nigerian Pidgin reads as English
+        if language and train.exists():
+            with train.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle, delimiter="\t"):
+                    yield [(language, f"{row['headline']}. {row['text']}")]
+    sib = {lang: read_sib200(data_dir, lang, "train") for lang in LANGUAGES}
+    for index_id in sorted(sib["en"]):
+        yield [(lang, rows[index_id][1]) for lang, rows in sib.items() if index_id in rows]
+
+
+def _quantise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 with one scale per row: a quarter of float32; cosines move by less than 0.01."""
+    scales = np.abs(matrix).max(axis=1) / 127.0 + 1e-12
+    return np.round(matrix / scales[:, None]).astype(np.int8), scales.astype(np.float32)
+
+
+def _latent_space(synsets: np.ndarray, profiles: sp.csr_matrix, data_dir: Path) -> TopicModel:
+    scratch = TopicModel(synsets, np.zeros((len(synsets), 1), np.int8), np.ones(len(synsets)), [],
+                         np.zeros((0, 1), np.int8), np.zeros(0))
+    concept_rows, word_bags = [], []
+    for parts in _documents(data_dir):
+        weights_by_row: dict[int, float] = defaultdict(float)
+        words: dict[str, float] = defaultdict(float)
+        for language, text in parts:
+            bag, concepts = bags(text[:MAX_CHARS], language)
+            for word, weight in bag.items():
+                words[word] += weight
+            for row, weight in zip(*scratch.rows_of(concepts), strict=True):
+                weights_by_row[int(row)] += float(weight)
+        concept_rows.append(weights_by_row)
+        word_bags.append(words)
+    selector = sp.csr_matrix(
+        ([w for r in concept_rows for w in r.values()],
+         ([i for i, r in enumerate(concept_rows) for _ in r], [row for r in concept_rows for row in r])),
+        shape=(len(concept_rows), len(synsets)), dtype=np.float32)
+    used: dict[str, int] = defaultdict(int)
+    for words in word_bags:
+        for word in words:
+            used[word] += 1
+    vocabulary = sorted(w for w, n in used.items() if n >= WORD_MIN_DOCUMENTS)
+    column = {w: i for i, w in enumerate(vocabulary)}
+    word_matrix = sp.csr_matrix(
+        ([v for words in word_bags for w, v in words.items() if w in column],
+         ([i for i, words in enumerate(word_bags) for w in words if w in column],
+          [column[w] for words in word_bags for w in words if w in column])),
+        shape=(len(word_bags), len(vocabulary)), dtype=np.float32)
+    documents = sp.hstack([selector @ profiles, word_matrix]).tocsr()
+    frequency = np.bincount(documents.indices, minlength=documents.shape[1])
+    idf = (np.log((1 + documents.shape[0]) / (1 + frequency)) + 1).astype(np.float32)
+    weighted = documents @ sp.diags(idf)
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel() + 1e-9
+    weighted = sp.diags(1 / norms) @ weighted
+    svd = TruncatedSVD(DIMENSIONS + DROPPED_COMPONENTS, random_state=0).fit(weighted)
+    components = svd.components_[DROPPED_COMPONENTS:].astype(np.float32)
+    features = profiles.shape[1]
+    concept_latent = np.asarray((profiles @ sp.diags(idf[:features])) @ components[:, :features].T)
+    word_latent = (components[:, features:] * idf[features:]).T
+    latent, scales = _quantise(concept_latent)
+    word_latent, word_scales = _quantise(word_latent)
+    print(f"latent space: {documents.shape[0]} documents, {features} concept features and {len(vocabulary)} words, "
+          f"{DIMENSIONS} dimensions", file=sys.stderr)
+    return TopicModel(synsets, latent, scales, vocabulary, word_latent, word_scales)
+
+
+def calibration_pairs(model: TopicModel, niches_dir: Path = NICHES_DIR, dev: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of every pair of niche pages on one side of the split."""
+    from scoring.topical import pair_features
+
+    pages = [p for p in niche_pages(niches_dir) if (p.topic in DEV_NICHES) == dev]
+    features, labels = [], []
+    for i, first in enumerate(pages):
+        for second in pages[i + 1 :]:
+            features.append(pair_features(first.text, second.text, first.language, second.language, model))
+            labels.append(int(first.topic == second.topic))
+    return np.array(features), np.array(labels)
+
+
+def train_topical_model(data_dir: Path = DATA_DIR, path: Path = MODEL_PATH, lexicons: bool = True) -> TopicModel:
+    from scoring.topical import NON_NEGATIVE
+
+    if lexicons:
+        for language in LANGUAGES:
+            concept_lexicon.build(language, data_dir)
+    TopicSpace.fit({lang: read_sib200(data_dir, lang, "train") for lang in LANGUAGES}).save(TOPICS_PATH)
+    load_topic_space.cache_clear()
+    synsets = _shipped_synsets()
+    model = _latent_space(synsets, _profile_matrix(synsets), data_dir)
+    features, labels = calibration_pairs(model)
+    model.calibration = fit_calibration(features, labels, NON_NEGATIVE)
+    model.save(path)
+    load_topic_model.cache_clear()
+    print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB: {len(synsets)} concepts, {len(model.vocabulary)} words); "
+          f"calibration on {len(labels)} pairs: {np.round(model.calibration, 2).tolist()}", file=sys.stderr)
+    return model
+
+
+if __name__ == "__main__":
+    train_topical_model(lexicons="--keep-lexicons" not in sys.argv)

@@ -1,0 +1,97 @@
+"""topical_fit as a practitioner reads it, in any of the 30 languages, and never a crash on odd text.
+
+The held-out figures are in test_eval_gate; here: the cases a person checks by
+hand (none of these texts is in the niche pages or anything trained on), the
+pieces behind them, and robustness.
+"""
+
+import gzip
+
+import pytest
+
+from scoring.concepts import LEXICON_DIR, bags, lexicon, normalise
+from scoring.topic_model import MODEL_PATH, load_topic_model
+from scoring.topical import topical_fit
+from scoring.topics import LANGUAGES
+
+WHITEPAPER = (
+    "Zero-day exploits in enterprise VPN appliances: this whitepaper analyses how attackers chain an unpatched "
+    "vulnerability into remote code execution, how defenders detect exploitation with network telemetry, and which "
+    "patch management and incident response practices shorten the window of exposure."
+)
+DOG_PAGE = (
+    "Our golden retriever Max loves his grooming days. We brush his thick coat twice a week, trim his nails and "
+    "clean his ears. For dog food we choose a grain-free recipe with salmon, and his vet says his weight is perfect."
+)
+PUPPY_PAGE_FR = (
+    "Notre chiot apprend vite : assis, couché, pas bouger. Nous le récompensons avec des friandises, il dort dans "
+    "sa caisse et nous le promenons en laisse deux fois par jour. Le vétérinaire a fait ses vaccins."
+)
+GERMAN_ZERO_DAY = (
+    "Eine Zero-Day-Lücke in VPN-Geräten wird aktiv ausgenutzt: Angreifer führen Schadcode aus der Ferne aus. "
+    "Sicherheitsforscher raten, Patches sofort einzuspielen und Netzwerke auf Anzeichen eines Angriffs zu überwachen."
+)
+BORSCHT = "Борщ: классический рецепт. Сварите бульон из говядины, добавьте свёклу, капусту, картофель и морковь."
+MATCH_REPORT = (
+    "The home side won 3-1: two goals from the striker, a penalty save by the goalkeeper and a red card in the "
+    "second half. The coach praised the defence before next week's derby."
+)
+
+
+def test_the_issue_cases_read_as_a_person_reads_them():
+    assert topical_fit(GERMAN_ZERO_DAY, WHITEPAPER, "de", "en") >= 0.8
+    for text, language in ((DOG_PAGE, "en"), (BORSCHT, "ru"), (MATCH_REPORT, "en")):
+        assert topical_fit(text, WHITEPAPER, language, "en") < 0.2, text[:40]
+
+
+@pytest.mark.xfail(strict=True, reason="known limit (README, Topical fit): a third of same-niche pairs that share "
+                   "no concept score under 0.5; this one scores 0.07")
+def test_same_niche_with_no_shared_word_across_languages():
+    # Dog care in English and puppy training in French: one niche, hardly a shared concept.
+    assert topical_fit(DOG_PAGE, PUPPY_PAGE_FR, "en", "fr") >= 0.5
+
+
+def test_a_word_is_the_same_concept_in_any_language():
+    concepts = {lang: set(bags(word, lang)[1]) for lang, word in
+                (("en", "dog"), ("de", "Hund"), ("fr", "chien"), ("es", "perro"), ("ru", "собака"))}
+    shared = set.intersection(*concepts.values())
+    assert shared, concepts
+
+
+def test_compounds_count_as_their_parts():
+    german = lexicon("de")
+    assert german.parts(normalise("de", "Hundeshampoo")) == (normalise("de", "Hund"), normalise("de", "Shampoo"))
+    assert normalise("de", "Schlauch") in german.parts(normalise("de", "Gartenschlauchhalter"))  # three parts
+    assert set(bags("Hund", "de")[1]) <= set(bags("Hundeshampoo", "de")[1])
+    assert lexicon("en").parts("dogshampoo") == ()  # English writes its compounds apart
+
+
+def test_every_market_language_has_a_lexicon_and_scores():
+    for language in LANGUAGES:
+        path = LEXICON_DIR / f"{language}.tsv.gz"
+        assert path.is_file(), path
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            assert handle.readline().startswith("\t")  # the unseen-word line
+        assert lexicon(language) is not None and len(lexicon(language).concepts) > 1000, language
+    samples = {"ja": "東京の天気予報と旅行の情報", "zh": "北京旅游攻略和酒店推荐", "th": "การท่องเที่ยวในกรุงเทพ",
+               "ko": "서울 여행 정보와 호텔 추천", "hi": "दिल्ली यात्रा और होटल", "ar": "السفر إلى القاهرة والفنادق"}
+    for language, text in samples.items():
+        fit = topical_fit(text, "Travel guide: hotels, flights and sightseeing in the city.", language, "en")
+        assert fit is not None and 0.0 <= fit <= 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\x00\x01", "🙂" * 500, "a" * 200_000, "Straße " * 5000, "١٢٣ ٤٥٦", "\u200b\u200d",
+    "x" * 64 + " " + "y" * 64, "<script>alert(1)</script>", "ǅ ǈ ǋ ǲ İ ı ß ẞ", "https://example.com/a?b=c#d",
+])
+@pytest.mark.parametrize("language", [None, "en", "de", "zh-cn", "ZH-TW", "xx", "pt_BR", ""])
+def test_odd_text_and_language_codes_never_raise(text, language):
+    fit = topical_fit(text, WHITEPAPER, language, "en")
+    assert fit is None or 0.0 <= fit <= 1.0
+
+
+def test_the_shipped_model_is_small_and_plain_arrays():
+    size = MODEL_PATH.stat().st_size + sum(p.stat().st_size for p in LEXICON_DIR.glob("*.tsv.gz"))
+    assert size < 40_000_000
+    model = load_topic_model()  # np.load(allow_pickle=False) inside: no code in the file
+    assert model is not None and model.calibration is not None and len(model.vocabulary) > 1000
