@@ -110,6 +110,7 @@ def run(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, 
 def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str, float]:
     """CPU ms/page of each analysis stage, in-process, on a sample of the pages."""
     from crawler.analysis.page import _link_record
+    from crawler.analysis.pool import one_math_thread
     from extract.content import main_content
     from extract.document import base_url, parse_html
     from extract.encoding import decode_html
@@ -118,10 +119,12 @@ def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str
     from extract.urls import Target
     from scoring.features import PageLinks
     from scoring.placement_model import load_model
+    from scoring.topic_model import load_topic_model
     from scoring.topical import topical_fit
     from scoring.topics import load_topic_space
 
-    load_model(), load_topic_space()
+    one_math_thread()  # as in the analysis workers
+    load_model(), load_topic_space(), load_topic_model()
     target = Target.parse(TARGET)
     from extract.footprints import page_footprints
 

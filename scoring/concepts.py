@@ -32,6 +32,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import snowballstemmer
 
 __all__ = ["LEXICON_DIR", "Lexicon", "lexicon", "bags", "segmenting", "stemmer_name", "normalise", "words_of"]
@@ -101,6 +102,7 @@ class Lexicon:
         self.concepts = concepts
         self.unseen = unseen  # the weight of a word too rare for the frequency list
         self._parts: dict[str, tuple[str, ...]] = {}
+        self._meanings: dict[str, tuple] = {}
 
     @classmethod
     def load(cls, language: str, directory: Path = LEXICON_DIR) -> Lexicon | None:
@@ -135,6 +137,27 @@ class Lexicon:
                 if found is not None:
                     break
         return found or ()
+
+    def meaning(self, key: str) -> tuple[tuple[str | None, np.ndarray, float], ...]:
+        """What a word counts as: (the compound part or None, its concept ids, its share of the weight)."""
+        found = self._meanings.get(key)
+        if found is None:
+            parts = self.parts(key)
+            if parts:  # each part at half weight
+                found = tuple((part, np.array(self.concepts_of(part), np.int64), 0.5) for part in parts)
+            else:
+                ids = self.concepts_of(key) or self._from_siblings(key)
+                found = ((None, np.array(ids, np.int64), 1.0),) if ids else ()
+            self._meanings[key] = found
+        return found
+
+    def _from_siblings(self, key: str) -> tuple[int, ...]:
+        for sibling in SIBLINGS.get(self.language, ()):
+            other = lexicon(sibling)
+            found = other.concepts_of(normalise(sibling, key)) if other is not None else ()
+            if found:
+                return found
+        return ()
 
     def parts(self, key: str) -> tuple[str, ...]:
         """A compound's known parts ("hundefutter" -> "hund", "futt"); () when it is not one."""
@@ -215,40 +238,31 @@ def words_of(text: str, language: str | None) -> list[str]:
     return out
 
 
-def bags(text: str, language: str | None) -> tuple[dict[str, float], dict[int, float]]:
-    """(word -> weight, concept -> weight) of a text: sublinear counts times rarity."""
+def bags(text: str, language: str | None) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    """A text's words (word -> weight) and concepts (sorted ids, weights): sublinear counts times rarity."""
     lex = lexicon(language)
     counts = Counter(words_of(text, language))
     words: dict[str, float] = {}
-    concepts: dict[int, float] = {}
+    chunks: list[np.ndarray] = []
+    shares: list[float] = []
     for key, count in counts.items():
         rarity = lex.weight(key) if lex is not None else 1.0
         if rarity <= 0:
             continue
         weight = (1.0 + math.log(count)) * rarity
         words[key] = words.get(key, 0.0) + weight
-        parts = lex.parts(key) if lex is not None else ()
-        for part in parts:  # a compound also counts as each of its parts, at half weight
-            words[part] = words.get(part, 0.0) + weight / 2
-            _add_concepts(concepts, lex.concepts_of(part), weight / 2)
-        if lex is not None and not parts:
-            _add_concepts(concepts, _concepts(lex, key, language), weight)
-    return words, concepts
-
-
-def _add_concepts(concepts: dict[int, float], ids: tuple[int, ...], weight: float) -> None:
-    share = weight / math.sqrt(len(ids)) if ids else 0.0  # a word of many senses spreads thin
-    for concept in ids:
-        concepts[concept] = concepts.get(concept, 0.0) + share
-
-
-def _concepts(lex: Lexicon, key: str, language: str | None) -> tuple[int, ...]:
-    found = lex.concepts_of(key)
-    if not found:
-        for sibling in SIBLINGS.get(language or "", ()):
-            other = lexicon(sibling)
-            if other is not None:
-                found = other.concepts_of(normalise(sibling, key))
-                if found:
-                    break
-    return found
+        if lex is None:
+            continue
+        for part, ids, share in lex.meaning(key):
+            if part:  # a compound also counts as each of its parts
+                words[part] = words.get(part, 0.0) + weight * share
+            if not len(ids):
+                continue
+            chunks.append(ids)
+            shares.append(weight * share / math.sqrt(len(ids)))  # a word of many senses spreads thin
+    if not chunks:
+        return words, np.zeros(0, np.int64), np.zeros(0, np.float32)
+    ids = np.concatenate(chunks)
+    weights = np.repeat(np.array(shares, np.float32), [len(c) for c in chunks])
+    unique, where = np.unique(ids, return_inverse=True)
+    return words, unique, np.bincount(where, weights=weights).astype(np.float32)

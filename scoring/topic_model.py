@@ -38,8 +38,9 @@ MAX_CHARS = 4000
 
 @dataclass(frozen=True)
 class Representation:
-    words: dict[str, float]
-    concepts: dict[int, float]
+    words: dict[str, float]  # unit length
+    concept_ids: np.ndarray  # sorted
+    concept_weights: np.ndarray  # unit length
     latent: np.ndarray  # unit length (zero when nothing was recognised)
 
 
@@ -52,6 +53,11 @@ def bag_cosine(first: dict, second: dict) -> float:
     if len(first) > len(second):
         first, second = second, first
     return float(sum(v * second.get(k, 0.0) for k, v in first.items()))
+
+
+def _sorted_cosine(first: Representation, second: Representation) -> float:
+    _, here, there = np.intersect1d(first.concept_ids, second.concept_ids, assume_unique=True, return_indices=True)
+    return float(np.dot(first.concept_weights[here], second.concept_weights[there]))
 
 
 class TopicModel:
@@ -68,10 +74,8 @@ class TopicModel:
         self.calibration = calibration  # logistic weights then bias over scoring.topical's features
         self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
 
-    def rows_of(self, concepts: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    def rows_of(self, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows of the given concepts the model holds, and their weights."""
-        ids = np.fromiter(concepts.keys(), dtype=np.int64, count=len(concepts))
-        weights = np.fromiter(concepts.values(), dtype=np.float32, count=len(concepts))
         if not len(ids) or not len(self.synsets):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         rows = np.minimum(np.searchsorted(self.synsets, ids), len(self.synsets) - 1)
@@ -79,9 +83,10 @@ class TopicModel:
         return rows[known], weights[known]
 
     def _represent(self, text: str, language: str | None) -> Representation:
-        words, concepts = bags(text[:MAX_CHARS], language)
+        words, ids, weights = bags(text[:MAX_CHARS], language)
         latent = np.zeros(self.latent.shape[1], np.float32)
-        rows, weights = self.rows_of(concepts)
+        concept_weights = weights / (float(np.linalg.norm(weights)) or 1.0)
+        rows, weights = self.rows_of(ids, weights)
         if len(rows):
             latent += (self.latent[rows].astype(np.float32) * self.scales[rows, None]).T @ weights
         known = [(self.vocabulary[w], v) for w, v in words.items() if w in self.vocabulary]
@@ -90,12 +95,12 @@ class TopicModel:
             weight = np.fromiter((v for _, v in known), np.float32, len(known))
             latent += (self.word_latent[index].astype(np.float32) * self.word_scales[index, None]).T @ weight
         length = float(np.linalg.norm(latent))
-        return Representation(_unit(words), _unit(concepts), latent / length if length else latent)
+        return Representation(_unit(words), ids, concept_weights, latent / length if length else latent)
 
     def similarities(self, first: Representation, second: Representation) -> dict[str, float]:
         return {
             "words": bag_cosine(first.words, second.words),
-            "concepts": bag_cosine(first.concepts, second.concepts),
+            "concepts": _sorted_cosine(first, second),
             "latent": float(np.dot(first.latent, second.latent)),
         }
 

@@ -57,8 +57,20 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def one_math_thread() -> None:
+    """One BLAS/OpenMP thread per worker process. The pool already runs one worker
+    per core; numpy's matrix products spreading over every core on top of that
+    burnt twice the CPU for nothing (topical fit 7.9 -> 3.9 ms a page)."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")  # read when numpy first loads its BLAS
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # and where it is loaded already
+
+
 def _warm_up() -> None:
     # Import the heavy modules and load the models once per worker, before the first page arrives.
+    one_math_thread()
     import crawler.analysis.judge  # noqa: F401
     from extract.language import load_detector
     from scoring.placement_model import load_model

@@ -124,10 +124,10 @@ def _latent_space(synsets: np.ndarray, profiles: sp.csr_matrix, data_dir: Path) 
         weights_by_row: dict[int, float] = defaultdict(float)
         words: dict[str, float] = defaultdict(float)
         for language, text in parts:
-            bag, concepts = bags(text[:MAX_CHARS], language)
+            bag, ids, weights = bags(text[:MAX_CHARS], language)
             for word, weight in bag.items():
                 words[word] += weight
-            for row, weight in zip(*scratch.rows_of(concepts), strict=True):
+            for row, weight in zip(*scratch.rows_of(ids, weights), strict=True):
                 weights_by_row[int(row)] += float(weight)
         concept_rows.append(weights_by_row)
         word_bags.append(words)
