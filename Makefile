@@ -36,7 +36,7 @@ lint: $(STAMP)
 train: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[train,test]'
 	test -f /usr/share/wordnet/data.noun || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base >/dev/null)
-	PYTHONHASHSEED=0 $(PY) -m scoring.train --no-cache
+	PYTHONHASHSEED=0 $(PY) -m scoring.training.train --no-cache
 
 evaluate: $(STAMP)
 	$(PY) -m scoring.evaluate

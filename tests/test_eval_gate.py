@@ -4,7 +4,7 @@ Scores are computed afresh with the model files as shipped, on held-out data
 only (the placement dev sites, SIB-200's dev split, MasakhaNEWS dev
 articles), twice:
 - ``sample``: the compact sample the repository carries (``tests/data``,
-  cut by ``python -m scoring.eval_sample``), so the gate runs from a plain clone;
+  cut by ``python -m scoring.training.eval_sample``), so the gate runs from a plain clone;
 - ``full``: the full data (``LINKVERIFIER_DATA``, default ``../shared/data``)
   when it is there, as in CI.
 Each floor sits a little under the figure measured on that data.
@@ -12,10 +12,10 @@ Each floor sits a little under the figure measured on that data.
 
 import pytest
 
-from scoring.datasets import DATA_DIR
-from scoring.eval_sample import SAMPLE_DIR
-from scoring.evaluate import niche_scores, placement_scores, topical_scores
-from scoring.language_eval import language_scores
+from scoring.training.datasets import DATA_DIR
+from scoring.training.eval_sample import SAMPLE_DIR
+from scoring.training.evaluation import niche_scores, placement_scores, topical_scores
+from scoring.training.language_eval import language_scores
 
 FULL = (DATA_DIR / "placement").is_dir()
 SOURCES = [
@@ -64,7 +64,7 @@ def _scores(kind: str, source: str) -> dict:
 
 
 def test_the_sample_is_in_the_repository():
-    assert (SAMPLE_DIR / "placement" / "mozilla-links.tsv").is_file(), "tests/data is missing: python -m scoring.eval_sample"
+    assert (SAMPLE_DIR / "placement" / "mozilla-links.tsv").is_file(), "tests/data is missing: python -m scoring.training.eval_sample"
     assert (SAMPLE_DIR / "README.md").is_file()
 
 

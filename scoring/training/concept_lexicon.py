@@ -23,8 +23,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from scoring.concepts import _WORD, LEXICON_DIR, normalise, segmenting
-from scoring.datasets import DATA_DIR
 from scoring.topics import LANGUAGES
+from scoring.training.datasets import DATA_DIR
 
 __all__ = ["build", "OMW_CODES"]
 

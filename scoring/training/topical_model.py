@@ -32,11 +32,11 @@ from scipy.special import expit
 from sklearn.decomposition import TruncatedSVD
 
 from scoring.concepts import LEXICON_DIR, bags
-from scoring.datasets import DATA_DIR
 from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model
-from scoring.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
 from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space, read_sib200
 from scoring.training import concept_graph, concept_lexicon
+from scoring.training.datasets import DATA_DIR
+from scoring.training.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
 
 __all__ = ["train_topical_model", "fit_calibration", "calibration_pairs"]
 

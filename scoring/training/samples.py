@@ -10,8 +10,8 @@ from extract.encoding import decode_html
 from extract.links import anchor_of, rel_tokens
 from extract.regions import element_region
 from extract.urls import host_of, registered_domain, resolve_href
-from scoring.datasets import LabelledPage, normalise_anchor
 from scoring.features import PageLinks, link_features
+from scoring.training.datasets import LabelledPage, normalise_anchor
 
 __all__ = ["Sample", "page_samples"]
 

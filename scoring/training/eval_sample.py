@@ -1,4 +1,4 @@
-"""``python -m scoring.eval_sample``: the compact evaluation sample in ``tests/data``, cut from the full data.
+"""``python -m scoring.training.eval_sample``: the compact evaluation sample in ``tests/data``, cut from the full data.
 
 The repository carries this sample (about 5 MB) so that the evaluation gate
 (``tests/test_eval_gate.py``) runs from a plain clone; the full sets stay in
@@ -19,19 +19,19 @@ import shutil
 import sys
 from pathlib import Path
 
-from scoring.datasets import DATA_DIR, is_dev
 from scoring.topics import LANGUAGES
+from scoring.training.datasets import DATA_DIR, is_dev
 
 __all__ = ["SAMPLE_DIR", "build_sample"]
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
 WCEB_PAGES = 40  # dev pages of the WCEB set (~75 KB each, gzipped)
 MASAKHANEWS_ARTICLES = 80  # per language
 MASAKHANEWS_FOLDERS = ("eng", "fra", "som", "swa")
 
 README = """# Compact evaluation sample
 
-Cut from the full data by `python -m scoring.eval_sample` (the full sets:
+Cut from the full data by `python -m scoring.training.eval_sample` (the full sets:
 `LINKVERIFIER_DATA`, default `../shared/data`) so that `make test` runs the
 evaluation gate from a plain clone. Only held-out material: nothing here was
 trained on. Same layout as the full data.
@@ -75,7 +75,7 @@ def build_sample(source: Path = DATA_DIR, dest: Path = SAMPLE_DIR) -> dict[str, 
                 shutil.copy(source / "placement" / "mozilla" / name / file, placement / "mozilla" / name / file)
     shutil.copy(source / "placement" / "mozilla" / "LICENSE.md", placement / "mozilla" / "LICENSE.md")
     _copy_tsv(source / "placement" / "mozilla-links.tsv", placement / "mozilla-links.tsv", set(mozilla))
-    from scoring.datasets import _site
+    from scoring.training.datasets import _site
 
     wceb = []
     for truth in sorted((source / "placement" / "wceb" / "ground-truth").glob("*.json")):

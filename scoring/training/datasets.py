@@ -22,8 +22,8 @@ from pathlib import Path
 __all__ = ["DATA_DIR", "LabelledPage", "missing_data", "placement_pages", "is_dev", "normalise_anchor"]
 
 # The full data: LINKVERIFIER_DATA, else ../shared/data beside the project.
-# (tests/data holds a compact sample of it: scoring.eval_sample.)
-DATA_DIR = Path(os.environ.get("LINKVERIFIER_DATA") or Path(__file__).resolve().parent.parent.parent / "shared" / "data")
+# (tests/data holds a compact sample of it: scoring.training.eval_sample.)
+DATA_DIR = Path(os.environ.get("LINKVERIFIER_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 # One site in five goes to the dev split (stable: a hash of the site name).
 DEV_SHARE = 5
 

@@ -23,7 +23,7 @@ from extract.content import main_content
 from extract.document import parse_html
 from extract.encoding import decode_html
 from extract.language import detect_language, primary_subtag
-from scoring.topic_pairs import sib200_pages
+from scoring.training.topic_pairs import sib200_pages
 
 __all__ = ["language_scores"]
 

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from scoring.datasets import DATA_DIR, is_dev, missing_data, placement_pages
 from scoring.placement_model import MODEL_PATH, PlacementModel
-from scoring.samples import Sample, page_samples
+from scoring.training.datasets import DATA_DIR, is_dev, missing_data, placement_pages
+from scoring.training.samples import Sample, page_samples
 from scoring.training.topical_model import train_topical_model
 
 __all__ = ["collect_samples", "main", "train_placement"]

@@ -25,7 +25,7 @@ from scoring.topics import LANGUAGES, read_sib200
 __all__ = ["Page", "sib200_pages", "pairs", "masakhanews_pairs", "niche_pages", "NICHES_DIR", "DEV_NICHES"]
 
 SENTENCES_PER_PAGE = 4
-NICHES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "niches"
+NICHES_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "niches"
 # The niches the calibration is fitted on; the other 22 are held out for evaluation.
 DEV_NICHES = frozenset({"coffee", "photography", "weddings", "cycling", "astronomy", "plumbing"})
 
