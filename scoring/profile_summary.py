@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from scoring.anchors import ANCHOR_CLASSES
+from scoring.check_result import best_link
 from scoring.velocity import spikes, week_of, weekly_counts
 
 __all__ = ["summarize", "first_seen_of"]
@@ -58,7 +59,7 @@ def summarize(profile) -> dict:
         "countries": _shares(countries),
         "same_language_share": same_language / (len(domains) or 1),
         "followed": sum(1 for link in profile.links if link.result.get("follow")),
-        "editorial": sum(1 for link in profile.links if link.result["links"] and link.result["links"][0].get("placement") == "editorial"),
+        "editorial": sum(1 for link in profile.links if best_link(link.result).get("placement") == "editorial"),
         "anchors": [(k, anchors.get(k, 0)) for k in ANCHOR_CLASSES],
         "anchors_by_language": {lang: [(k, c.get(k, 0)) for k in ANCHOR_CLASSES] for lang, c in anchors_by_language.items()},
         "fit_buckets": [(f"{i * 0.2:.1f}–{(i + 1) * 0.2:.1f}", fit_buckets.get(i, 0)) for i in range(5)],

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from extract.urls import host_of
+from scoring.check_result import best_link
 
 __all__ = ["WEIGHTS", "DISAVOW_THRESHOLD", "SPAMMY_TLDS", "STRONG_REASONS", "link_risk", "is_good"]
 
@@ -46,7 +47,7 @@ STRONG_REASONS = frozenset({"network", "link_selling", "spammy_tld", "link_farm"
 
 def is_good(result: dict, reasons: list[str]) -> bool:
     """Editorial, on topic, low risk: the analysis calls this link good (never disavowed)."""
-    best = result["links"][0] if result.get("links") else {}
+    best = best_link(result)
     fit = result.get("topical_fit")
     low_risk = sum(WEIGHTS[r] for r in reasons) < 0.3 and not STRONG_REASONS & set(reasons)
     return result["status"] == "live" and best.get("placement") == "editorial" and fit is not None and fit >= 0.5 and low_risk
@@ -54,7 +55,7 @@ def is_good(result: dict, reasons: list[str]) -> bool:
 
 def link_risk(result: dict, *, in_network: bool, market_languages: set[str], anchor_class: str | None) -> tuple[float, list[str]]:
     page = result.get("page") or {}
-    best = result["links"][0] if result.get("links") else {}
+    best = best_link(result)
     reasons = []
     if in_network:
         reasons.append("network")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from extract.urls import host_of
+from scoring.check_result import best_link
 
 __all__ = ["MIN_PAGES", "SitewideEntry", "mark_sitewide", "sitewide_entry", "sitewide_keys", "sitewide_rows", "source_host"]
 
@@ -39,7 +40,7 @@ def sitewide_entry(result: dict) -> SitewideEntry | None:
     if result["status"] != "live" or "duplicate_row" in result["flags"]:
         return None
     return SitewideEntry(source_host(result), result["target"], result.get("final_url") or result["source_url"],
-                         result["links"][0]["placement"] != "editorial")
+                         best_link(result).get("placement") != "editorial")
 
 
 def sitewide_keys(entries: Iterable[SitewideEntry | None]) -> set[tuple[str, str]]:

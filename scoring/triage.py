@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from extract.urls import host_of, registered_domain
 from scoring.anchors import anchor_class, brand_terms
+from scoring.check_result import best_link
 from scoring.networks import find_networks
 from scoring.risk import DISAVOW_THRESHOLD, STRONG_REASONS, is_good, link_risk
 
@@ -88,7 +89,7 @@ def judge_link(result: dict, facts: Facts) -> Judgement:
         return Judgement("lost", None, [])
     target = result["target"]
     target_domain = registered_domain(host_of(target)) if "://" in target else target
-    best = result["links"][0] if result.get("links") else {}
+    best = best_link(result)
     klass = anchor_class(best.get("anchor_text", ""), best.get("anchor_type", "text"),
                          brand_terms(target_domain, facts.brands), list(facts.keywords)) if best else None
     risk, reasons = link_risk(result, in_network=referring_domain(result) in facts.in_network,

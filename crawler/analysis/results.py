@@ -1,10 +1,11 @@
-"""Assemble the contract's result record for one input row."""
+"""Assemble the contract's result record (``scoring.check_result.CheckResult``) for one input row."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from extract.urls import Target
+from scoring.check_result import CheckResult, best_link
 from scoring.localization import localized_target
 
 __all__ = ["base_result", "error_result", "page_result", "status_key", "utc_now"]
@@ -19,7 +20,7 @@ def status_key(result: dict) -> str:
     return result["status"] + (f"/{result['reason']}" if result["reason"] else "")
 
 
-def base_result(row) -> dict:
+def base_result(row) -> CheckResult:
     return {
         "source_url": row.source_url,
         "target": row.target_raw,
@@ -43,7 +44,8 @@ def base_result(row) -> dict:
     }
 
 
-def error_result(row, reason: str, message: str | None = None, *, status: str = "error", fetch: dict | None = None) -> dict:
+def error_result(row, reason: str, message: str | None = None, *, status: str = "error",
+                 fetch: dict | None = None) -> CheckResult:
     result = base_result(row)
     result.update(status=status, reason=reason, message=message)
     if fetch:
@@ -52,7 +54,7 @@ def error_result(row, reason: str, message: str | None = None, *, status: str = 
     return result
 
 
-def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile: dict | None) -> dict:
+def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile: dict | None) -> CheckResult:
     """A live/lost result from a page that answered with HTML."""
     result = base_result(row)
     result.update({k: v for k, v in fetch.items() if k != "flags"})
@@ -77,7 +79,8 @@ def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile
         if analysis["page_nofollow"]:
             for link in links:
                 link["follow"] = False
-        result.update(status="live", reason=None, links=links, follow=links[0]["follow"])
+        result.update(status="live", reason=None, links=links)
+        result["follow"] = best_link(result)["follow"]
     else:
         result.update(status="lost", reason="link_removed", follow=None)
     if target_profile and target_profile.get("ok"):

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 
 from crawler.store.database import History
+from scoring.check_result import best_link
 
 __all__ = ["backlink_changes", "describe_change"]
 
 _CREDIT = ("nofollow", "sponsored", "ugc")
 
-
-def _best(result: dict) -> dict:
-    return result["links"][0] if result.get("links") else {}
 
 
 def describe_change(previous: dict | None, current: dict) -> list[str]:
@@ -27,7 +25,7 @@ def describe_change(previous: dict | None, current: dict) -> list[str]:
     if not is_live:
         return []
     kinds = []
-    old, new = _best(previous), _best(current)
+    old, new = best_link(previous), best_link(current)
     if old.get("follow") != new.get("follow") or sorted(old.get("rel", [])) != sorted(new.get("rel", [])) or previous.get("follow") != current.get("follow"):
         kinds.append("rel_changed")
     if (old.get("anchor_text") or "") != (new.get("anchor_text") or ""):
@@ -40,7 +38,7 @@ def describe_change(previous: dict | None, current: dict) -> list[str]:
 
 
 def _summary(kind: str, previous: dict | None, current: dict) -> str:
-    old, new = (_best(previous) if previous else {}), _best(current)
+    old, new = (best_link(previous) if previous else {}), best_link(current)
     if kind == "new":
         return f"new link, anchor {new.get('anchor_text')!r}"
     if kind == "lost":

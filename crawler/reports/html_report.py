@@ -18,6 +18,7 @@ from pathlib import Path
 
 from crawler.reports.profile import Profile
 from crawler.store.database import History
+from scoring.check_result import best_link
 from scoring.profile_summary import summarize
 from scoring.triage import VERDICTS
 
@@ -92,7 +93,7 @@ def _localization(profile: Profile) -> dict:
         first = links[0].result
         rows.append({"domain": domain, "links": len(links), "links_text": _plural(len(links), "link"),
                      "language": (first.get("page") or {}).get("language"), "page": first["source_url"],
-                     "href": first["links"][0]["href"] if first["links"] else None,
+                     "href": best_link(first).get("href"),
                      "localized": next((link.result["localized_target"] for link in links if link.result.get("localized_target")), None)})
     return {"languages": items, "rows": rows}
 
@@ -116,7 +117,7 @@ def _links(profile: Profile) -> list[dict]:
     rows = []
     for check in profile.checks:
         verdict = verdicts.get((check["source_url"], check["target"]))
-        best = check["links"][0] if check.get("links") else {}
+        best = best_link(check)
         page = check.get("page") or {}
         rows.append({
             "url": check["source_url"], "title": page.get("title"), "status": check["status"],

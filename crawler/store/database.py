@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from scoring.check_result import best_link
+
 __all__ = ["Store", "History", "SCHEMA", "read_only"]
 
 SCHEMA = """
@@ -276,7 +278,7 @@ class Store:
         checked_at = result["checked_at"]
         backlink_id = self._backlink_id(result["source_url"], result["target"], checked_at, result["status"], via,
                                         (result.get("input") or {}).get("first_seen"))
-        best = result["links"][0] if result.get("links") else {}
+        best = best_link(result)
         page = result.get("page") or {}
         values = (
             run_id, backlink_id, row_number, checked_at, result["status"], result["reason"],

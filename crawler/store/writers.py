@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from scoring.check_result import best_link
+
 __all__ = ["ResultWriter", "OutputError", "open_writer", "flatten", "safe_cell", "write_records", "output_format",
            "CSV_FIELDS", "ISSUE_FIELDS", "FORMATS"]
 
@@ -66,7 +68,7 @@ def safe_cell(value):
 
 
 def flatten(result: dict) -> dict:
-    best = result["links"][0] if result.get("links") else {}
+    best = best_link(result)
     page = result.get("page") or {}
     row = {key: result.get(key) for key in CSV_FIELDS if key in result}
     row["redirects"] = "|".join(r["url"] for r in result.get("redirects", []))
