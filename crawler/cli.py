@@ -14,8 +14,8 @@ import click
 from crawler import __version__
 from crawler import options as opts
 from crawler.lists.backlinks import InputError, iter_rows
-from crawler.lists.spool import RowSpool, spool_directory
 from crawler.runs import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
+from crawler.store.spool import RowSpool, spool_directory
 
 __all__ = ["main"]
 

@@ -19,7 +19,7 @@ import click
 from crawler.analysis.results import error_result
 from crawler.interrupts import Interrupts
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
-from crawler.lists.spool import RowSpool, spool_directory
+from crawler.store.spool import RowSpool, spool_directory
 
 __all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_crawl", "open_run", "run_hreflang", "run_verify"]
 

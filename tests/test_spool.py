@@ -3,7 +3,7 @@
 import os
 
 from crawler.lists.backlinks import iter_rows, read_rows
-from crawler.lists.spool import RowSpool
+from crawler.store.spool import RowSpool
 
 
 def write(tmp_path, text: str) -> str:

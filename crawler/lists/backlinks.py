@@ -9,7 +9,7 @@ Stages:
 3. turn each line into a ``Row``: source URL, target, the other columns kept
    untouched; a bad row carries an error message instead of stopping the run;
 4. mark repeated (source, target) pairs as duplicates: they are fetched once
-   (``read_rows`` for lists held in memory; ``crawler.lists.spool`` for long ones).
+   (``read_rows`` for lists held in memory; ``crawler.store.spool`` for long ones).
 """
 
 from __future__ import annotations

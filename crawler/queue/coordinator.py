@@ -22,8 +22,8 @@ import time
 
 from crawler.analysis.results import error_result
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run
-from crawler.lists.spool import RowSpool
 from crawler.queue.keys import TASKS, connect, requeue_expired, results_key, task_of
+from crawler.store.spool import RowSpool
 
 __all__ = ["run_queue"]
 

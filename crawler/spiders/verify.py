@@ -1,7 +1,7 @@
 """The ``verify`` spider: fetch every source page once and judge its rows.
 
 Stages:
-1. take the backlink list, spooled to disk (``crawler.lists.spool``); bad rows
+1. take the backlink list, spooled to disk (``crawler.store.spool``); bad rows
    become ``invalid_url`` results at once;
 2. fetch each distinct target page first (high priority), for topical fit and
    its hreflang cluster;
@@ -40,7 +40,7 @@ from crawler.analysis.results import error_result
 from crawler.analysis.tasks import analyze_target, verify_page
 from crawler.failures import failure_reason
 from crawler.lists.backlinks import Row, iter_rows
-from crawler.lists.spool import RowSpool
+from crawler.store.spool import RowSpool
 from crawler.watchdog import Watchdog
 
 __all__ = ["VerifySpider", "fetched_page", "UNREACHABLE_TARGET"]
