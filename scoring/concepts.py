@@ -16,7 +16,7 @@ two weighted bags:
   with an English one word for word.
 
 The lexicon ships in ``scoring/models/concepts/<lang>.tsv.gz`` (built by
-``python -m scoring.training.concept_lexicon``; CC BY-SA 3.0 like its source,
+``python -m scoring.training.concept_lexicon``; CC BY-SA like its sources,
 see the README beside it), one file per language, read the first time a page
 in that language is seen, so a process holds only the languages it meets.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import snowballstemmer
 
-__all__ = ["LEXICON_DIR", "Lexicon", "lexicon", "bags", "segmenting", "stemmer_name", "normalise", "words_of"]
+__all__ = ["LEXICON_DIR", "Lexicon", "lexicon", "forget_lexicons", "bags", "segmenting", "normalise", "words_of"]
 
 LEXICON_DIR = Path(__file__).resolve().parent / "models" / "concepts"
 
@@ -49,11 +49,11 @@ _STEMMERS = {
 }
 # Written without spaces between words: the lexicon's own entries segment them.
 _SEGMENTED = {"ja", "zh", "th"}
+# Languages that write compounds as one word ("Sicherheitslücke", "hondenvoer").
+COMPOUNDING = {"de", "nl", "sv", "da", "no", "fi"}
 # A word missing from its language's lexicon is looked up in a close sibling's:
 # Ukrainian and Bulgarian share much vocabulary with Russian, the Scandinavian
 # languages with each other (their own Wiktionary tables are small).
-# Languages that write compounds as one word ("Sicherheitslücke", "hondenvoer").
-COMPOUNDING = {"de", "nl", "sv", "da", "no", "fi"}
 SIBLINGS = {"uk": ("ru",), "bg": ("ru",), "no": ("da", "sv"), "da": ("no", "sv"), "sv": ("no", "da")}
 
 # Letters with their combining marks: Python's \w alone splits Hindi and Thai
@@ -65,10 +65,9 @@ _LONGEST = 6  # longest dictionary word tried when segmenting Chinese, Japanese 
 # COMMON: words used more than once in a hundred ("the", "und", "de") weigh
 # nothing, "dog" (4e-5) about 2.4, "sourdough" (unseen) the most.
 COMMON = 2.0
-
-
-def stemmer_name(language: str) -> str | None:
-    return _STEMMERS.get(language)
+# Words a lexicon remembers it has looked up (their parts and meanings); a long
+# crawl meets ever new words, so past this many the memory starts afresh.
+_REMEMBERED = 100_000
 
 
 def segmenting(language: str) -> bool:
@@ -79,7 +78,7 @@ _stemmers: dict[str, object | None] = {}
 _stem_lock = threading.Lock()
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=100_000)
 def normalise(language: str, word: str) -> str:
     """The form a word is counted and looked up by: lower case, NFC, stemmed where a stemmer exists."""
     word = unicodedata.normalize("NFC", word.lower())
@@ -142,6 +141,8 @@ class Lexicon:
         """What a word counts as: (the compound part or None, its concept ids, its share of the weight)."""
         found = self._meanings.get(key)
         if found is None:
+            if len(self._meanings) >= _REMEMBERED:
+                self._meanings.clear()
             parts = self.parts(key)
             if parts:  # each part at half weight
                 found = tuple((part, np.array(self.concepts_of(part), np.int64), 0.5) for part in parts)
@@ -164,6 +165,8 @@ class Lexicon:
         if self.language not in COMPOUNDING or len(key) < 7 or key in self.concepts:
             return ()
         if key not in self._parts:
+            if len(self._parts) >= _REMEMBERED:
+                self._parts.clear()
             self._parts[key] = self._split(key)
         return self._parts[key]
 
@@ -198,13 +201,24 @@ _load_lock = threading.Lock()
 
 def lexicon(language: str | None) -> Lexicon | None:
     """The shipped lexicon of a language, loaded once per process; None for other languages."""
-    if not language:
+    if not language or language not in _shipped():  # a page's code never names a path
         return None
     if language not in _lexicons:
         with _load_lock:
             if language not in _lexicons:
                 _lexicons[language] = Lexicon.load(language)
     return _lexicons[language]
+
+
+def forget_lexicons() -> None:
+    """Read the lexicon files afresh (after ``make train`` rewrote them)."""
+    _shipped.cache_clear()
+    _lexicons.clear()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> frozenset[str]:
+    return frozenset(path.name.split(".")[0] for path in LEXICON_DIR.glob("*.tsv.gz"))
 
 
 def _segment(text: str, known: dict[str, float]) -> list[str]:

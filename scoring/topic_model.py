@@ -18,8 +18,10 @@ the calibration of ``scoring.topical``. It is loaded once per process.
 
 from __future__ import annotations
 
+import io
 import math
 import threading
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -106,15 +108,22 @@ class TopicModel:
 
     # --- storage: plain arrays, no pickle --------------------------------------
     def save(self, path: Path = MODEL_PATH) -> None:
+        """An .npz that np.load reads, written byte-stable (fixed member dates, fixed order)."""
         vocabulary = "\n".join(sorted(self.vocabulary, key=self.vocabulary.get)).encode("utf-8")
+        arrays = {
+            "synsets": self.synsets, "latent": self.latent, "scales": self.scales,
+            "vocabulary": np.frombuffer(vocabulary, np.uint8), "word_latent": self.word_latent,
+            "word_scales": self.word_scales,
+            "calibration": self.calibration if self.calibration is not None else np.zeros(0),
+        }
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as handle:
-            np.savez_compressed(
-                handle, synsets=self.synsets, latent=self.latent, scales=self.scales,
-                vocabulary=np.frombuffer(vocabulary, np.uint8), word_latent=self.word_latent,
-                word_scales=self.word_scales,
-                calibration=self.calibration if self.calibration is not None else np.zeros(0),
-            )
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+                member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                member.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(member, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> TopicModel:

@@ -30,8 +30,9 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.decomposition import TruncatedSVD
+from threadpoolctl import threadpool_limits
 
-from scoring.concepts import LEXICON_DIR, bags
+from scoring.concepts import LEXICON_DIR, bags, forget_lexicons
 from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model
 from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space, read_sib200
 from scoring.training import concept_graph, concept_lexicon
@@ -178,11 +179,18 @@ def calibration_pairs(model: TopicModel, niches_dir: Path = NICHES_DIR, dev: boo
 
 
 def train_topical_model(data_dir: Path = DATA_DIR, path: Path = MODEL_PATH, lexicons: bool = True) -> TopicModel:
+    # One BLAS thread: the SVD's sums then run in one order and a rebuild is byte for byte the same.
+    with threadpool_limits(1):
+        return _train(data_dir, path, lexicons)
+
+
+def _train(data_dir: Path, path: Path, lexicons: bool) -> TopicModel:
     from scoring.topical import NON_NEGATIVE
 
     if lexicons:
         for language in LANGUAGES:
             concept_lexicon.build(language, data_dir)
+        forget_lexicons()
     TopicSpace.fit({lang: read_sib200(data_dir, lang, "train") for lang in LANGUAGES}).save(TOPICS_PATH)
     load_topic_space.cache_clear()
     synsets = _shipped_synsets()
