@@ -1,1 +1,1 @@
-"""Reading input: backlink exports and lists, the spool, access logs and analytics exports, recheck selections."""
+"""Reading input: backlink exports and lists, access logs and analytics exports, recheck selections."""

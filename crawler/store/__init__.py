@@ -1,1 +1,1 @@
-"""Storage: the SQLite schema and every SQL statement; the JSONL/CSV/JSON/XLSX writers."""
+"""Storage: the SQLite schema and every SQL statement (the run database, the list's spool); the JSONL/CSV/JSON/XLSX writers."""
