@@ -30,7 +30,7 @@ import numpy as np
 
 from scoring.concepts import bags
 
-__all__ = ["MODEL_PATH", "TopicModel", "Representation", "load_topic_model", "MAX_CHARS", "bag_cosine"]
+__all__ = ["MODEL_PATH", "TopicModel", "Representation", "load_topic_model", "rows_of", "MAX_CHARS", "bag_cosine"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "topic_model.npz"
 # Only the lead of a page's main text counts: it carries the topic, and the
@@ -62,6 +62,15 @@ def _sorted_cosine(first: Representation, second: Representation) -> float:
     return float(np.dot(first.concept_weights[here], second.concept_weights[there]))
 
 
+def rows_of(synsets: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the given concept ids in the sorted ``synsets`` (ids it lacks are dropped), and their weights."""
+    if not len(ids) or not len(synsets):
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    rows = np.minimum(np.searchsorted(synsets, ids), len(synsets) - 1)
+    known = synsets[rows] == ids
+    return rows[known], weights[known]
+
+
 class TopicModel:
     def __init__(self, synsets: np.ndarray, latent: np.ndarray, scales: np.ndarray, vocabulary: list[str],
                  word_latent: np.ndarray, word_scales: np.ndarray, calibration: np.ndarray | None = None):
@@ -76,19 +85,11 @@ class TopicModel:
         self.calibration = calibration  # logistic weights then bias over scoring.topical's features
         self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
 
-    def rows_of(self, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Rows of the given concepts the model holds, and their weights."""
-        if not len(ids) or not len(self.synsets):
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        rows = np.minimum(np.searchsorted(self.synsets, ids), len(self.synsets) - 1)
-        known = self.synsets[rows] == ids
-        return rows[known], weights[known]
-
     def _represent(self, text: str, language: str | None) -> Representation:
         words, ids, weights = bags(text[:MAX_CHARS], language)
         latent = np.zeros(self.latent.shape[1], np.float32)
         concept_weights = weights / (float(np.linalg.norm(weights)) or 1.0)
-        rows, weights = self.rows_of(ids, weights)
+        rows, weights = rows_of(self.synsets, ids, weights)
         if len(rows):
             latent += (self.latent[rows].astype(np.float32) * self.scales[rows, None]).T @ weights
         known = [(self.vocabulary[w], v) for w, v in words.items() if w in self.vocabulary]

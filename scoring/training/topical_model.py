@@ -33,7 +33,7 @@ from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
 
 from scoring.concepts import LEXICON_DIR, bags, forget_lexicons
-from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model
+from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model, rows_of
 from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space, read_sib200
 from scoring.training import concept_graph, concept_lexicon
 from scoring.training.datasets import DATA_DIR
@@ -118,8 +118,6 @@ def _quantise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _latent_space(synsets: np.ndarray, profiles: sp.csr_matrix, data_dir: Path) -> TopicModel:
-    scratch = TopicModel(synsets, np.zeros((len(synsets), 1), np.int8), np.ones(len(synsets)), [],
-                         np.zeros((0, 1), np.int8), np.zeros(0))
     concept_rows, word_bags = [], []
     for parts in _documents(data_dir):
         weights_by_row: dict[int, float] = defaultdict(float)
@@ -128,7 +126,7 @@ def _latent_space(synsets: np.ndarray, profiles: sp.csr_matrix, data_dir: Path) 
             bag, ids, weights = bags(text[:MAX_CHARS], language)
             for word, weight in bag.items():
                 words[word] += weight
-            for row, weight in zip(*scratch.rows_of(ids, weights), strict=True):
+            for row, weight in zip(*rows_of(synsets, ids, weights), strict=True):
                 weights_by_row[int(row)] += float(weight)
         concept_rows.append(weights_by_row)
         word_bags.append(words)
