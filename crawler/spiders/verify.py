@@ -280,6 +280,17 @@ class VerifySpider(scrapy.Spider):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("judging a page failed", exc_info=task.exception())
+        if not self._tasks and not self.groups:
+            self._wake_engine()
+
+    def _wake_engine(self) -> None:
+        """Have the engine look at once whether the crawl is done. Pages are judged in our
+        own tasks, which the engine does not watch: left alone it looks again only at its
+        next heartbeat, and a finished run waited up to 5 s to end (``make bench``: 41 s
+        vs 36 s). The engine's slot is Scrapy's own: without it, the heartbeat still ends the run."""
+        nextcall = getattr(getattr(self.crawler.engine, "_slot", None), "nextcall", None)
+        if nextcall is not None:
+            nextcall.schedule()
 
     async def _judge(self, key: str, page: FetchedPage) -> None:
         rows = self.groups.get(key)
