@@ -119,12 +119,13 @@ def stage_profile(web: LocalWeb, urls: list[str], sample: int = 100) -> dict[str
     from extract.urls import Target
     from scoring.features import PageLinks
     from scoring.placement_model import load_model
+    from scoring.sentence_encoder import load_encoder
     from scoring.topic_model import load_topic_model
     from scoring.topical import topical_fit
     from scoring.topics import load_topic_space
 
     one_math_thread()  # as in the analysis workers
-    load_model(), load_topic_space(), load_topic_model()
+    load_model(), load_topic_space(), load_topic_model(), load_encoder()
     target = Target.parse(TARGET)
     from extract.footprints import page_footprints
 

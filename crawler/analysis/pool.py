@@ -74,6 +74,7 @@ def _warm_up() -> None:
     import crawler.analysis.judge  # noqa: F401
     from extract.language import load_detector
     from scoring.placement_model import load_model
+    from scoring.sentence_encoder import load_encoder
     from scoring.topic_model import load_topic_model
     from scoring.topics import load_topic_space
 
@@ -81,6 +82,7 @@ def _warm_up() -> None:
     load_model()
     load_topic_space()
     load_topic_model()
+    load_encoder()
 
 
 def _start_worker() -> None:

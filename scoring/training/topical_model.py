@@ -10,8 +10,12 @@
    TruncatedSVD of them, its first two components dropped; each concept's
    vector is its profile projected on the rest, each word's its own column;
 5. the calibration: a logistic regression on ``scoring.topical``'s features
-   over every pair of the six calibration niches' pages (``tests/data/niches``);
-   the other 22 niches stay held out for ``python -m scoring.evaluate``, as do
+   over every pair of the six calibration niches' pages (``tests/data/niches``),
+   the few same-topic pairs weighing as much as the many different-topic ones,
+   so that 0.5 is where a pair is as likely one as the other; and, on the same
+   pairs, the least-squares estimate of the sentence encoder's cosine from the
+   other features (used where the encoder does not know a language). The
+   other 22 niches stay held out for ``python -m scoring.evaluate``, as do
    SIB-200's dev split and MasakhaNEWS's dev articles.
 """
 
@@ -39,7 +43,7 @@ from scoring.training import concept_graph, concept_lexicon
 from scoring.training.datasets import DATA_DIR
 from scoring.training.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
 
-__all__ = ["train_topical_model", "fit_calibration", "calibration_pairs"]
+__all__ = ["train_topical_model", "fit_calibration", "fit_imputation", "calibration_pairs"]
 
 # Swept 80 / 150 / 250 / 300 on the calibration niches: 150 best within one language.
 DIMENSIONS = 150
@@ -51,20 +55,31 @@ DROPPED_COMPONENTS = 2
 WORD_MIN_DOCUMENTS = 4
 
 
-def fit_calibration(features: np.ndarray, labels: np.ndarray, non_negative: list[bool], l2: float = 1e-3) -> np.ndarray:
-    """Logistic regression with sign constraints (more similarity never lowers the score): weights then bias."""
+def fit_calibration(features: np.ndarray, labels: np.ndarray, non_negative: list[bool], l2: float = 1e-3,
+                    balanced: bool = False) -> np.ndarray:
+    """Logistic regression with sign constraints (more similarity never lowers the score): weights then bias.
+    ``balanced``: each class weighs half, however few pairs it has."""
     signs = 2.0 * labels - 1.0
+    counts = np.bincount(labels.astype(int), minlength=2)
+    sample = len(labels) / (2.0 * counts[labels.astype(int)]) if balanced and counts.all() else np.ones(len(labels))
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         margin = signs * (features @ params[:-1] + params[-1])
-        value = np.logaddexp(0.0, -margin).sum() + l2 * (params[:-1] ** 2).sum()
-        weight = -signs * expit(-margin)
+        value = (sample * np.logaddexp(0.0, -margin)).sum() + l2 * (params[:-1] ** 2).sum()
+        weight = -signs * sample * expit(-margin)
         gradient = np.concatenate([features.T @ weight + 2 * l2 * params[:-1], [weight.sum()]])
         return value, gradient
 
     bounds = [(0.0, None) if positive else (None, None) for positive in non_negative] + [(None, None)]
     result = minimize(loss, np.zeros(features.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     return result.x.astype(np.float64)
+
+
+def fit_imputation(features: np.ndarray) -> np.ndarray:
+    """Least squares of the last feature (the sentence encoder's cosine) on the others: weights then intercept."""
+    design = np.hstack([features[:, :-1], np.ones((len(features), 1))])
+    solution, *_ = np.linalg.lstsq(design, features[:, -1], rcond=None)
+    return solution.astype(np.float64)
 
 
 def _shipped_synsets() -> np.ndarray:
@@ -193,8 +208,9 @@ def _train(data_dir: Path, path: Path, lexicons: bool) -> TopicModel:
     load_topic_space.cache_clear()
     synsets = _shipped_synsets()
     model = _latent_space(synsets, _profile_matrix(synsets), data_dir)
-    features, labels = calibration_pairs(model)
-    model.calibration = fit_calibration(features, labels, NON_NEGATIVE)
+    features, labels = calibration_pairs(model)  # the calibration niches' languages are all the encoder's
+    model.imputation = fit_imputation(features)
+    model.calibration = fit_calibration(features, labels, NON_NEGATIVE, balanced=True)
     model.save(path)
     load_topic_model.cache_clear()
     print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB: {len(synsets)} concepts, {len(model.vocabulary)} words); "
