@@ -16,9 +16,9 @@ Five numbers, calibrated into one probability:
 4. whether the two pages share a language;
 5. ``sentence encoder``: cosine of the two leads in Google's multilingual
    sentence encoder (``scoring.sentence_encoder``), when both languages are
-   among the 16 it was trained on; otherwise its estimate from 1-4 (a linear
-   fit on the calibration pairs), so that a score means the same whichever
-   two languages meet.
+   among the 16 it reads well (``COVERED`` there); otherwise its estimate
+   from 1-4 (a linear fit on the calibration pairs), so that a score means the
+   same whichever two languages meet.
 A logistic regression fitted on hand-written pages of six calibration niches
 (``make train``), same- and different-topic pairs weighing alike, maps them to
 0..1; 22 other niches are held out to measure it (``python -m scoring.evaluate``).

@@ -57,8 +57,26 @@ def test_same_niche_with_no_shared_word_across_languages():
     assert topical_fit(DOG_PAGE, PUPPY_PAGE_FR, "en", "fr") >= 0.5
 
 
-@pytest.mark.xfail(strict=True, reason="known limit (README, Topical fit): in the 15 market languages the sentence "
-                   "encoder was not trained on, same-niche pages that share hardly a concept still score low (0.01)")
+INDONESIAN_PUPPY = (
+    "Anak anjing kami cepat belajar duduk dan berbaring. Kami memberinya camilan sebagai hadiah dan mengajaknya "
+    "jalan-jalan dengan tali dua kali sehari. Dokter hewan sudah memberikan vaksin."
+)
+INDONESIAN_ZERO_DAY = (
+    "Celah keamanan zero-day pada perangkat VPN sedang dieksploitasi: penyerang menjalankan kode berbahaya dari "
+    "jarak jauh. Para peneliti keamanan menyarankan agar patch segera dipasang."
+)
+
+
+def test_indonesian_reads_as_the_encoder_languages_do():
+    # Not among the encoder's training languages, yet measured as good as them (scoring.sentence_encoder).
+    assert topical_fit(INDONESIAN_PUPPY, DOG_PAGE, "id", "en") >= 0.5
+    assert topical_fit(INDONESIAN_ZERO_DAY, WHITEPAPER, "id", "en") >= 0.8
+    assert topical_fit(INDONESIAN_PUPPY, WHITEPAPER, "id", "en") < 0.2
+    assert topical_fit(INDONESIAN_PUPPY, INDONESIAN_ZERO_DAY, "id", "id") < 0.2
+
+
+@pytest.mark.xfail(strict=True, reason="known limit (README, Topical fit): in the 14 market languages the sentence "
+                   "encoder does not read, same-niche pages that share hardly a concept still score low (0.01)")
 def test_same_niche_in_a_language_the_encoder_does_not_know():
     assert topical_fit(SWEDISH_PUPPY, DOG_PAGE, "sv", "en") >= 0.5
 
