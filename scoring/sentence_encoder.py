@@ -74,7 +74,9 @@ class Encoder:
     def sentences(self, text: str) -> list[str]:
         """The lead's sentences, the last one cut so that all fit in ``TOKEN_BUDGET`` pieces."""
         chosen, used = [], 0
-        for sentence in _SENTENCE_END.split(text[:LEAD_CHARS]):
+        # SentencePiece raises on a lone surrogate (a str can hold one; UTF-8 cannot): "?" instead.
+        lead = text[:LEAD_CHARS].encode("utf-8", "replace").decode("utf-8")
+        for sentence in _SENTENCE_END.split(lead):
             sentence = sentence.strip()
             if not sentence:
                 continue
@@ -104,7 +106,7 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def load_encoder() -> Encoder | None:
-    """The encoder, loaded once per process (0.4 s); None, said once, when it cannot be."""
+    """The encoder, loaded once per process (0.7 s); None, said once, when it cannot be."""
     with _lock:
         try:
             return Encoder()

@@ -85,7 +85,8 @@ class TopicModel:
         self.word_scales = word_scales.astype(np.float32)
         self.calibration = calibration  # logistic weights then bias over scoring.topical's features
         # Linear weights then intercept: the sentence encoder's cosine estimated
-        # from the other features, for languages the encoder was not trained on.
+        # from the other features, where the encoder does not read a language
+        # (``scoring.sentence_encoder.COVERED``).
         self.imputation = imputation
         self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
 

@@ -113,6 +113,7 @@ def test_every_market_language_has_a_lexicon_and_scores():
 @pytest.mark.parametrize("text", [
     "", "   ", "\x00\x01", "🙂" * 500, "a" * 200_000, "Straße " * 5000, "١٢٣ ٤٥٦", "\u200b\u200d",
     "x" * 64 + " " + "y" * 64, "<script>alert(1)</script>", "ǅ ǈ ǋ ǲ İ ı ß ẞ", "https://example.com/a?b=c#d",
+    "Lone \ud800 surrogate. And \udfff another.", "。。。！？" * 100, "\n" * 1000,
 ])
 @pytest.mark.parametrize("language", [None, "en", "de", "zh-cn", "ZH-TW", "xx", "pt_BR", ""])
 def test_odd_text_and_language_codes_never_raise(text, language):
