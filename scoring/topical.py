@@ -76,7 +76,8 @@ def _language(code: str | None) -> str | None:
 
 
 def pair_features(first: str, second: str, first_language: str | None, second_language: str | None,
-                  model: TopicModel | None = None) -> list[float]:
+                  model: TopicModel | None = None, encoder: bool = True) -> list[float]:
+    """``encoder=False``: as for a language the encoder does not read (the evaluation uses it)."""
     model = model or load_topic_model()
     first_language, second_language = _language(first_language), _language(second_language)
     similar = {"words": 0.0, "concepts": 0.0, "latent": 0.0}
@@ -86,13 +87,13 @@ def pair_features(first: str, second: str, first_language: str | None, second_la
     broad = float(np.dot(space.represent(first), space.represent(second))) if space is not None else 0.0
     same = float(first_language is not None and first_language == second_language)
     features = [similar["words"], similar["concepts"], similar["latent"] + BROAD_SHARE * broad, same]
-    return features + [encoder_similarity(first, second, first_language, second_language, features, model)]
+    return features + [encoder_similarity(first, second, first_language, second_language, features, model, encoder)]
 
 
 def encoder_similarity(first: str, second: str, first_language: str | None, second_language: str | None,
-                       features: list[float], model: TopicModel | None) -> float:
+                       features: list[float], model: TopicModel | None, encoder: bool = True) -> float:
     """The sentence encoder's cosine where it knows both languages, else its estimate from ``features``."""
-    if sentence_encoder.covered(first_language) and sentence_encoder.covered(second_language):
+    if encoder and sentence_encoder.covered(first_language) and sentence_encoder.covered(second_language):
         first_vector, second_vector = sentence_encoder.page_vector(first), sentence_encoder.page_vector(second)
         if first_vector is not None and second_vector is not None:
             return float(np.dot(first_vector, second_vector))
@@ -102,11 +103,11 @@ def encoder_similarity(first: str, second: str, first_language: str | None, seco
 
 
 def topical_fit(source_text: str, target_text: str, source_language: str | None = None,
-                target_language: str | None = None) -> float | None:
+                target_language: str | None = None, *, encoder: bool = True) -> float | None:
     if not source_text.strip() or not target_text.strip():
         return None
     model = load_topic_model()
-    features = pair_features(source_text, target_text, source_language, target_language, model)
+    features = pair_features(source_text, target_text, source_language, target_language, model, encoder)
     if model is None or model.calibration is None:
         return round(surface_similarity(source_text, target_text), 3)  # no shipped model: plain n-gram similarity
     weights, bias = model.calibration[:-1], model.calibration[-1]

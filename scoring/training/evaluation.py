@@ -80,9 +80,11 @@ def topical_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
     return scores
 
 
-def niche_scores(niches_dir: Path | None = None) -> dict[str, dict[str, float]]:
+def niche_scores(niches_dir: Path | None = None, encoder: bool = True) -> dict[str, dict[str, float]]:
     """Topical fit on the held-out niche pages: per language relation, ROC AUC, the share of
-    different-topic pairs scored >= 0.5 and the share of same-topic pairs scored >= 0.5."""
+    different-topic pairs scored >= 0.5 and the share of same-topic pairs scored >= 0.5.
+    ``encoder=False`` scores the pages as if their languages were among those the sentence
+    encoder does not read: what the other 14 market languages get, on text we can judge."""
     from sklearn.metrics import roc_auc_score
 
     from scoring.topical import topical_fit
@@ -94,7 +96,8 @@ def niche_scores(niches_dir: Path | None = None) -> dict[str, dict[str, float]]:
         for second in pages[i + 1 :]:
             relation = "same language" if first.language == second.language else "across languages"
             scored[relation][0].append(int(first.topic == second.topic))
-            scored[relation][1].append(topical_fit(first.text, second.text, first.language, second.language))
+            scored[relation][1].append(topical_fit(first.text, second.text, first.language, second.language,
+                                                   encoder=encoder))
     scored["all"] = (scored["same language"][0] + scored["across languages"][0],
                      scored["same language"][1] + scored["across languages"][1])
     out = {}
