@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from extract.hreflang import HreflangCode, parse_code
+from extract.language import same_language_code
 from extract.urls import country_from_host, host_of
 
 __all__ = ["SEVERITY", "audit", "Annotation"]
@@ -33,17 +34,6 @@ SEVERITY = {
 # language is not trusted enough to call the declared one wrong.
 MIN_LETTERS = 200
 MIN_PROBABILITY = 0.9
-# Languages that detectors and sites name differently.
-_SAME_LANGUAGE = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "tl": "fil"}
-
-
-def _language(code: str | None) -> str | None:
-    if not code:
-        return None
-    primary = code.strip().lower().replace("_", "-").split("-")[0]
-    return _SAME_LANGUAGE.get(primary, primary)
-
-
 @dataclass(frozen=True)
 class Annotation:
     hreflang: str
@@ -180,11 +170,11 @@ def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, di
 
 def _check_language(record: dict, self_code: str, issues: _Issues) -> None:
     url = record["final_url"]
-    declared = _language(self_code)
-    html_lang = _language(record["html_lang"])
+    declared = same_language_code(self_code)
+    html_lang = same_language_code(record["html_lang"])
     if html_lang and html_lang != declared:
         issues.add("html_lang_mismatch", url, f"<html lang={record['html_lang']}> but hreflang says {self_code}", url, self_code)
-    detected = _language(record["language"])
+    detected = same_language_code(record["language"])
     if detected and detected != declared and record["letters"] >= MIN_LETTERS and record["language_probability"] >= MIN_PROBABILITY:
         issues.add("content_language_mismatch", url,
                    f"declared {self_code}, but the main text is written in {record['language']} "

@@ -31,6 +31,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from extract.language import same_language_code
 from scoring import sentence_encoder
 from scoring.topic_model import TopicModel, load_topic_model
 from scoring.topics import load_topic_space
@@ -67,19 +68,11 @@ def surface_similarity(first: str, second: str) -> float:
     return float(_surface_vector(first).multiply(_surface_vector(second)).sum())
 
 
-def _language(code: str | None) -> str | None:
-    """langdetect's and hreflang's codes to the lexicons' ("zh-cn" -> "zh", "nb" -> "no")."""
-    if not code:
-        return None
-    base = code.lower().replace("_", "-").split("-")[0]
-    return {"nb": "no", "nn": "no", "iw": "he", "in": "id"}.get(base, base)
-
-
 def pair_features(first: str, second: str, first_language: str | None, second_language: str | None,
                   model: TopicModel | None = None, encoder: bool = True) -> list[float]:
     """``encoder=False``: as for a language the encoder does not read (the evaluation uses it)."""
     model = model or load_topic_model()
-    first_language, second_language = _language(first_language), _language(second_language)
+    first_language, second_language = same_language_code(first_language), same_language_code(second_language)
     similar = {"words": 0.0, "concepts": 0.0, "latent": 0.0}
     if model is not None:
         similar = model.similarities(model.represent(first, first_language), model.represent(second, second_language))
