@@ -12,8 +12,9 @@ A text becomes (``TopicModel.represent``):
   "mortgage" meets "deposit", "bitcoin" meets "wallet".
 
 The model file ``scoring/models/topic_model.npz`` (``make train``) holds each
-concept's and each known word's latent vector (int8, one scale per row) and
-the calibration of ``scoring.topical``. It is loaded once per process.
+concept's and each known word's latent vector (int8, one scale per row), the
+calibration of ``scoring.topical`` and its estimate of the sentence encoder's
+cosine for languages the encoder does not read. It is loaded once per process.
 """
 
 from __future__ import annotations
