@@ -11,7 +11,7 @@ import re
 from langdetect import DetectorFactory, LangDetectException
 from langdetect.detector_factory import PROFILES_DIRECTORY
 
-__all__ = ["detect_language", "language_evidence", "load_detector", "primary_subtag", "same_language_code"]
+__all__ = ["detect_language", "language_evidence", "load_detector", "primary_subtag"]
 
 # Below this many letters a detection is a guess; the declared language wins.
 MIN_LETTERS = 40
@@ -33,19 +33,6 @@ def primary_subtag(code: str | None) -> str | None:
         return None
     first = re.split(r"[-_,;\s]", code.strip().lower(), maxsplit=1)[0]
     return first if re.fullmatch(r"[a-z]{2,3}", first) else None
-
-
-# Languages that detectors and sites name differently.
-_SAME_LANGUAGE = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "tl": "fil"}
-
-
-def same_language_code(code: str | None) -> str | None:
-    """langdetect's, hreflang's and ``lang`` attributes' codes as one: ``zh-cn`` -> ``zh``,
-    ``pt_BR`` -> ``pt``, ``nb`` -> ``no``, ``iw`` -> ``he``; None for an empty code."""
-    if not code:
-        return None
-    primary = code.strip().lower().replace("_", "-").split("-")[0]
-    return _SAME_LANGUAGE.get(primary, primary)
 
 
 _factory: DetectorFactory | None = None

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from extract.hreflang import HreflangCode, parse_code
-from extract.language import same_language_code
+from extract.hreflang import HreflangCode, parse_code, same_language_code
 from extract.urls import country_from_host, host_of
 
 __all__ = ["SEVERITY", "audit", "Annotation"]

@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from extract.language import same_language_code
+from extract.hreflang import same_language_code
 from scoring import sentence_encoder
 from scoring.topic_model import TopicModel, load_topic_model
 from scoring.topics import load_topic_space
