@@ -1,0 +1,44 @@
+"""``extract.language`` prepares langdetect's text its own, faster way; the answer must be
+langdetect's own, probabilities and all, in every language and on odd text."""
+
+import random
+
+from langdetect import LangDetectException
+
+from extract.language import TRIALS, _candidates, _sample, load_detector
+from scoring.training.eval_sample import SAMPLE_DIR
+from scoring.training.topic_pairs import sib200_pages
+
+
+def _langdetect(sample: str):
+    detector = load_detector().create()
+    detector.n_trial = TRIALS
+    detector.append(sample)
+    return detector.get_probabilities()
+
+
+def _answer(detect, text: str):
+    try:
+        return [(c.lang, c.prob) for c in detect(_sample(text))]
+    except LangDetectException as error:
+        return str(error)
+
+
+def _odd_texts() -> list[str]:
+    rng = random.Random(0)
+    texts = ["", " ", "A", "AB CD ef", "x  y   z", "  lead", "ALL CAPS WORDS and lower", "Ș ș Ț ț ی ک",
+             "\u1ea0\u1ea1 Việt Nam", "ㄅㄆㄇ ひらがな カタカナ 漢字 한국어", "see https://example.com/a?b=c or mail a.b@example.org"]
+    texts += ["".join(chr(rng.randrange(32, 0x3100)) for _ in range(rng.randrange(1, 300))) for _ in range(200)]
+    return texts
+
+
+def test_the_same_answer_as_langdetect_in_30_languages():
+    pages = sib200_pages(SAMPLE_DIR, "dev")[:1200]
+    assert len({page.language for page in pages}) == 30
+    for page in pages:
+        assert _answer(_candidates, page.text) == _answer(_langdetect, page.text), page.language
+
+
+def test_the_same_answer_as_langdetect_on_odd_text():
+    for text in _odd_texts():
+        assert _answer(_candidates, text) == _answer(_langdetect, text), repr(text)
