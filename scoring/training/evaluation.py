@@ -40,7 +40,8 @@ def placement_scores(data_dir: Path = DATA_DIR, model_path: Path = MODEL_PATH, u
     for dataset in ("mozilla", "wceb", "all"):
         subset = [s for s in dev if dataset in ("all", s.dataset)]
         truth = [s.label for s in subset]
-        scores = model.predict_proba([s.tokens for s in subset], [s.numbers for s in subset])
+        # One link at a time, through the same arithmetic the verifier runs.
+        scores = np.array([model.probability(s.tokens, s.numbers) for s in subset])
         reports[dataset] = [
             _report("model", truth, list((scores >= model.threshold).astype(int))),
             _report("in trafilatura main content", truth, [int(s.in_main) for s in subset]),
