@@ -7,19 +7,32 @@ import re
 from lxml import etree, html
 
 from extract import selectors
+from extract.selectors import PageTags
 
-__all__ = ["parse_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS"]
+__all__ = ["PageTags", "parse_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS"]
 
+_NON_SPACE = re.compile(r"\S")  # what str.strip() keeps
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, default_doctype=False)
+# lxml.html picks each element's Python class in a Python callback (forms and
+# inputs get their own classes), called for every element a caller touches:
+# ~5,700 calls a page through trafilatura. Nothing here uses the form classes,
+# so every element is a plain HtmlElement, chosen in C.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity,
+))
 
 
 def parse_html(text: str) -> html.HtmlElement | None:
     """An lxml tree, or None when the document has no elements at all."""
+    # (Searched, not stripped: a page is hundreds of KB, and strip() copies it.)
+    first = _NON_SPACE.search(text)
+    if first is None:
+        return None
     # lxml refuses str input with an XML encoding declaration.
-    if text.lstrip()[:5].lower() == "<?xml":
+    if text[first.start() : first.start() + 5].lower() == "<?xml":
         text = text.split("?>", 1)[-1]
     text = text.replace("\x00", "")
-    if not text.strip():
+    if _NON_SPACE.search(text) is None:
         return None
     try:
         tree = html.document_fromstring(text, parser=_PARSER)
@@ -28,13 +41,15 @@ def parse_html(text: str) -> html.HtmlElement | None:
     return tree
 
 
-def base_url(tree: html.HtmlElement | None, document_url: str) -> str:
-    """The URL relative hrefs resolve against: ``<base href>`` or the page URL."""
+def base_url(tree: html.HtmlElement | None, document_url: str, tags: PageTags | None = None) -> str:
+    """The URL relative hrefs resolve against: ``<base href>`` or the page URL.
+
+    ``tags``, here and below: the page's ``PageTags`` when the caller has them already."""
     from extract.urls import resolve_href  # local: urls imports nothing from here
 
     if tree is not None:
-        for href in selectors.BASE_HREF(tree):
-            resolved = resolve_href(str(href), document_url)
+        for href in (tags or PageTags(tree)).base_hrefs():
+            resolved = resolve_href(href, document_url)
             if resolved:
                 return resolved
     return document_url
@@ -75,24 +90,25 @@ def visible_text(element: html.HtmlElement) -> str:
     return collapse("".join(parts))
 
 
-def title(tree: html.HtmlElement | None) -> str | None:
+def title(tree: html.HtmlElement | None, tags: PageTags | None = None) -> str | None:
     if tree is None:
         return None
-    found = selectors.TITLE(tree)
-    if not found:
+    found = (tags or PageTags(tree)).first_title()
+    if found is None:
         return None
-    return collapse(found[0].text_content()) or None
+    return collapse(found.text_content()) or None
 
 
-def declared_language(tree: html.HtmlElement | None, content_language: str | None) -> str | None:
+def declared_language(tree: html.HtmlElement | None, content_language: str | None,
+                      tags: PageTags | None = None) -> str | None:
     """The language the page declares: ``<html lang>``, then ``<meta http-equiv=content-language>``, then the header."""
     if tree is not None:
         for value in selectors.HTML_LANG(tree):
             if str(value).strip():
                 return str(value)
-        for value in selectors.META_CONTENT_LANGUAGE(tree):
-            if str(value).strip():
-                return str(value)
+        for value in (tags or PageTags(tree)).meta_contents("http-equiv", "content-language"):
+            if value.strip():
+                return value
     return content_language
 
 

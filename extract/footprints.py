@@ -14,6 +14,8 @@ import re
 
 from lxml import html
 
+from extract.selectors import PageTags
+
 __all__ = ["STRONG", "page_footprints", "template_fingerprint"]
 
 STRONG = ("ga", "gtm", "adsense", "clarity", "fb_pixel", "yandex_metrica", "hotjar")
@@ -75,7 +77,7 @@ def template_fingerprint(tree: html.HtmlElement) -> str | None:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
-def page_footprints(tree: html.HtmlElement | None, source: str) -> dict:
+def page_footprints(tree: html.HtmlElement | None, source: str, tags: PageTags | None = None) -> dict:
     """Footprints of one page; ``source`` is its decoded HTML (IDs live in scripts and URLs)."""
     found: dict = {}
     for name, patterns in _PATTERNS.items():
@@ -83,9 +85,9 @@ def page_footprints(tree: html.HtmlElement | None, source: str) -> dict:
         if ids:
             found[name] = ids
     if tree is not None:
-        generators = tree.xpath("//meta[translate(@name,'GENRATO','genrato')='generator']/@content")
+        generators = (tags or PageTags(tree)).meta_contents("name", "generator")
         if generators:
-            found["generator"] = re.sub(r"\s+", " ", str(generators[0])).strip().lower()[:80]
+            found["generator"] = re.sub(r"\s+", " ", generators[0]).strip().lower()[:80]
         template = template_fingerprint(tree)
         if template:
             found["template"] = template

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
-from extract import selectors
+from extract.selectors import PageTags
 from extract.urls import resolve_href
 
 __all__ = [
@@ -39,11 +39,11 @@ class Alternate:
     in_head: bool = True
 
 
-def html_alternates(tree: html.HtmlElement | None, base: str) -> list[Alternate]:
+def html_alternates(tree: html.HtmlElement | None, base: str, tags: PageTags | None = None) -> list[Alternate]:
     if tree is None:
         return []
     found = []
-    for link in selectors.HREFLANG_LINKS(tree):
+    for link in (tags or PageTags(tree)).hreflang_links():
         href = link.get("href", "")
         in_head = any(a.tag == "head" for a in link.iterancestors())
         found.append(Alternate(link.get("hreflang", "").strip(), href, resolve_href(href, base), "html", in_head))
@@ -77,10 +77,11 @@ def header_alternates(values: Iterable[str], document_url: str) -> list[Alternat
     return found
 
 
-def canonical_url(tree: html.HtmlElement | None, base: str, link_headers: Iterable[str], document_url: str) -> str | None:
+def canonical_url(tree: html.HtmlElement | None, base: str, link_headers: Iterable[str], document_url: str,
+                  tags: PageTags | None = None) -> str | None:
     """The canonical URL from ``<link rel=canonical>``, else from the HTTP ``Link`` header."""
     if tree is not None:
-        for link in selectors.CANONICAL(tree):
+        for link in (tags or PageTags(tree)).canonical_links():
             resolved = resolve_href(link.get("href", ""), base)
             if resolved:
                 return resolved

@@ -19,7 +19,7 @@ from lxml import html
 from extract import selectors
 from extract.document import collapse, visible_text
 from extract.regions import element_region
-from extract.urls import Target, host_of, match_href, registered_domain, resolve_href
+from extract.urls import Target, match_href, registered_domain, resolve_href_host
 
 __all__ = [
     "FoundLink", "ResolvedLink", "anchor_of", "find_links", "resolve_links", "page_link_urls", "outbound_summary",
@@ -133,8 +133,8 @@ def resolve_links(tree: html.HtmlElement | None, base: str) -> list[ResolvedLink
     for element in selectors.LINKS(tree):
         href = element.get("href", "")
         if href not in seen:
-            absolute = resolve_href(href, base)
-            seen[href] = (absolute, registered_domain(host_of(absolute)) if absolute else "")
+            resolved = resolve_href_host(href, base)
+            seen[href] = (resolved[0], registered_domain(resolved[1])) if resolved else (None, "")
         absolute, domain = seen[href]
         if absolute:
             links.append(ResolvedLink(element, absolute, domain))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
-from extract import selectors
+from extract.selectors import PageTags
 
 __all__ = ["RobotsDirectives", "robots_directives"]
 
@@ -55,11 +55,12 @@ def _header_tokens(value: str) -> Iterable[str]:
     return _tokens(value)
 
 
-def robots_directives(tree: html.HtmlElement | None, x_robots_tags: Iterable[str]) -> RobotsDirectives:
+def robots_directives(tree: html.HtmlElement | None, x_robots_tags: Iterable[str],
+                      tags: PageTags | None = None) -> RobotsDirectives:
     state = {"noindex": False, "nofollow": False}
     for header in x_robots_tags:
         _apply(_header_tokens(header), state)
     if tree is not None:
-        for meta in selectors.META_ROBOTS(tree):
+        for meta in (tags or PageTags(tree)).robots_metas():
             _apply(_tokens(meta.get("content", "")), state)
     return RobotsDirectives(**state)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
 import tldextract
 
@@ -93,6 +93,7 @@ class Target:
         return normalized_key(self.url) if self.url else self.domain
 
 
+@lru_cache(maxsize=65536)  # a page's links name a few hosts many times; IDNA encoding is slow
 def _to_ascii_host(host: str) -> str:
     host = host.strip().rstrip(".").lower()
     try:
@@ -145,10 +146,13 @@ def invalid_url_reason(url: str) -> str | None:
 def host_of(url: str) -> str:
     """Lower-case ASCII (punycode) host of ``url``, without ``www.``."""
     try:
-        host = urlsplit(url).hostname or ""
+        return _host_of_parts(urlsplit(url))
     except ValueError:
         return ""
-    host = _to_ascii_host(host)
+
+
+def _host_of_parts(parts: SplitResult) -> str:
+    host = _to_ascii_host(parts.hostname or "")
     return host[4:] if host.startswith("www.") else host
 
 
@@ -207,6 +211,22 @@ def normalized_key(url: str) -> str:
 
 def resolve_href(href: str, base_url: str) -> str | None:
     """Absolute http(s) URL of an href, or None for javascript:, mailto: and junk."""
+    resolved = _resolve(href, base_url)
+    return resolved[0] if resolved else None
+
+
+def resolve_href_host(href: str, base_url: str) -> tuple[str, str] | None:
+    """``(absolute URL, host_of it)`` of an href, or None as ``resolve_href``; the URL is split once."""
+    resolved = _resolve(href, base_url)
+    if resolved is None:
+        return None
+    try:
+        return resolved[0], _host_of_parts(resolved[1])
+    except ValueError:
+        return resolved[0], ""
+
+
+def _resolve(href: str, base_url: str) -> tuple[str, SplitResult] | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
@@ -215,11 +235,12 @@ def resolve_href(href: str, base_url: str) -> str | None:
         return None
     try:
         absolute = urljoin(base_url, href)
+        parts = urlsplit(absolute)
     except ValueError:
         return None
-    if urlsplit(absolute).scheme.lower() not in ("http", "https"):
+    if parts.scheme.lower() not in ("http", "https"):
         return None
-    return absolute
+    return absolute, parts
 
 
 def match_href(absolute_href: str, target: Target) -> str | None:

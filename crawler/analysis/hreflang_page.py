@@ -7,7 +7,7 @@ from crawler.analysis.hreflang_record import page_record
 from crawler.analysis.page import page_canonical, page_problem
 from extract import selectors
 from extract.content import main_content
-from extract.document import base_url, parse_html
+from extract.document import PageTags, base_url, parse_html
 from extract.encoding import decode_html
 from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import language_evidence
@@ -29,11 +29,12 @@ def analyze_hreflang_page(page: FetchedPage) -> dict:
     if page.status == 200 and not page_problem(page):
         text, _ = decode_html(page.body, page.header("content-type"))
         tree = parse_html(text)
-        base = base_url(tree, page.final_url)
+        tags = PageTags(tree) if tree is not None else None  # one walk for the head queries
+        base = base_url(tree, page.final_url, tags)
         record["html"] = tree is not None
-        alternates = html_alternates(tree, base) + alternates
-        record["noindex"] = robots_directives(tree, x_robots).noindex
-        record["canonical"] = page_canonical(tree, page, base)
+        alternates = html_alternates(tree, base, tags) + alternates
+        record["noindex"] = robots_directives(tree, x_robots, tags).noindex
+        record["canonical"] = page_canonical(tree, page, base, tags)
         langs = selectors.HTML_LANG(tree) if tree is not None else []
         record["html_lang"] = str(langs[0]).strip() if langs else None
         content = main_content(tree, page.final_url)

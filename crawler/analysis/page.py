@@ -16,7 +16,7 @@ from __future__ import annotations
 from crawler.analysis.fetched import FetchedPage
 from extract.challenges import challenge_markers
 from extract.content import main_content
-from extract.document import base_url, declared_language, parse_html, title, word_count
+from extract.document import PageTags, base_url, declared_language, parse_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import canonical_url, header_alternates, html_alternates
@@ -53,15 +53,17 @@ def page_problem(page: FetchedPage) -> str | None:
     return None
 
 
-def page_canonical(tree, page: FetchedPage, base: str) -> str | None:
+def page_canonical(tree, page: FetchedPage, base: str, tags: PageTags | None = None) -> str | None:
     """The canonical URL from ``<link rel=canonical>``, else the HTTP ``Link`` header."""
-    return canonical_url(tree, base, page.header_list("link"), page.final_url)
+    return canonical_url(tree, base, page.header_list("link"), page.final_url, tags)
 
 
 def _parse(page: FetchedPage):
+    """``(tree, its PageTags, base URL, decoded text)``; tree and tags are None when there is no HTML."""
     text, _encoding = decode_html(page.body, page.header("content-type"))
     tree = parse_html(text)
-    return tree, base_url(tree, page.final_url), text
+    tags = PageTags(tree) if tree is not None else None  # one walk for every head query below
+    return tree, tags, base_url(tree, page.final_url, tags), text
 
 
 def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple[str, float]:
@@ -76,7 +78,7 @@ def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple
         internal=registered_domain(host_of(found.href)) == page_domain, anchor_text=found.anchor_text,
         anchor_image=found.anchor_type == "image", rel=found.rel,
     )
-    score = float(model.predict_proba([features.tokens], [features.numbers])[0])
+    score = model.probability(features.tokens, features.numbers)
     return ("editorial" if score >= model.threshold else "boilerplate"), score
 
 
@@ -109,11 +111,11 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     problem = page_problem(page)
     if problem:
         return {"error": problem}
-    tree, base, source = _parse(page)
-    directives = robots_directives(tree, page.header_list("x-robots-tag"))
-    canonical = page_canonical(tree, page, base)
+    tree, tags, base, source = _parse(page)
+    directives = robots_directives(tree, page.header_list("x-robots-tag"), tags)
+    canonical = page_canonical(tree, page, base, tags)
     content = main_content(tree, page.final_url)
-    language, language_source = detect_language(content.text, declared_language(tree, page.header("content-language")))
+    language, language_source = detect_language(content.text, declared_language(tree, page.header("content-language"), tags))
     host = host_of(page.final_url)
     resolved = resolve_links(tree, base)
     outbound, external = outbound_summary(tree, base, host, resolved)
@@ -132,7 +134,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
         "canonical_url": canonical,
         "canonical_elsewhere": bool(canonical) and normalized_key(canonical) != normalized_key(page.final_url),
         "page": {
-            "title": title(tree),
+            "title": title(tree, tags),
             "language": language,
             "language_source": language_source,
             "country": country_from_host(host),
@@ -140,7 +142,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
             "word_count": word_count(content.text),
             "outbound_links": outbound,
             "external_domains": external,
-            "footprints": page_footprints(tree, source),
+            "footprints": page_footprints(tree, source, tags),
         },
         "per_target": per_target,
         "topic_text": content.text[:TOPIC_CHARS],
@@ -155,10 +157,10 @@ def analyze_target(page: FetchedPage) -> dict:
         return {"ok": False, "error": f"HTTP {page.status}"}
     if page_problem(page):
         return {"ok": False, "error": page_problem(page)}
-    tree, base, _text = _parse(page)
+    tree, tags, base, _text = _parse(page)
     content = main_content(tree, page.final_url)
-    language, _source = detect_language(content.text, declared_language(tree, page.header("content-language")))
-    alternates = html_alternates(tree, base) + header_alternates(page.header_list("link"), page.final_url)
+    language, _source = detect_language(content.text, declared_language(tree, page.header("content-language"), tags))
+    alternates = html_alternates(tree, base, tags) + header_alternates(page.header_list("link"), page.final_url)
     return {
         "ok": True,
         "url": page.final_url,
