@@ -9,7 +9,7 @@ from lxml import etree, html
 from extract import selectors
 from extract.selectors import PageTags
 
-__all__ = ["PageTags", "parse_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS"]
+__all__ = ["parse_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS"]
 
 _NON_SPACE = re.compile(r"\S")  # what str.strip() keeps
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, default_doctype=False)

@@ -1,5 +1,7 @@
 """How the extractors find elements: compiled XPath, and the page's head tags in one walk (one place to read them)."""
 
+from functools import cache
+
 from lxml import etree
 
 __all__ = ["LINKS", "HTML_LANG", "SCRIPTS", "PageTags"]
@@ -64,6 +66,7 @@ class PageTags:
                 if link.get("href") is not None and link.get("hreflang") is not None and _rel_has(link, "alternate")]
 
 
+@cache  # a handful of words
 def _upper_to_lower(word: str) -> dict[int, str]:
     """XPath's ``translate(x, upper(word), word)``: only the letters of ``word`` are lower-cased."""
     return str.maketrans(word.upper(), word)

@@ -7,12 +7,13 @@ from crawler.analysis.hreflang_record import page_record
 from crawler.analysis.page import page_canonical, page_problem
 from extract import selectors
 from extract.content import main_content
-from extract.document import PageTags, base_url, parse_html
+from extract.document import base_url, parse_html
 from extract.encoding import decode_html
 from extract.hreflang import header_alternates, header_canonical, html_alternates
 from extract.language import language_evidence
 from extract.links import page_link_urls
 from extract.robots import robots_directives
+from extract.selectors import PageTags
 
 __all__ = ["analyze_hreflang_page"]
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 from crawler.analysis.fetched import FetchedPage
 from extract.challenges import challenge_markers
 from extract.content import main_content
-from extract.document import PageTags, base_url, declared_language, parse_html, title, word_count
+from extract.document import base_url, declared_language, parse_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import canonical_url, header_alternates, html_alternates
 from extract.language import detect_language
 from extract.links import find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
 from extract.robots import robots_directives
+from extract.selectors import PageTags
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain
 from scoring.features import PageLinks, link_features
 from scoring.placement import judge_placement
