@@ -218,12 +218,7 @@ def resolve_href(href: str, base_url: str) -> str | None:
 def resolve_href_host(href: str, base_url: str) -> tuple[str, str] | None:
     """``(absolute URL, host_of it)`` of an href, or None as ``resolve_href``; the URL is split once."""
     resolved = _resolve(href, base_url)
-    if resolved is None:
-        return None
-    try:
-        return resolved[0], _host_of_parts(resolved[1])
-    except ValueError:
-        return resolved[0], ""
+    return (resolved[0], _host_of_parts(resolved[1])) if resolved else None
 
 
 def _resolve(href: str, base_url: str) -> tuple[str, SplitResult] | None:

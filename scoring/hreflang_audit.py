@@ -33,6 +33,8 @@ SEVERITY = {
 # language is not trusted enough to call the declared one wrong.
 MIN_LETTERS = 200
 MIN_PROBABILITY = 0.9
+
+
 @dataclass(frozen=True)
 class Annotation:
     hreflang: str
