@@ -4,8 +4,16 @@ The region is read from the element's ancestors, nearest first: HTML5
 sectioning tags (``nav``, ``header``, ``footer``, ``aside``), ARIA roles, and
 class/id tokens that templates use (``sidebar``, ``widget``, ``comment``…).
 The nearest ancestor that names a region decides, except that any
-boilerplate region wins over an ``article``/``main`` further out (a related-
-posts box inside ``<article>`` is still boilerplate).
+boilerplate region wins over an ``article`` further out (a related-posts box
+inside ``<article>`` is still boilerplate), and nothing outside the page's
+``<main>`` landmark counts (a layout wrapper around the whole page is no footer).
+
+Beside the contract's regions, three tell a user why a link inside an article
+is still boilerplate: ``teaser_list`` (related posts, "read also", more
+stories), ``share_follow`` (share buttons, follow-us lines, newsletter boxes)
+and ``post_meta`` (a post's tags, categories and entry footer). Tokens that
+page builders put on every block (``elementor-widget``, ``wp-block-…``) or
+that wrap embedded posts name no region: they say nothing about placement.
 """
 
 from __future__ import annotations
@@ -16,7 +24,8 @@ from lxml import html
 
 __all__ = ["REGIONS", "element_region", "ancestor_tokens"]
 
-REGIONS = ("content", "navigation", "header", "footer", "sidebar", "comments", "author", "other")
+REGIONS = ("content", "navigation", "header", "footer", "sidebar", "comments", "author", "other",
+           "teaser_list", "share_follow", "post_meta")
 
 _TAG_REGION = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "sidebar", "menu": "navigation"}
 _ROLE_REGION = {
@@ -29,17 +38,32 @@ _ROLE_REGION = {
     "main": "content",
     "article": "content",
 }
+# Tokens that name no region although a pattern below would match them: page
+# builders' per-block classes, and wrappers of embedded posts and of whole
+# articles (seen on real pages marking editorial links as sidebar ones).
+_NEUTRAL_TOKENS = re.compile(r"^(elementor-.*|e-con.*|wp-block-.*|.*-embed|embed.*|share-zone|.*-widget-container)$")
 # Order matters: the first pattern that matches a token names the region.
 _TOKEN_PATTERNS = [
-    ("comments", re.compile(r"^(comments?|comment-.*|.*-comments?|disqus.*|respond|replies|reply|discussion)$")),
+    ("comments", re.compile(r"^(comments?|comment-.*|.*-comments?|commentlist|commentform|disqus.*|respond|replies|reply|"
+                            r"discussion)$")),
     ("author", re.compile(r"^(author.*|.*-author|byline|bio|about-author|authorbox|post-author|writer)$")),
+    # WordPress's entry footer holds the post's tags and categories, not the site's footer.
+    ("post_meta", re.compile(r"^(entry-?footer|post-?footer|article-?footer|entry-?meta|post-?meta|postmetadata|"
+                             r"post-?info|article-?meta|meta-?data|posted-?on|tags?|tag-?(list|links|cloud)|tags-links|"
+                             r"cat-links|categories|post-?tags|article-?tags|post-?categories)$")),
+    ("teaser_list", re.compile(r"^(related.*|.*-related|recommended.*|popular.*|trending.*|read-?more|more-?stories|"
+                               r"read-?also|also-?read|more-?from.*|teaser.*|.*-teasers?|.*-view-more|view-more|rock-list|"
+                               r"you-?may-?like|recirc.*|outbrain.*|taboola.*|ob-widget.*|yarpp.*|jp-relatedposts.*)$")),
+    ("share_follow", re.compile(r"^(share|shares|sharing|share-?(buttons?|bar|links?|icons?|tools?|box|this)|.*-share|"
+                                r"sharedaddy|addtoany|a2a.*|social|social-?(share|sharing|links?|icons?|media|buttons?|"
+                                r"follow|bar|networks?|profiles?)|follow-?us|follow|newsletter.*|.*-newsletter|"
+                                r"subscribe.*|.*-subscribe|signup)$")),
     ("navigation", re.compile(r"^(nav|navbar|navigation|.*-nav|nav-.*|menu|.*-menu|menu-.*|breadcrumbs?|pagination|pager|tabs|toc|skip-link)$")),
     ("header", re.compile(r"^(header|masthead|site-header|top-?bar|banner|page-header|branding)$")),
     ("footer", re.compile(r"^(footer|site-footer|.*-footer|footer-.*|colophon|copyright|bottom)$")),
     ("sidebar", re.compile(
-        r"^(sidebar|side-bar|.*-sidebar|sidebar-.*|aside|widget.*|.*-widget|related.*|.*-related|"
-        r"recommended|popular|trending|share|sharing|social.*|share-.*|newsletter|subscribe|"
-        r"ad|ads|advert.*|sponsor.*|promo.*|tags?|tag-?cloud|categories|archives?|blogroll|partners?)$"
+        r"^(sidebar|side-bar|.*-sidebar|sidebar-.*|aside|widget.*|.*-widget|"
+        r"ad|ads|advert.*|sponsor.*|promo.*|archives?|blogroll|partners?)$"
     )),
     ("content", re.compile(r"^(content|main|main-content|article|post|entry|entry-content|post-content|story|article-body|post-body|text|body-text)$")),
 ]
@@ -62,6 +86,8 @@ def _own_region(element: html.HtmlElement) -> str | None:
     if tag in ("article", "main"):
         return "content"
     for token in ancestor_tokens(element):
+        if _NEUTRAL_TOKENS.match(token):
+            continue
         for region, pattern in _TOKEN_PATTERNS:
             if pattern.match(token):
                 return region
@@ -78,6 +104,11 @@ def element_region(element: html.HtmlElement) -> str:
         if region and region != "content":
             return region
         if region == "content":
+            # The page's one main landmark ends the walk: a layout wrapper around it
+            # (``div.flex-wrap-footer`` holding the whole page) names no region of it.
+            # An <article> does not: teaser cards are articles inside sidebars.
+            if node.tag == "main" or (node.get("role") or "").lower().strip() == "main":
+                return "content"
             found_content = True
         node = node.getparent()
     return "content" if found_content else "other"

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from scoring.training.datasets import DATA_DIR, missing_data
-from scoring.training.evaluation import niche_scores, placement_scores, topical_scores
+from scoring.training.evaluation import niche_scores, placement_evaluation, topical_scores
 from scoring.training.language_eval import language_scores
 
 __all__ = ["main"]
@@ -26,13 +26,26 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"{parser.prog}: {problem}", file=sys.stderr)
         return 2
-    for dataset, reports in placement_scores(args.data).items():
-        print(f"placement, dev split of {dataset}:")
-        for report in reports:
-            print(f"  {report['name']:<30} macro-F1 {report['macro_f1']:.3f}")
-            for label in ("editorial", "boilerplate"):
-                p, r, f, n = report[label]
-                print(f"    {label:<12} precision {p:.3f} recall {r:.3f} F1 {f:.3f} (n={n})")
+    reports, reliability = placement_evaluation(args.data)
+    print("placement on held-out pages (dev sites never trained or tuned on; googletrends and cleaneval never trained on),"
+          " macro-F1:")
+    print(f"  {'links':<26} {'n':>7} {'editorial':>9}  {'model':>6}  {'main text only':>14}  {'model - main':>12}  "
+          f"{'rule':>6}  {'region rule':>11}   each page weighing the same: {'model':>6} {'main text only':>14}")
+    for group, (model, main_only, rule, region_rule) in reports.items():
+        n = model["editorial"][3] + model["boilerplate"][3]
+        print(f"  {group:<26} {n:>7} {model['editorial'][3]:>9}  {model['macro_f1']:>6.3f}  {main_only['macro_f1']:>14.3f}  "
+              f"{model['macro_f1'] - main_only['macro_f1']:>+12.3f}  {rule['macro_f1']:>6.3f}  {region_rule['macro_f1']:>11.3f}"
+              f"   {'':>28} {model['macro_f1_pages']:>6.3f} {main_only['macro_f1_pages']:>14.3f}")
+    print("  per class, model (trafilatura main text only):")
+    for group, (model, main_only, *_rest) in reports.items():
+        if group.startswith(("language ", "page type ")):
+            continue
+        for label in ("editorial", "boilerplate"):
+            p, r, f, n = model[label]
+            p0, r0, f0, _ = main_only[label]
+            print(f"    {group:<14} {label:<12} precision {p:.3f} ({p0:.3f}) recall {r:.3f} ({r0:.3f}) F1 {f:.3f} ({f0:.3f}) n={n}")
+    print("  editorial_score against the labels (held-out links): " + ", ".join(
+        f"{low:.1f}-{high:.1f}: {share:.0%} editorial of {n}" for low, high, n, share in reliability if n))
     print("page language, declared language hidden:")
     for name, score in language_scores(args.data).items():
         confusions = ", ".join(f"{pair} x{count}" for pair, count in score["confusions"]) or "none"

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 __all__ = ["Placement", "judge_placement", "BOILERPLATE_REGIONS", "EDITORIAL_THRESHOLD"]
 
-BOILERPLATE_REGIONS = frozenset({"navigation", "header", "footer", "sidebar", "comments", "author"})
+BOILERPLATE_REGIONS = frozenset({"navigation", "header", "footer", "sidebar", "comments", "author", "teaser_list",
+                                 "share_follow", "post_meta"})
 # editorial_score at or above this means "editorial".
 EDITORIAL_THRESHOLD = 0.5
 

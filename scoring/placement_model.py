@@ -1,8 +1,21 @@
-"""The trained placement classifier: TF-IDF over ancestor tokens + scaled structure, logistic regression.
+"""The trained placement classifier: gradient-boosted trees over structure, fed a TF-IDF model's score.
 
-The model is stored as plain JSON (vocabulary, idf, scaler, coefficients), not
-a pickle: it loads with any scikit-learn/numpy version, is small, and can be
-read by a person. ``make train`` rebuilds it from ``../shared/data``.
+Two stages, both learned from real labelled pages (``scoring.training.placement_fit``):
+1. a logistic regression over the TF-IDF of a link's DOM-path tokens and anchor
+   words (``scoring.features``), with a vocabulary of tokens seen on many
+   sites, gives a text score;
+2. gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``)
+   combine that score with the structure features: where the link sits against
+   the main text, the lists and sections around it, its region;
+3. a logistic calibration, fitted on training sites held out from the fit, so
+   that ``editorial_score`` 0.5 is the decision: at or above it, editorial.
+
+The model is stored as plain JSON (vocabulary, idf, coefficients, the trees'
+nodes), not a pickle: it loads with any scikit-learn/numpy version, is small,
+and can be read by a person. ``make train`` rebuilds it from ``../shared/data``.
+Scoring one link is plain Python over those lists (no scikit-learn call: its
+per-call checks cost more than the arithmetic); ``predict_proba`` scores many
+links at once with numpy and gives the same numbers.
 """
 
 from __future__ import annotations
@@ -14,134 +27,103 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
 from scoring.features import NUMERIC_FEATURES
 
-__all__ = ["PlacementModel", "MODEL_PATH", "load_model"]
+__all__ = ["PlacementModel", "MODEL_PATH", "MODEL_FORMAT", "load_model"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "placement.json.gz"
+MODEL_FORMAT = 3
 
 
-def _numeric(numbers) -> np.ndarray:
-    """The structure features, each also split by main-content membership.
-
-    A linear model cannot tell on its own that a dense block of links means
-    boilerplate outside trafilatura's main text but often a reference list
-    inside it; the split features let it weigh both cases (Mozilla dev
-    macro-F1 0.917 -> 0.922)."""
-    values = np.asarray(numbers, dtype=float)
-    in_main = values[:, :1]  # NUMERIC_FEATURES[0]
-    return np.hstack([values, in_main * values[:, 2:], (1 - in_main) * values[:, 2:]])
-
-
-def _vectorizer(min_df: int = 1) -> TfidfVectorizer:
-    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=min_df, sublinear_tf=True, dtype=np.float64)
+def _expit(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
 class PlacementModel:
-    def __init__(self, vectorizer: TfidfVectorizer, scaler: StandardScaler, classifier: LogisticRegression, threshold: float, meta: dict):
-        self.vectorizer = vectorizer
-        self.scaler = scaler
-        self.classifier = classifier
-        self.threshold = threshold
-        self.meta = meta
-        self._fast = None  # the model as plain lookups, built on the first ``probability``
+    """``probability(tokens, numbers)``: the calibrated probability that a person calls the link editorial."""
 
-    @classmethod
-    def fit(cls, tokens: list[str], numbers: list[list[float]], labels: list[int], *, c: float, min_df: int,
-            numeric_weight: float, sample_weight: list[float] | None = None) -> PlacementModel:
-        vectorizer = _vectorizer(min_df)
-        text = vectorizer.fit_transform(tokens)
-        scaler = StandardScaler().fit(_numeric(numbers))
-        matrix = sparse.hstack([text, sparse.csr_matrix(scaler.transform(_numeric(numbers)) * numeric_weight)]).tocsr()
-        classifier = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", solver="liblinear", random_state=0)
-        classifier.fit(matrix, labels, sample_weight=sample_weight)
-        return cls(vectorizer, scaler, classifier, 0.5, {"c": c, "min_df": min_df, "numeric_weight": numeric_weight})
+    def __init__(self, data: dict):
+        self.data = data
+        self.threshold = float(data["threshold"])
+        self.meta = data.get("meta", {})
+        text = data["text"]
+        # token -> (column, idf, coefficient): the column orders the sum as the sparse product does.
+        self._terms = {token: (i, idf, coef) for i, (token, idf, coef) in
+                       enumerate(zip(text["vocabulary"], text["idf"], text["coef"], strict=True))}
+        self._text_intercept = float(text["intercept"])
+        self._trees = [(t["feature"], t["threshold"], t["left"], t["right"], t["value"]) for t in data["trees"]]
+        self._baseline = float(data["baseline"])
+        self._slope, self._offset = data["calibration"]
 
-    def _matrix(self, tokens: list[str], numbers: list[list[float]]):
-        weight = self.meta["numeric_weight"]
-        scaled = self.scaler.transform(_numeric(numbers)) * weight
-        return sparse.hstack([self.vectorizer.transform(tokens), sparse.csr_matrix(scaled)]).tocsr()
-
-    def predict_proba(self, tokens: list[str], numbers: list[list[float]]) -> np.ndarray:
-        """Probability of "editorial" for each link."""
-        if not tokens:
-            return np.zeros(0)
-        return self.classifier.predict_proba(self._matrix(tokens, numbers))[:, 1]
-
-    def probability(self, tokens: str, numbers: list[float]) -> float:
-        """``predict_proba`` for one link, the same arithmetic without scikit-learn's per-call
-        checks and sparse matrices (0.73 -> 0.04 ms a link): sublinear TF-IDF over the
-        tokens, L2-normalised, plus the scaled structure features, through the logistic."""
-        if self._fast is None:
-            vocabulary = self.vectorizer.vocabulary_
-            coef = self.classifier.coef_[0]
-            text_coef = coef[: len(vocabulary)]
-            self._fast = (
-                {token: (i, float(self.vectorizer.idf_[i]), float(text_coef[i])) for token, i in vocabulary.items()},
-                coef[len(vocabulary):], float(self.classifier.intercept_[0]),
-            )
-        terms, numeric_coef, intercept = self._fast
+    # --- one link --------------------------------------------------------
+    def text_score(self, tokens: str) -> float:
+        """The TF-IDF model's decision value: sublinear term frequency times idf, L2-normalised."""
         counts: dict[str, int] = {}
         for token in tokens.split():  # the vectorizer's token_pattern is \S+, no lower-casing
-            if token in terms:
+            if token in self._terms:
                 counts[token] = counts.get(token, 0) + 1
-        # (TF-IDF weight, coefficient) in column order, the order the sparse product adds them in.
-        weighted = sorted((terms[token][0], (1.0 + math.log(n)) * terms[token][1], terms[token][2])
+        weighted = sorted((self._terms[token][0], (1.0 + math.log(n)) * self._terms[token][1], self._terms[token][2])
                           for token, n in counts.items())
         norm = math.sqrt(sum(weight * weight for _, weight, _ in weighted))
-        decision = 0.0
+        decision = self._text_intercept
         for _, weight, coefficient in weighted:
             decision += (weight / norm) * coefficient
-        scaled = (_numeric([numbers])[0] - self.scaler.mean_) / self.scaler.scale_ * self.meta["numeric_weight"]
-        decision += float(scaled @ numeric_coef) + intercept
-        return float(expit(decision))
+        return decision
+
+    def raw_score(self, tokens: str, numbers: list[float]) -> float:
+        """The trees' sum (log-odds before calibration)."""
+        row = list(numbers) + [self.text_score(tokens)]
+        raw = self._baseline
+        for feature, threshold, left, right, value in self._trees:
+            node = 0
+            while left[node]:
+                node = left[node] if row[feature[node]] <= threshold[node] else right[node]
+            raw += value[node]
+        return raw
+
+    def probability(self, tokens: str, numbers: list[float]) -> float:
+        return _expit(self._slope * self.raw_score(tokens, numbers) + self._offset)
+
+    # --- many links --------------------------------------------------------
+    def text_scores(self, tokens: list[str]) -> np.ndarray:
+        return np.array([self.text_score(t) for t in tokens])
+
+    def raw_scores(self, tokens: list[str], numbers: list[list[float]]) -> np.ndarray:
+        rows = np.hstack([np.asarray(numbers, dtype=float).reshape(len(tokens), -1),
+                          self.text_scores(tokens)[:, None]]) if tokens else np.zeros((0, len(NUMERIC_FEATURES) + 1))
+        raw = np.full(len(rows), self._baseline)
+        index = np.arange(len(rows))
+        for feature, threshold, left, right, value in self._trees:
+            feature, threshold = np.asarray(feature), np.asarray(threshold)
+            left, right, value = np.asarray(left), np.asarray(right), np.asarray(value)
+            node = np.zeros(len(rows), dtype=int)
+            while True:
+                inner = left[node] != 0
+                if not inner.any():
+                    break
+                go_left = rows[index, feature[node]] <= threshold[node]
+                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+            raw += value[node]
+        return raw
+
+    def predict_proba(self, tokens: list[str], numbers: list[list[float]]) -> np.ndarray:
+        """Probability of "editorial" for each link (the same numbers as ``probability``)."""
+        return 1.0 / (1.0 + np.exp(-(self._slope * self.raw_scores(tokens, numbers) + self._offset)))
 
     # --- storage -----------------------------------------------------------
-    def to_json(self) -> dict:
-        vocabulary = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
-        return {
-            "format": 2,
-            "numeric_features": NUMERIC_FEATURES,
-            "vocabulary": vocabulary,
-            "idf": [round(float(v), 6) for v in self.vectorizer.idf_],
-            "scaler_mean": [float(v) for v in self.scaler.mean_],
-            "scaler_scale": [float(v) for v in self.scaler.scale_],
-            "coef": [round(float(v), 6) for v in self.classifier.coef_[0]],
-            "intercept": float(self.classifier.intercept_[0]),
-            "threshold": self.threshold,
-            "meta": self.meta,
-        }
-
     def save(self, path: Path = MODEL_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode("utf-8")
+        data = json.dumps(self.data, sort_keys=True, separators=(",", ":")).encode("utf-8")
         # mtime=0: the same model gives the same bytes (make train is deterministic).
-        path.write_bytes(gzip.compress(data, mtime=0))
+        path.write_bytes(gzip.compress(data, 9, mtime=0))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> PlacementModel:
         data = json.loads(gzip.decompress(path.read_bytes()))
-        if data.get("format") != 2 or data["numeric_features"] != NUMERIC_FEATURES:
+        if data.get("format") != MODEL_FORMAT or data["numeric_features"] != NUMERIC_FEATURES:
             raise ValueError(f"{path} was trained with other features; run `make train`")
-        vectorizer = _vectorizer()
-        vectorizer.vocabulary_ = {token: i for i, token in enumerate(data["vocabulary"])}
-        vectorizer.idf_ = np.asarray(data["idf"])
-        scaler = StandardScaler()
-        scaler.mean_ = np.asarray(data["scaler_mean"])
-        scaler.scale_ = np.asarray(data["scaler_scale"])
-        scaler.var_ = scaler.scale_**2
-        scaler.n_features_in_ = len(scaler.mean_)
-        classifier = LogisticRegression()
-        classifier.coef_ = np.asarray([data["coef"]])
-        classifier.intercept_ = np.asarray([data["intercept"]])
-        classifier.classes_ = np.asarray([0, 1])
-        return cls(vectorizer, scaler, classifier, data["threshold"], data["meta"])
+        return cls(data)
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,8 @@
 """Evaluation gate (trafilatura's eval_gate idea): the shipped models must keep their held-out scores.
 
 Scores are computed afresh with the model files as shipped, on held-out data
-only (the placement dev sites, SIB-200's dev split, MasakhaNEWS dev
-articles), twice:
+only (the placement dev sites and the evaluation-only placement sets,
+SIB-200's dev split, MasakhaNEWS dev articles), twice:
 - ``sample``: the compact sample the repository carries (``tests/data``,
   cut by ``python -m scoring.training.eval_sample``), so the gate runs from a plain clone;
 - ``full``: the full data (``LINKVERIFIER_DATA``, default ``../shared/data``)
@@ -24,11 +24,16 @@ SOURCES = [
 ]
 DATA = {"sample": SAMPLE_DIR, "full": DATA_DIR}
 
-# Measured: sample mozilla 0.925, wceb 0.893 (40 dev pages); full mozilla 0.925, wceb 0.771 (macro-F1, dev sites).
+# Measured (macro-F1 on held-out pages): sample mozilla 0.906, wceb 0.920, fundus 0.927 (16 pages, 7 languages);
+# full mozilla 0.906, wceb 0.753, fundus 0.917, googletrends 0.763, cleaneval 0.692 (the last two never trained on).
+# The model before: mozilla 0.925, wceb 0.771 on its dev split, 0.886 from outside, below trafilatura alone.
 PLACEMENT_FLOORS = {
-    "sample": {"mozilla": 0.915, "wceb": 0.88},
-    "full": {"mozilla": 0.915, "wceb": 0.755},
+    "sample": {"mozilla": 0.895, "wceb": 0.90, "fundus": 0.91},
+    "full": {"mozilla": 0.895, "wceb": 0.745, "fundus": 0.905, "googletrends": 0.75, "cleaneval": 0.68},
 }
+# How far the model must stay above "inside trafilatura's main text" on all held-out links:
+# measured +0.015 on the sample, +0.044 on the full data (+0.068 with each page weighing the same).
+BEATS_MAIN_CONTENT_BY = {"sample": 0.008, "full": 0.03}
 # Measured, ROC AUC: SIB-200 dev pairs 0.814 cross-language, 0.771 same language (the same on both: the
 # sample holds SIB-200's whole dev split); real English-French news articles 0.795 on the sample's 80 per
 # language, 0.769 on the full dev split. (Before the sentence encoder: 0.793, 0.763, 0.728, 0.652; before
@@ -86,8 +91,19 @@ def test_placement_macro_f1_floor(source):
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_model_beats_main_content_baseline(source):
-    model, main_content_only = _scores("placement", source)["all"][:2]
-    assert model["macro_f1"] > main_content_only["macro_f1"]
+    """The model must earn its place over the signal it is built on: on all held-out links, on
+    each data set, and in each language with enough labelled links of both kinds."""
+    scores = _scores("placement", source)
+    model, main_content_only = scores["all"][:2]
+    assert main_content_only["name"] == "in trafilatura main content"
+    assert model["macro_f1"] >= main_content_only["macro_f1"] + BEATS_MAIN_CONTENT_BY[source], (model, main_content_only)
+    assert model["macro_f1_pages"] > main_content_only["macro_f1_pages"]
+    for group, (model, main_content_only, *_baselines) in scores.items():
+        if group in PLACEMENT_FLOORS[source]:
+            assert model["macro_f1"] > main_content_only["macro_f1"], f"{source} {group}: {model} {main_content_only}"
+        elif group.startswith("language "):  # never below it (Russian: both make the same single error)
+            assert model["macro_f1"] >= main_content_only["macro_f1"], f"{source} {group}: {model} {main_content_only}"
+    assert "language de" in scores  # the German pages are there to be judged
 
 
 @pytest.mark.parametrize("source", SOURCES)

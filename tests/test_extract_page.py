@@ -33,7 +33,20 @@ def test_rel_tokens(value, tokens):
     ("<div class='author-box'><a href='http://acme.com/page'>x</a></div>", "author"),
     ("<div role='contentinfo'><a href='http://acme.com/page'>x</a></div>", "footer"),
     ("<article><p><a href='http://acme.com/page'>x</a></p></article>", "content"),
-    ("<article><div class='related-posts'><a href='http://acme.com/page'>x</a></div></article>", "sidebar"),
+    ("<article><div class='related-posts'><a href='http://acme.com/page'>x</a></div></article>", "teaser_list"),
+    ("<article><div class='entry-footer'><a href='http://acme.com/page'>x</a></div></article>", "post_meta"),
+    ("<article><p class='postmetadata'><a href='http://acme.com/page'>x</a></p></article>", "post_meta"),
+    ("<article><div class='c-view-more'><a href='http://acme.com/page'>x</a></div></article>", "teaser_list"),
+    ("<article><ul class='teaserable'><li><a href='http://acme.com/page'>x</a></li></ul></article>", "teaser_list"),
+    ("<article><p class='follow-us'><a href='http://acme.com/page'>x</a></p></article>", "share_follow"),
+    ("<div class='newsletter-box'><a href='http://acme.com/page'>x</a></div>", "share_follow"),
+    # Page builders' per-block classes and embed wrappers name no region: the article around them decides.
+    ("<article><div class='elementor-widget elementor-widget-text-editor'><p><a href='http://acme.com/page'>x</a></p>"
+     "</div></article>", "content"),
+    ("<div class='flex-wrap-footer'><main><dl><dt><a href='http://acme.com/page'>x</a></dt></dl></main></div>", "content"),
+    ("<aside><article><a href='http://acme.com/page'>x</a></article></aside>", "sidebar"),
+    ("<article><div class='share-zone'><p><a href='http://acme.com/page'>x</a></p></div></article>", "content"),
+    ("<article><div class='social-media-embed'><p><a href='http://acme.com/page'>x</a></p></div></article>", "content"),
     ("<div><p><a href='http://acme.com/page'>x</a></p></div>", "other"),
 ])
 def test_regions(markup, region):

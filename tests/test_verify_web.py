@@ -91,6 +91,13 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     add("area", "http://area.example.com/a", page(article(f'<map name="m"><area shape="rect" href="{TARGET}" alt="Map area"></map>')))
     add("hidden", "http://hidden.example.com/a", page(article(f'<span style="display: none"><a href="{TARGET}">hidden</a></span>')))
     add("footer", "http://footer.example.com/a", page(article("whitepaper", "") + f"<footer>Partner: {LINK}</footer>"))
+    # Inside the article, after its text: a list of headlines with no class names to go by, and a follow-us line.
+    teasers = "".join(f'<li><a href="http://news.example.com/story-{i}">Security headline number {i} about patches and exploits</a></li>'
+                      for i in range(4))
+    add("teaser_in_article", "http://teaser.example.com/a", page(article("whitepaper", (
+        f'<h3>More stories</h3><ul><li><a href="{TARGET}">Zero-day whitepaper: how attackers exploit unpatched systems</a>'
+        f"</li>{teasers}</ul>"))))
+    add("follow_us", "http://follow.example.com/a", page(article("whitepaper", f'<p class="follow-us">Follow us on {LINK}</p>')))
     add("broken_html", "http://broken-html.example.com/a", f"<html><body><div><p>{ARTICLE_EN}<table><tr><td><a href={TARGET}>unquoted link<td>cell</table><div><p>unclosed")
     add("empty_body", "http://empty.example.com/a", "")
     add("removed", "http://removed.example.com/a", page(article("whitepaper")))
@@ -277,6 +284,12 @@ def test_footer_link_is_boilerplate(verified):
     link = verified["by"]("footer")["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == "footer"
     assert link["context"].startswith("Partner")
+
+
+@pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("follow_us", "share_follow")])
+def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
+    link = verified["by"](note)["links"][0]
+    assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5
 
 
 def test_empty_page_does_not_crash(verified):

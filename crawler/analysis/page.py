@@ -67,24 +67,32 @@ def _parse(page: FetchedPage):
     return tree, tags, base_url(tree, page.final_url, tags), text
 
 
-def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple[str, float]:
-    """``(placement, editorial_score)`` from the trained model (the rule when no model ships)."""
+def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple[str, float, str]:
+    """``(placement, editorial_score, region)`` from the trained model (the rule when no model ships).
+
+    The region is the template's, except that a link the model calls boilerplate inside
+    what names no boilerplate region (an article body, unnamed markup) but in a list of
+    one-link items is shown as ``teaser_list``: the reason a user would give."""
     in_main = content.contains_link(found.href, found.anchor_text)
     model = load_model()
     if model is None:
         verdict = judge_placement(found.region, in_main, content.extracted)
-        return verdict.placement, verdict.editorial_score
+        return verdict.placement, verdict.editorial_score, found.region
     features = link_features(
         found.element, page_links, in_main=in_main, main_found=content.extracted,
         internal=registered_domain(host_of(found.href)) == page_domain, anchor_text=found.anchor_text,
         anchor_image=found.anchor_type == "image", rel=found.rel,
     )
     score = model.probability(features.tokens, features.numbers)
-    return ("editorial" if score >= model.threshold else "boilerplate"), score
+    placement = "editorial" if score >= model.threshold else "boilerplate"
+    region = found.region
+    if placement == "boilerplate" and region in ("content", "other") and features.in_link_list:
+        region = "teaser_list"
+    return placement, score, region
 
 
 def _link_record(found, content, page_links: PageLinks, page_domain: str) -> dict:
-    placement, editorial_score = _placement(found, content, page_links, page_domain)
+    placement, editorial_score, region = _placement(found, content, page_links, page_domain)
     follow = not ({"nofollow", "sponsored", "ugc"} & set(found.rel))
     return {
         "href": found.href,
@@ -94,7 +102,7 @@ def _link_record(found, content, page_links: PageLinks, page_domain: str) -> dic
         "rel": found.rel,
         "follow": follow,
         "placement": placement,
-        "region": found.region,
+        "region": region,
         "editorial_score": round(editorial_score, 3),
         "context": found.context,
         "hidden": found.hidden,
@@ -125,7 +133,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     for target in targets:
         found = find_links(tree, base, target, resolved)
         if found and page_links is None:
-            page_links = PageLinks(tree)
+            page_links = PageLinks(tree, content)
         links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
         per_target[target.key] = {"links": links, "js_link": not links and script_mentions(tree, target)}
     return {

@@ -3,6 +3,13 @@
 Each page is parsed exactly as the verifier parses pages; each ``<a href>`` is
 joined to its label by (href as written, normalised anchor). Pages are
 grouped by site so a split never puts one site on both sides.
+
+Five sets (``../shared/data/README.md`` says what each is):
+- trained on (their dev sites held out): ``mozilla`` (exact labels), ``wceb``
+  (English, every page type), ``fundus`` (news articles of 184 publishers in
+  26 languages; a publisher is a site);
+- evaluation only, by their licences, never trained or tuned on: ``googletrends``
+  (GPL-3.0) and ``cleaneval`` (no licence stated).
 """
 
 from __future__ import annotations
@@ -19,23 +26,34 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "LabelledPage", "missing_data", "placement_pages", "is_dev", "normalise_anchor"]
+__all__ = ["DATA_DIR", "DATASETS", "EVALUATION_ONLY", "TRAINABLE", "LabelledPage", "iso_language", "is_dev", "missing_data",
+           "normalise_anchor", "placement_pages"]
 
 # The full data: LINKVERIFIER_DATA, else ../shared/data beside the project.
 # (tests/data holds a compact sample of it: scoring.training.eval_sample.)
 DATA_DIR = Path(os.environ.get("LINKVERIFIER_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 # One site in five goes to the dev split (stable: a hash of the site name).
 DEV_SHARE = 5
+TRAINABLE = ("mozilla", "wceb", "fundus")
+EVALUATION_ONLY = ("googletrends", "cleaneval")
+DATASETS = TRAINABLE + EVALUATION_ONLY
 
 
 @dataclass
 class LabelledPage:
-    dataset: str  # "mozilla" | "wceb"
+    dataset: str  # one of DATASETS
     name: str
     site: str
     url: str
     html: bytes
     labels: dict[tuple[str, str], str]  # (href as written, normalised anchor) -> label
+    page_type: str = "article"  # article, forum, product, listing, documentation, service, other
+    language: str | None = None  # declared by the data set; None: the page's detected language stands
+
+    @property
+    def held_out(self) -> bool:
+        """Never trained or tuned on: a dev site, or an evaluation-only set."""
+        return self.dataset in EVALUATION_ONLY or is_dev(self.site)
 
 
 def missing_data(data_dir: Path) -> str | None:
@@ -75,7 +93,9 @@ def _site(url: str) -> str:
     return match.group(1).lower() if match else url
 
 
-def placement_pages(data_dir: Path = DATA_DIR) -> Iterator[LabelledPage]:
+def placement_pages(data_dir: Path = DATA_DIR, trainable_only: bool = False) -> Iterator[LabelledPage]:
+    """Every labelled page of every set present under ``data_dir`` (``trainable_only``: leave the
+    evaluation-only sets out, as training does)."""
     root = data_dir / "placement"
     if not root.is_dir():
         raise FileNotFoundError(f"no placement data at {root} (expected ../shared/data beside the project)")
@@ -92,4 +112,51 @@ def placement_pages(data_dir: Path = DATA_DIR) -> Iterator[LabelledPage]:
         truth = json.loads((root / "wceb" / "ground-truth" / f"{name}.json").read_text(encoding="utf-8"))
         url = truth.get("url") or f"http://wceb-{name}.example/"
         source = root / "wceb" / "html" / f"{name}.html.gz"
-        yield LabelledPage("wceb", name, _site(url), url, gzip.decompress(source.read_bytes()), wceb[name])
+        kind = (truth.get("_internal") or {}).get("page_type", {}).get("primary") or truth.get("page_type") or "other"
+        yield LabelledPage("wceb", name, _site(url), url, gzip.decompress(source.read_bytes()), wceb[name],
+                           page_type=_PAGE_TYPES.get(kind, "other"))
+    yield from _fundus(root)
+    if not trainable_only:
+        yield from _evaluation_only(root)
+
+
+# The WCEB crawl's page types, in the five kinds the evaluation reports.
+_PAGE_TYPES = {"article": "article", "forum": "forum", "product": "product", "listing": "listing",
+               "documentation": "documentation", "service": "service", "collection": "listing",
+               "category": "listing", "docs": "documentation"}
+
+
+def _fundus(root: Path) -> Iterator[LabelledPage]:
+    tsv = root / "fundus-links.tsv"
+    if not tsv.exists():
+        return
+    labels = _labels(tsv, "label_contextual")
+    for name in sorted(labels):
+        truth = json.loads((root / "fundus" / "ground-truth" / f"{name}.json").read_text(encoding="utf-8"))
+        publisher = name.split("-", 1)[-1].rsplit("_", 3)[0]  # "de-Spiegel_2024_05_03" -> "Spiegel"
+        html = gzip.decompress((root / "fundus" / "html" / f"{name}.html.gz").read_bytes())
+        language = iso_language(truth.get("html_lang"))
+        yield LabelledPage("fundus", name, "fundus:" + publisher, truth.get("url") or f"http://{name}.example/",
+                           html, labels[name], page_type="article", language=language)
+
+
+def _evaluation_only(root: Path) -> Iterator[LabelledPage]:
+    """GoogleTrends-2017 and CleanEval: measured on, never trained or tuned on (their licences)."""
+    for dataset in EVALUATION_ONLY:
+        tsv = root / f"{dataset}-links.tsv"
+        if not tsv.exists():
+            continue
+        labels = _labels(tsv, "label_contextual")
+        for name in sorted(labels):
+            html = gzip.decompress((root / dataset / "html" / f"{name}.html.gz").read_bytes())
+            # Neither set keeps the page's address: each page stands for a site of its own.
+            yield LabelledPage(dataset, name, f"{dataset}:{name}", f"http://{dataset}-{name}.example/", html,
+                               labels[name], page_type="mixed")
+
+
+def iso_language(code: str | None) -> str | None:
+    """A declared ``html_lang`` as the ISO 639-1 code the verifier writes (``nb`` is written ``no``)."""
+    if not code or not re.fullmatch(r"[A-Za-z]{2}([-_].*)?", code):
+        return None
+    code = code[:2].lower()
+    return {"nb": "no", "nn": "no"}.get(code, code)

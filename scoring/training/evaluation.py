@@ -1,14 +1,18 @@
 """Scores of the shipped models on held-out data: what ``python -m scoring.evaluate`` prints and the gate pins.
 
-Placement: precision, recall and F1 per class and macro-F1 on the dev sites
-(never trained on) of each dataset, next to the two reference baselines —
-"inside trafilatura's main content" alone and the DOM-region rule alone.
+Placement: precision, recall and F1 per class and macro-F1 on the held-out
+pages (the dev sites of the trainable sets, never trained or tuned on, and
+the evaluation-only sets, never trained on at all), per data set, per page
+language and per page type, next to the reference baselines: "inside
+trafilatura's main content" alone (the signal the model is built on, which it
+must beat), the hand rule, and the DOM-region rule alone.
 Topical fit: ROC AUC of same- vs different-topic pairs, within and across
 languages, on SIB-200 and MasakhaNEWS, and on the held-out niche pages.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -16,39 +20,82 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from scoring.placement import BOILERPLATE_REGIONS, judge_placement
 from scoring.placement_model import MODEL_PATH, PlacementModel
-from scoring.training.datasets import DATA_DIR
+from scoring.training.datasets import DATA_DIR, DATASETS
+from scoring.training.samples import Sample
 from scoring.training.train import collect_samples
 
-__all__ = ["placement_scores", "topical_scores", "niche_scores"]
+__all__ = ["placement_scores", "placement_evaluation", "placement_groups", "topical_scores", "niche_scores", "MIN_GROUP_LINKS"]
+
+# A language or page type is reported on its own from this many labelled links, with
+# at least MIN_GROUP_CLASS of each class (macro-F1 over 2 editorial links says nothing).
+MIN_GROUP_LINKS = 50
+MIN_GROUP_CLASS = 10
 
 
-def _report(name: str, truth: list[int], predicted: list[int]) -> dict:
+def _report(name: str, truth: list[int], predicted: list[int], page_weights: list[float]) -> dict:
+    """Per class and macro-F1 over links; ``macro_f1_pages`` weighs each page the same (a page of
+    600 menu links counts as one page, as when a user checks one or two backlinks a page)."""
     precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=[1, 0], zero_division=0)
+    by_page = precision_recall_fscore_support(truth, predicted, labels=[1, 0], zero_division=0, sample_weight=page_weights)[2]
     return {
         "name": name,
         "editorial": (precision[0], recall[0], f1[0], int(support[0])),
         "boilerplate": (precision[1], recall[1], f1[1], int(support[1])),
         "macro_f1": float(np.mean(f1)),
+        "macro_f1_pages": float(np.mean(by_page)),
     }
 
 
+def placement_groups(samples: list[Sample]) -> dict[str, list[Sample]]:
+    """The held-out links by data set, all together, by page language and by page type."""
+    groups: dict[str, list[Sample]] = {d: [s for s in samples if s.dataset == d] for d in DATASETS}
+    groups = {name: subset for name, subset in groups.items() if subset}
+    groups["all"] = list(samples)
+    for key, prefix in ((lambda s: s.language, "language"), (lambda s: s.page_type, "page type")):
+        counts = Counter((key(s), s.label) for s in samples)
+        for value in sorted({key(s) for s in samples if key(s)}):
+            if counts[(value, 0)] + counts[(value, 1)] >= MIN_GROUP_LINKS and min(counts[(value, 0)], counts[(value, 1)]) >= MIN_GROUP_CLASS:
+                groups[f"{prefix} {value}"] = [s for s in samples if key(s) == value]
+    return groups
+
+
 def placement_scores(data_dir: Path = DATA_DIR, model_path: Path = MODEL_PATH, use_cache: bool = True) -> dict[str, list[dict]]:
-    """Reports per dataset ("mozilla", "wceb", "all") for the model and the baselines."""
+    """Reports per group (``placement_groups``) for the model, then the baselines: the first is the
+    model, the second "in trafilatura main content"."""
+    return placement_evaluation(data_dir, model_path, use_cache)[0]
+
+
+# editorial_score bins for the reliability table
+RELIABILITY_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0001)
+
+
+def placement_evaluation(data_dir: Path = DATA_DIR, model_path: Path = MODEL_PATH,
+                         use_cache: bool = True) -> tuple[dict[str, list[dict]], list[tuple[float, float, int, float]]]:
+    """``(reports, reliability)``: the reports of ``placement_scores``, and for each bin of
+    ``editorial_score`` on the held-out links ``(low, high, links, share labelled editorial)``:
+    a calibrated score puts about half of the links near 0.5 on each side."""
     model = PlacementModel.load(model_path)
-    dev = collect_samples(data_dir, use_cache=use_cache, dev_only=True)
+    held_out = collect_samples(data_dir, use_cache=use_cache, dev_only=True)
+    # One link at a time, through the same arithmetic the verifier runs.
+    scores = {id(s): model.probability(s.tokens, s.numbers) for s in held_out}
+    links_on_page = Counter((s.dataset, s.page) for s in held_out)
     reports: dict[str, list[dict]] = {}
-    for dataset in ("mozilla", "wceb", "all"):
-        subset = [s for s in dev if dataset in ("all", s.dataset)]
+    for group, subset in placement_groups(held_out).items():
         truth = [s.label for s in subset]
-        # One link at a time, through the same arithmetic the verifier runs.
-        scores = np.array([model.probability(s.tokens, s.numbers) for s in subset])
-        reports[dataset] = [
-            _report("model", truth, list((scores >= model.threshold).astype(int))),
-            _report("in trafilatura main content", truth, [int(s.in_main) for s in subset]),
-            _report("rule: region + main content", truth, [int(judge_placement(s.region, s.in_main, s.main_found).placement == "editorial") for s in subset]),
-            _report("DOM-region rule", truth, [int(s.region not in BOILERPLATE_REGIONS and s.region != "other") for s in subset]),
+        weights = [1.0 / links_on_page[(s.dataset, s.page)] for s in subset]
+        reports[group] = [
+            _report("model", truth, [int(scores[id(s)] >= model.threshold) for s in subset], weights),
+            _report("in trafilatura main content", truth, [int(s.in_main) for s in subset], weights),
+            _report("rule: region + main content", truth,
+                    [int(judge_placement(s.region, s.in_main, s.main_found).placement == "editorial") for s in subset], weights),
+            _report("DOM-region rule", truth, [int(s.region not in BOILERPLATE_REGIONS and s.region != "other") for s in subset],
+                    weights),
         ]
-    return reports
+    reliability = []
+    for low, high in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:], strict=False):
+        labels = [s.label for s in held_out if low <= scores[id(s)] < high]
+        reliability.append((low, min(high, 1.0), len(labels), float(np.mean(labels)) if labels else float("nan")))
+    return reports, reliability
 
 
 # Dev pairs per kind: enough for AUC to be stable to about +-0.01.

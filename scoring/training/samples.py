@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extract.content import main_content
-from extract.document import base_url, parse_html
+from extract.document import base_url, declared_language, parse_html
 from extract.encoding import decode_html
+from extract.language import detect_language
 from extract.links import anchor_of, rel_tokens
 from extract.regions import element_region
 from extract.urls import host_of, registered_domain, resolve_href
@@ -26,6 +27,11 @@ class Sample:
     in_main: bool
     region: str
     main_found: bool
+    page: str = ""
+    language: str | None = None  # the data set's, else the language the verifier reads
+    page_type: str = "article"
+    anchor: str = ""
+    held_out: bool = False  # a dev site or an evaluation-only set: never trained or tuned on
 
 
 def page_samples(page: LabelledPage) -> list[Sample]:
@@ -35,7 +41,8 @@ def page_samples(page: LabelledPage) -> list[Sample]:
         return []
     base = base_url(tree, page.url)
     content = main_content(tree, page.url)
-    links = PageLinks(tree)
+    language = page.language or detect_language(content.text, declared_language(tree, None))[0]
+    links = PageLinks(tree, content)
     own_domain = registered_domain(host_of(page.url))
     samples = []
     for element in links.links:
@@ -56,5 +63,7 @@ def page_samples(page: LabelledPage) -> list[Sample]:
             anchor_text=anchor, anchor_image=anchor_type == "image", rel=rel_tokens(element.get("rel")),
         )
         samples.append(Sample(page.dataset, page.site, features.tokens, features.numbers,
-                              int(label == "editorial"), in_main, element_region(element), content.extracted))
+                              int(label == "editorial"), in_main, element_region(element), content.extracted,
+                              page=page.name, language=language, page_type=page.page_type, anchor=anchor,
+                              held_out=page.held_out))
     return samples
