@@ -114,13 +114,25 @@ def _candidates(sample: str) -> list:
     return detector.get_probabilities()
 
 
+# A long text is sampled in this many windows spread over it, so that a page mixing
+# languages is read where most of its text is, not in one window that may fall
+# on a quotation, a teaser block or a translated abstract.
+SAMPLE_WINDOWS = 4
+
+
 def _sample(text: str) -> str:
     text = _URLS.sub(" ", text)
     if len(text) <= SAMPLE_CHARS:
         return text
-    # Middle of the text: skips bylines and teasers at the edges.
-    start = (len(text) - SAMPLE_CHARS) // 2
-    return text[start : start + SAMPLE_CHARS]
+    # Windows centred at 1/8, 3/8, 5/8 and 7/8 of the text: bylines and teasers at
+    # the very edges stay out, every part of the body has its say.
+    width = SAMPLE_CHARS // SAMPLE_WINDOWS
+    windows = []
+    for i in range(SAMPLE_WINDOWS):
+        centre = len(text) * (2 * i + 1) // (2 * SAMPLE_WINDOWS)
+        start = min(max(0, centre - width // 2), len(text) - width)
+        windows.append(text[start : start + width])
+    return " ".join(windows)
 
 
 def detect_language(text: str, declared: str | None = None) -> tuple[str | None, str]:

@@ -42,3 +42,19 @@ def test_the_same_answer_as_langdetect_in_30_languages():
 def test_the_same_answer_as_langdetect_on_odd_text():
     for text in _odd_texts():
         assert _answer(_candidates, text) == _answer(_langdetect, text), repr(text)
+
+
+def test_a_page_mixing_languages_is_read_where_most_of_its_text_is():
+    """A German article quoting an English source at length in its middle is German: the
+    sample is spread over the whole text, not one window that falls on the quotation."""
+    from extract.language import detect_language
+
+    german = ("Die Sicherheitsforscher haben eine neue Schwachstelle in weit verbreiteter Software entdeckt, "
+              "die Angreifer bereits ausnutzen, bevor der Hersteller einen Patch veröffentlichen konnte. ") * 14
+    english = ("The vulnerability allows remote attackers to execute arbitrary code on affected systems "
+               "without any user interaction, the advisory says. ") * 12
+    text = german + english + german
+    assert len(english) > 1500 and 2 * len(german) > 2 * len(english)
+    assert detect_language(text)[0] == "de"
+    # The same holds the other way round: most of the text decides.
+    assert detect_language(english + german[: len(german) // 3] + english + english)[0] == "en"

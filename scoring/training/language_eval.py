@@ -3,7 +3,8 @@
 Three sets, each judged exactly as the verifier judges a page:
 - SIB-200 dev pages: four sentences of one topic in each of the 30 market
   languages (short pages, CJK included);
-- real pages (Mozilla readability captures and the WCEB crawl): parsed,
+- real pages (Mozilla readability captures, the WCEB crawl, the fundus news
+  articles in 26 languages and the GoogleTrends pages): parsed,
   trafilatura main text, declared language hidden; the truth is the page's
   declared language (its ``lang`` attribute or readability's metadata), so
   only pages that declare one count;
@@ -23,6 +24,7 @@ from extract.content import main_content
 from extract.document import parse_html
 from extract.encoding import decode_html
 from extract.language import detect_language, primary_subtag
+from scoring.training.datasets import iso_language
 from scoring.training.topic_pairs import sib200_pages
 
 __all__ = ["language_scores"]
@@ -47,6 +49,13 @@ def _real_pages(data_dir: Path):
         declared = primary_subtag(match.group(1).decode()) if match else None
         if declared:
             yield declared, body, f"http://wceb-{file.name}.example/"
+    # The sets whose ground truth records the page's declared language.
+    for dataset in ("fundus", "googletrends"):
+        for truth in sorted((root / dataset / "ground-truth").glob("*.json")) if (root / dataset).is_dir() else ():
+            declared = iso_language(json.loads(truth.read_text(encoding="utf-8")).get("html_lang"))
+            if declared:
+                body = gzip.decompress((root / dataset / "html" / f"{truth.stem}.html.gz").read_bytes())
+                yield declared, body, f"http://{dataset}-{truth.stem}.example/"
 
 
 def _page_language(body: bytes, url: str) -> str | None:
