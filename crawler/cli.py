@@ -289,7 +289,7 @@ def worker(queue: str, visibility_timeout: float, **options):
 
 @main.command()
 @click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The disavow .txt file to write.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), callback=opts.writable_out, help="The disavow .txt file to write.")
 @click.option("--keep", "keep_file", default=None, type=click.Path(dir_okay=False), help="Allowlist: domains or URLs never to disavow.")
 @click.option("--merge", "merge_file", default=None, type=click.Path(dir_okay=False), help="An existing disavow file to extend (its entries are kept).")
 @click.option("--market", default=None, help="The site's market, e.g. en-US (else the target pages' language).")
@@ -327,7 +327,7 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
 
 @main.command()
 @click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), callback=opts.writable_out, help="The HTML file to write.")
 @click.option("--market", default=None, help="The site's market, e.g. en-US (else the target pages' language).")
 @click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
 @click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable) for anchor classes.")
@@ -355,6 +355,10 @@ def demo(out_dir: str, workers: int | None):
     """Verify a bundled sample web served on 127.0.0.1 (offline) and say where the results are."""
     from crawler.demo import run_demo
 
+    problem = opts.unwritable_folder(Path(out_dir))
+    if problem:
+        click.echo(f"linkverifier: --out-dir {out_dir}: {problem}", err=True)
+        sys.exit(opts.EXIT_BAD_INPUT)
     paths, stats = run_demo(Path(out_dir), workers=workers)
     click.echo(opts.summary(stats, str(paths["results"]), str(paths["database"])).split("\n")[0])
     for name in ("report", "results", "database", "input"):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "fetch_options", "notify_option", "out_path", "change_kinds",
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "fetch_options", "notify_option", "out_path", "writable_out",
+           "unwritable_folder", "change_kinds",
            "older_than", "check_db", "check_render", "require_db", "summary", "end", "notify", "write_atomically"]
 
 EXIT_BAD_INPUT = 2
@@ -22,14 +23,40 @@ EXIT_INTERNAL = 1
 
 
 def out_path(ctx, param, value: str | None) -> str | None:
-    """--out must name a format we write (exit 2 naming them, before any work)."""
+    """--out must name a format we write (exit 2 naming them, before any work) in a folder we can write."""
     from crawler.store.writers import OutputError, output_format
 
     try:
         output_format(value)
     except OutputError as exc:
         raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
+    return writable_out(ctx, param, value)
+
+
+def writable_out(ctx, param, value: str | None) -> str | None:
+    """An output's folder must take files: exit 2 with one line naming it and why, before anything
+    is fetched or read (a run that finds out at its end has lost its work, and its record stays ``running``)."""
+    if value:
+        problem = unwritable_folder(Path(value).parent)
+        if problem:
+            name = param.opts[0] if param is not None and param.opts else "--out"
+            click.echo(f"linkverifier: {name} {value}: {problem}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
     return value
+
+
+def unwritable_folder(folder: Path) -> str | None:
+    """Why no file can be written in ``folder`` (created when missing), or None: a probe file is
+    created and removed, which is the only test that sees read-only mounts, full disks and ACLs."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".linkverifier-probe-"):
+            pass
+    except OSError as exc:
+        return f"cannot write in {folder.resolve() if folder.exists() else folder}: {exc.strerror or exc}"
+    return None
 
 
 def fetch_options(command):
