@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
-from extract.content import MainContent, paragraph_key
+from extract.content import PARAGRAPH_KEY_CHARS, MainContent, paragraph_key
 from extract.document import BLOCK_TAGS, collapse
 from extract.regions import REGIONS, ancestor_tokens, element_region
 from scoring.placement import judge_placement
@@ -50,6 +50,7 @@ _LEAD_WORDS = 3  # and so do the words just before it in its block
 _REPEAT_LEVELS = 5  # how far up a repeated item (teaser, menu entry) is looked for
 _REPEAT_MIN = 3  # siblings alike that make a list of items
 _SECTION_CHARS = 300  # a section: the nearest ancestor with at least this much text
+_PARAGRAPH_DEPTH = 6  # a link this close under a main-text paragraph sits in it (inside <b>, <span>…)
 NUMERIC_FEATURES = [
     "in_main", "main_found", "position", "block_log_chars", "block_link_density",
     "block_log_links", "parent_links", "depth", "in_li", "in_table", "in_heading", "in_p",
@@ -139,14 +140,14 @@ class _MainLayout:
                 links += 1
             elif keys:
                 text = element.text_content()
-                if len(text) >= 48 and paragraph_key(text) in keys:
+                if len(text) >= PARAGRAPH_KEY_CHARS and paragraph_key(text) in keys:  # (the length test spares collapse())
                     self.paragraphs[id(element)] = element
                     if first is None:
                         first, first_index = element, links
                     last, last_index = element, links
         self.found = first is not None
         # Links before ``first_index`` come before the first main paragraph; from ``last_index`` on, after the last.
-        self.first_index, self.last_index, self.links = first_index, last_index, links
+        self.first_index, self.last_index = first_index, last_index
         self.container = _common_ancestor(first, last) if first is not None else None
 
     def place(self, element: html.HtmlElement, ancestors: list[html.HtmlElement]) -> tuple[float, float, float, float, float]:
@@ -154,7 +155,7 @@ class _MainLayout:
         if not self.found:
             return 0.0, 0.0, 0.0, 0.0, 0.0
         index = self.link_index.get(id(element), 0)
-        in_paragraph = any(id(a) in self.paragraphs and self.paragraphs[id(a)] is a for a in ancestors[:6])
+        in_paragraph = any(self.paragraphs.get(id(a)) is a for a in ancestors[:_PARAGRAPH_DEPTH])
         before = index < self.first_index
         after = index >= self.last_index and not in_paragraph
         inside = any(a is self.container for a in ancestors)
