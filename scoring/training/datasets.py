@@ -93,9 +93,9 @@ def _site(url: str) -> str:
     return match.group(1).lower() if match else url
 
 
-def placement_pages(data_dir: Path = DATA_DIR, trainable_only: bool = False) -> Iterator[LabelledPage]:
-    """Every labelled page of every set present under ``data_dir`` (``trainable_only``: leave the
-    evaluation-only sets out, as training does)."""
+def placement_pages(data_dir: Path = DATA_DIR) -> Iterator[LabelledPage]:
+    """Every labelled page of every set present under ``data_dir``; ``LabelledPage.held_out`` says
+    which are never trained on (training and evaluation share one cache of their samples)."""
     root = data_dir / "placement"
     if not root.is_dir():
         raise FileNotFoundError(f"no placement data at {root} (expected ../shared/data beside the project)")
@@ -116,11 +116,10 @@ def placement_pages(data_dir: Path = DATA_DIR, trainable_only: bool = False) -> 
         yield LabelledPage("wceb", name, _site(url), url, gzip.decompress(source.read_bytes()), wceb[name],
                            page_type=_PAGE_TYPES.get(kind, "other"))
     yield from _fundus(root)
-    if not trainable_only:
-        yield from _evaluation_only(root)
+    yield from _evaluation_only(root)
 
 
-# The WCEB crawl's page types, in the five kinds the evaluation reports.
+# The WCEB crawl's page types, as the evaluation reports them.
 _PAGE_TYPES = {"article": "article", "forum": "forum", "product": "product", "listing": "listing",
                "documentation": "documentation", "service": "service", "collection": "listing",
                "category": "listing", "docs": "documentation"}
