@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import sqlite3
 import sys
@@ -15,12 +14,24 @@ from crawler import __version__
 from crawler import options as opts
 from crawler.lists.backlinks import InputError, iter_rows
 from crawler.runs import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
+from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command: storage that fails (a full disk, a database locked too long) is one line and exit 74,
+    wherever it is met; a run met by it mid-crawl has already ended in order (``crawler.lifecycle``)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except StorageError as fault:
+            opts.storage_failed(fault)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="linkverifier")
 def main():
     """Verify backlinks the way a search engine sees them."""
@@ -64,10 +75,8 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
             return
         try:
             outcome = run_verify(spool, target, backlinks, resume=resume, **options)
-        except Exception as exc:  # an internal failure: say so, exit 1
-            logging.getLogger(__name__).exception("verify failed")
-            click.echo(f"linkverifier: internal error: {exc}", err=True)
-            sys.exit(opts.EXIT_INTERNAL)
+        except Exception as exc:  # storage: one line, exit 74; anything else is a bug: exit 1
+            opts.failed(exc, "verify")
     opts.end(outcome, options, resume_hint="verify")
 
 
@@ -96,9 +105,7 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     try:
         issues, stats, interrupted = run_hreflang(start_url, list(sitemaps), max_pages, **options)
     except Exception as exc:
-        logging.getLogger(__name__).exception("hreflang audit failed")
-        click.echo(f"linkverifier: internal error: {exc}", err=True)
-        sys.exit(opts.EXIT_INTERNAL)
+        opts.failed(exc, "hreflang audit")
     if interrupted is not None:  # an audit of part of a site would report false problems: none is written
         click.echo(f"linkverifier: interrupted after {stats.get('linkverifier/pages', 0)} pages: no audit written", err=True)
         sys.exit(interrupted)
@@ -140,9 +147,7 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     try:
         outcome = verify_candidates(report, parsed_target, list(sources), **options)
     except Exception as exc:
-        logging.getLogger(__name__).exception("referrers failed")
-        click.echo(f"linkverifier: internal error: {exc}", err=True)
-        sys.exit(opts.EXIT_INTERNAL)
+        opts.failed(exc, "referrers")
     opts.end(outcome, options)
 
 
@@ -244,9 +249,7 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **o
     try:
         outcome = run_verify(rows, None, "recheck", command="recheck", resume=resume, run_options=selection, **options)
     except Exception as exc:
-        logging.getLogger(__name__).exception("recheck failed")
-        click.echo(f"linkverifier: internal error: {exc}", err=True)
-        sys.exit(opts.EXIT_INTERNAL)
+        opts.failed(exc, "recheck")
     if outcome.exit_code is None:
         found = [c for c in backlink_changes(options["db"]) if c["current_check"] >= started]
         if found:

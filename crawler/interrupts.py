@@ -84,6 +84,20 @@ class Interrupts:
         close_spider(self.crawler, "interrupted")
         reactor.callLater(GRACE_SECONDS, self.stop_now)
 
+    def storage_failed(self, fault) -> None:
+        """Storage failed under the run (``crawler.lifecycle.Run.fault``): end it as an interrupt ends it,
+        with the pages in flight answered (in memory) and no new rows taken. Silent: the command's last line
+        says what happened and where the rows are."""
+        from twisted.internet import reactor
+
+        if self._stopped:
+            return
+        spider = getattr(self.crawler, "spider", None)
+        if spider is not None and hasattr(spider, "stop_taking_rows"):
+            spider.stop_taking_rows()
+        close_spider(self.crawler, f"stopped: {fault.reason}")
+        reactor.callLater(GRACE_SECONDS, self.stop_now)
+
     def stop_now(self) -> None:
         """Abandon what is in flight and stop the reactor; the caller finishes the run."""
         from twisted.internet import reactor

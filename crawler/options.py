@@ -7,6 +7,7 @@ these, and calls one function that does the work.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import sqlite3
 import sys
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import click
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "fetch_options", "notify_option", "out_path", "writable_out",
-           "unwritable_folder", "change_kinds",
-           "older_than", "check_db", "check_render", "require_db", "summary", "end", "notify", "write_atomically"]
+from crawler.store.faults import EXIT_STORAGE
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
+           "writable_out", "unwritable_folder", "change_kinds", "db_wait",
+           "older_than", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify", "write_atomically"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -59,10 +62,23 @@ def unwritable_folder(folder: Path) -> str | None:
     return None
 
 
+def db_wait(ctx, param, value: float) -> float:
+    """--db-wait: how long every write to the database waits for a lock another program holds."""
+    from crawler.store.database import Store
+
+    Store.default_wait = value
+    return value
+
+
 def fetch_options(command):
     """Options shared by every command that fetches (see the contract)."""
+    from crawler.store.database import DEFAULT_WAIT
+
     options = [
         click.option("--db", "db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite database: history of every check."),
+        click.option("--db-wait", "db_wait", default=DEFAULT_WAIT, show_default=True, type=click.FloatRange(min=0),
+                     envvar="LINKVERIFIER_DB_WAIT", callback=db_wait, expose_value=False, metavar="SECONDS",
+                     help="Seconds to wait for a database another program is writing to before the run stops."),
         click.option("--out", "out", default=None, type=click.Path(dir_okay=False), callback=out_path, help="Results file; .jsonl (default), .csv, .json or .xlsx. Stdout as JSON Lines when omitted."),
         click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per request."),
         click.option("--concurrency", default=32, show_default=True, type=click.IntRange(min=1), help="Requests in flight overall (at most 4 per host)."),
@@ -80,12 +96,17 @@ def check_db(db: str) -> None:
     """Exit 2 with the reason when the database cannot be used (before any crawling):
     a crawl whose store fails would otherwise run to the end and lose its history."""
     from crawler.store.database import Store
+    from crawler.store.faults import StorageError
 
     try:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
-        Store(db).close()
-    except (OSError, sqlite3.Error) as exc:
-        click.echo(f"linkverifier: --db {db}: {exc}", err=True)
+        store = Store(db)
+        try:
+            store.probe()  # opens for writing: a read-only file or a lock held past --db-wait ends it here
+        finally:
+            store.close()
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        click.echo(f"linkverifier: --db {db}: {exc.detail if isinstance(exc, StorageError) else exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -111,6 +132,17 @@ def summary(stats: dict, out: str | None, db: str) -> str:
 def end(outcome, options: dict, resume_hint: str | None = None) -> None:
     """Say how a checking run ended and exit with its status: 0 complete, 130/143 interrupted, 1 stopped."""
     run = outcome.summary
+    fault = run and (run.fault or run.output_fault)
+    if fault:
+        total = outcome.stats.get("linkverifier/rows")
+        where = run.output or "stdout"
+        checked = f"{run.answered}{f' of {total}' if total else ''} rows checked, {run.written} written to {where}"
+        if run.output_fault and where == "stdout":
+            checked += f" (the output could not be written: {run.output_fault.detail})"
+        advice = "free some space, then" if fault.reason == "disk full" else "when the database is free again,"
+        rest = f"; {advice} run the same command with --resume to check the rest" if resume_hint and total and run.answered < total else ""
+        click.echo(f"linkverifier: stopped: {fault.reason} on {fault.path} ({fault.detail}): {checked}{rest}", err=True)
+        sys.exit(EXIT_STORAGE)
     if outcome.exit_code is not None:
         where = (run.output if run else None) or "stdout"
         total = f" of {outcome.stats.get('linkverifier/rows')}" if outcome.stats.get("linkverifier/rows") else ""
@@ -129,6 +161,24 @@ def end(outcome, options: dict, resume_hint: str | None = None) -> None:
         click.echo(summary(outcome.stats, out, options["db"]), err=True)
 
 
+def failed(exc: Exception, command: str) -> None:
+    """A command failed: storage (disk full, database locked…) in one line, exit 74; anything else is a bug, exit 1."""
+    from crawler.store.faults import storage_error
+
+    fault = storage_error(exc, getattr(exc, "filename", None) or "a temporary file")
+    if fault is not None:
+        storage_failed(fault)
+    logging.getLogger("crawler.cli").exception("%s failed", command)
+    click.echo(f"linkverifier: internal error: {exc}", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+def storage_failed(fault) -> None:
+    """Storage failed outside a run's own ending (before or after the crawl): one line, exit 74."""
+    click.echo(f"linkverifier: stopped: {fault.reason} on {fault.path} ({fault.detail})", err=True)
+    sys.exit(EXIT_STORAGE)
+
+
 def require_db(db: str) -> None:
     """Commands that read the history need a linkverifier database to read."""
     if not Path(db).is_file():
@@ -145,11 +195,19 @@ def require_db(db: str) -> None:
 
 
 def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` under a temporary name, then rename: a reader never sees half a file.
+    A full disk (or a folder gone read-only) leaves no temporary file and raises StorageError."""
+    from crawler.store.faults import storage_error
+
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise storage_error(exc, path) or exc from None
 
 
 EXIT_CHANGED = 3  # changes --fail-on: a change of a kind asked for is there

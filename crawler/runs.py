@@ -11,6 +11,7 @@ handled by ``crawler.interrupts``; the analysis processes are ended before
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import click
 from crawler.analysis.results import error_result
 from crawler.interrupts import Interrupts
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
+from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 
 __all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_crawl", "open_run", "run_hreflang", "run_verify"]
@@ -89,6 +91,8 @@ def crawl(settings, spider: str, run: Run | None = None, **arguments):
     crawler.linkverifier_run = run
     interrupts = Interrupts(crawler, quiet=settings.get("LOG_LEVEL") == "ERROR")
     crawler.linkverifier_interrupts = interrupts
+    if run is not None:
+        run.on_storage = lambda changed: _storage_changed(crawler, changed)
     try:
         process.crawl(crawler, **arguments)
         process.start(install_signal_handlers=False)
@@ -98,6 +102,19 @@ def crawl(settings, spider: str, run: Run | None = None, **arguments):
         if pool is not None:
             pool.close(kill=True)
     return crawler
+
+
+def _storage_changed(crawler, run: Run) -> None:
+    """The run met a storage fault (end the crawl in order) or a lock came or went (the spider takes
+    no new rows while the database is locked, and goes on when it is free)."""
+    from twisted.internet import reactor
+
+    if run.fault is not None:
+        reactor.callLater(0, crawler.linkverifier_interrupts.storage_failed, run.fault)
+        return
+    spider = getattr(crawler, "spider", None)
+    if spider is not None and hasattr(spider, "storage_changed"):
+        spider.storage_changed()
 
 
 def open_run(settings) -> Run:
@@ -130,6 +147,8 @@ def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
     interrupts = crawler.linkverifier_interrupts
     if interrupts.signum is not None:
         summary = run.finish(INTERRUPTED)
+    elif run.fault is not None:  # rows not answered stay unchecked, for --resume once storage works again
+        summary = run.finish(f"stopped: {run.fault.reason}")
     else:
         if spool is not None and not run.complete:
             missing = 0
@@ -212,6 +231,10 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
         store.add_hreflang_issues(run_id, issues)
         store.finish_run(run_id, utc_now(), FINISHED, len(issues))
         return issues, stats, None
+    except StorageError as fault:  # the database or --out stopped taking writes: say so, if it still can
+        with contextlib.suppress(StorageError):
+            store.finish_run(run_id, utc_now(), f"stopped: {fault.reason}", 0, wait=0.0)
+        raise
     except BaseException:
         store.finish_run(run_id, utc_now(), "stopped: internal error", 0)
         raise

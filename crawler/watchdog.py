@@ -81,6 +81,10 @@ class Watchdog:
     def check(self) -> None:
         now = time.monotonic()
         spider = self.spider
+        if spider.run is not None and spider.run.waiting:  # the database is locked: not a stall
+            spider.run.retry()
+            self.last = now
+            return
         busy = spider.pool is not None and spider.pool.active > 0
         if busy or now - self.last < self.bound:
             return

@@ -57,10 +57,12 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     last_requeue = 0.0
     try:
-        while not run.complete:
+        while not run.complete and run.fault is None:
             popped = server.blpop(results_key(job), timeout=1)
             if popped:
                 run.add(json.loads(popped[1]))  # delivery is at least once: the first result per row stands
+            elif run.waiting:  # the database is locked: results wait in memory, the lock is tried each second
+                run.retry()
             if time.monotonic() - last_requeue > REQUEUE_SECONDS:
                 moved = requeue_expired(server)
                 if moved and not quiet:
@@ -73,6 +75,9 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if run.fault is not None:  # storage failed: what is not collected stays in Redis for --resume's run
+        summary = run.finish(f"stopped: {run.fault.reason}")
+        return Outcome({"linkverifier/counts": dict(summary.counts), "linkverifier/rows": total}, summary)
     summary = run.finish(FINISHED)
     server.delete(results_key(job), f"linkverifier:{job}:queued")
     return Outcome({"linkverifier/counts": dict(summary.counts), "finish_reason": "finished"}, summary)

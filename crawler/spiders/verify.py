@@ -181,7 +181,8 @@ class VerifySpider(scrapy.Spider):
         # Only the groups in flight are in memory: each is read from the spool
         # when its turn comes and dropped once judged.
         for key in spool.group_keys():
-            while self.in_flight >= window and not self.stopping:
+            # No new page while the window is full, nor while the database is locked (answers wait in memory).
+            while (self.in_flight >= window or self.run.waiting) and not self.stopping:
                 self._room.clear()
                 await self._room.wait()
             if self.stopping:
@@ -195,6 +196,10 @@ class VerifySpider(scrapy.Spider):
                 meta={"group": key},
             )
         self.started_all = True
+
+    def storage_changed(self) -> None:
+        """The database's lock came or went (``crawler.lifecycle.Run.waiting``): look at the window again."""
+        self._room.set()
 
     def stop_taking_rows(self) -> None:
         """An interrupt: no new rows; what is in flight may still finish."""
@@ -263,6 +268,8 @@ class VerifySpider(scrapy.Spider):
             profiles = {key: await self.profiles[key] for key in keys if key in self.profiles}
             return await self.pool.run(verify_page, page, rows, profiles)
         except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
+            if self.abandoned:  # the run is ending (an interrupt, a storage fault) and killed the pool: unchecked, not news
+                raise asyncio.CancelledError from exc
             logger.exception("analysis of %s failed", page.final_url)
             return [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
 

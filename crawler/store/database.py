@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+from crawler.store.faults import LOCKED, DatabaseLocked, storage_error
 from scoring.check_result import best_link
 
-__all__ = ["Store", "History", "SCHEMA", "read_only"]
+__all__ = ["Store", "History", "SCHEMA", "read_only", "DEFAULT_WAIT"]
+
+T = TypeVar("T")
+
+# How long a writer waits for a database another program holds (a DB browser's transaction, another
+# run's write): minutes, as a cron job should; --db-wait / LINKVERIFIER_DB_WAIT change it.
+DEFAULT_WAIT = 300.0
+# SQLite's own busy handler waits this long at a time, so that a long wait is said on stderr at once.
+LOCK_SLICE = 1.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -166,12 +178,26 @@ def _bool(value) -> int | None:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    """The database, for writing. Every write goes through ``_write``: one transaction, committed at once,
+    a lock waited for (visibly), a full disk or a read-only file raised as ``StorageError``."""
+
+    default_wait = DEFAULT_WAIT  # the process's --db-wait (set by crawler.options)
+
+    def __init__(self, path: str | Path, wait: float | None = None):
         self.path = str(path)
-        self.connection = sqlite3.connect(self.path, timeout=30)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=NORMAL")
-        self.connection.executescript(SCHEMA)
+        self.wait = self.default_wait if wait is None else float(wait)
+        self._busy = LOCK_SLICE
+        self.connection = sqlite3.connect(self.path, timeout=LOCK_SLICE)
+        try:
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA synchronous=NORMAL")
+            self.connection.executescript(SCHEMA)  # reads only when the tables are there: no lock needed
+        except sqlite3.Error as exc:
+            self.connection.close()
+            raise storage_error(exc, self.path) or exc from None
+        self._write(self._upgrade)
+
+    def _upgrade(self) -> None:
         columns = {row[1] for row in self.connection.execute("PRAGMA table_info(runs)")}
         if "fingerprint" not in columns:  # a database from before --resume existed
             self.connection.execute("ALTER TABLE runs ADD COLUMN fingerprint TEXT")
@@ -179,14 +205,64 @@ class Store:
         for column, kind in (("verdict", "TEXT"), ("risk", "REAL"), ("risk_reasons", "TEXT")):
             if column not in columns:  # a database from before verdicts were stored
                 self.connection.execute(f"ALTER TABLE checks ADD COLUMN {column} {kind}")
-        self.connection.commit()
+
+    def probe(self) -> None:
+        """Take the write lock and let it go: the database can be written (or a StorageError says why)."""
+        self._write(lambda: self.connection.execute("BEGIN IMMEDIATE"))
+
+    def _write(self, work: Callable[[], T], wait: float | None = None) -> T:
+        """Run ``work`` (its writes) as one transaction and commit it.
+
+        A lock another program holds is waited for up to the store's ``wait``, saying so on stderr once;
+        with ``wait`` given, it is tried for that long only and silently (``crawler.lifecycle.Run`` waits
+        without holding up the crawl, and says so itself). A full disk, a read-only file or a lock held too
+        long raise ``StorageError``; the transaction is rolled back, so the database stays as it was.
+        """
+        patient = wait is None
+        limit = self.wait if patient else max(0.0, wait)
+        started = time.monotonic()
+        said = False
+        while True:
+            self._busy_timeout(min(LOCK_SLICE, limit) if patient else limit)
+            try:
+                result = work()
+                self.connection.commit()
+            except sqlite3.Error as exc:
+                self._rollback()
+                fault = storage_error(exc, self.path)
+                if fault is None:
+                    raise
+                if fault.reason != LOCKED:
+                    raise fault from None
+                waited = time.monotonic() - started
+                if not patient or waited >= limit:
+                    raise DatabaseLocked(self.path, waited) from None
+                if not said:
+                    said = True
+                    print(f"linkverifier: waiting for the database lock on {self.path}: another program is writing "
+                          f"to it (waiting up to {limit:.0f} s, --db-wait)", file=sys.stderr, flush=True)
+                continue
+            if said:
+                print(f"linkverifier: got the database lock on {self.path} after {time.monotonic() - started:.0f} s",
+                      file=sys.stderr, flush=True)
+            return result
+
+    def _busy_timeout(self, seconds: float) -> None:
+        if seconds != self._busy:
+            self.connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+            self._busy = seconds
+
+    def _rollback(self) -> None:
+        try:
+            self.connection.rollback()
+        except sqlite3.Error:  # nothing to roll back, or the file is gone: the write failed either way
+            pass
 
     def start_run(self, command: str, input_name: str | None, started_at: str, options: dict, fingerprint: str | None = None) -> int:
-        cursor = self.connection.execute(
+        cursor = self._write(lambda: self.connection.execute(
             "INSERT INTO runs (command, input, started_at, options, fingerprint) VALUES (?, ?, ?, ?, ?)",
             (command, input_name, started_at, json.dumps(options, sort_keys=True), fingerprint),
-        )
-        self.connection.commit()
+        ))
         return int(cursor.lastrowid)
 
     def unfinished_run(self, command: str, fingerprint: str) -> int | None:
@@ -247,14 +323,15 @@ class Store:
         return [(source, target, json.loads(extra) if extra else {}) for source, target, extra in rows]
 
     def reopen_run(self, run_id: int) -> None:
-        self.connection.execute("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,))
-        self.connection.commit()
+        self._write(lambda: self.connection.execute(
+            "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,)))
 
-    def finish_run(self, run_id: int, finished_at: str, status: str, rows: int) -> None:
-        self.connection.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, rows = ? WHERE id = ?", (finished_at, status, rows, run_id)
-        )
-        self.connection.commit()
+    def finish_run(self, run_id: int, finished_at: str | None, status: str, rows: int | None = None,
+                   wait: float | None = None) -> None:
+        """Set a run's status (``finished_at`` None: still going, as when a storage fault is first met)."""
+        self._write(lambda: self.connection.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, rows = COALESCE(?, rows) WHERE id = ?",
+            (finished_at, status, rows, run_id)), wait)
 
     def _backlink_id(self, source_url: str, target: str, checked_at: str, status: str, via: str,
                      seen_before: str | None = None) -> int:
@@ -274,7 +351,12 @@ class Store:
         ).fetchone()
         return int(row[0])
 
-    def add_check(self, run_id: int, row_number: int | None, result: dict, via: str = "import") -> None:
+    def add_check(self, run_id: int, row_number: int | None, result: dict, via: str = "import",
+                  wait: float | None = None) -> None:
+        """Store one check, committed at once (``wait``: see ``_write``)."""
+        self._write(lambda: self._add_check(run_id, row_number, result, via), wait)
+
+    def _add_check(self, run_id: int, row_number: int | None, result: dict, via: str) -> None:
         checked_at = result["checked_at"]
         backlink_id = self._backlink_id(result["source_url"], result["target"], checked_at, result["status"], via,
                                         (result.get("input") or {}).get("first_seen"))
@@ -305,44 +387,39 @@ class Store:
                 ),
             )
 
-    def update_flags(self, run_id: int, row_number: int, result: dict) -> None:
+    def update_flags(self, run_id: int, row_number: int, result: dict, wait: float | None = None) -> None:
         """Rewrite a stored check's flags (decided after it was stored: ``sitewide``)."""
-        self.connection.execute(
+        self._write(lambda: self.connection.execute(
             "UPDATE checks SET flags = ?, result = ? WHERE run_id = ? AND row_number = ?",
             (" ".join(result.get("flags", [])) or None, json.dumps(result, ensure_ascii=False), run_id, row_number),
-        )
+        ), wait)
 
-    def set_judgements(self, run_id: int, judgements: list[tuple[int, str, float | None, list[str]]]) -> None:
+    def set_judgements(self, run_id: int, judgements: list[tuple[int, str, float | None, list[str]]],
+                       wait: float | None = None) -> None:
         """Store each row's verdict, risk and reasons (decided once the run is in: scoring.triage), in the columns and the JSON."""
-        self.connection.executemany(
+        self._write(lambda: self.connection.executemany(
             "UPDATE checks SET verdict = ?, risk = ?, risk_reasons = ?,"
             " result = json_set(result, '$.verdict', ?, '$.risk', ?, '$.risk_reasons', json(?))"
             " WHERE run_id = ? AND row_number = ?",
             [(verdict, risk, " ".join(reasons) or None, verdict, risk, json.dumps(reasons), run_id, row)
              for row, verdict, risk, reasons in judgements],
-        )
-        self.connection.commit()
+        ), wait)
 
     def add_hreflang_issues(self, run_id: int, issues: list[dict]) -> None:
-        self.connection.executemany(
+        self._write(lambda: self.connection.executemany(
             "INSERT INTO hreflang_issues (run_id, code, severity, url, href, hreflang, detail) VALUES (?,?,?,?,?,?,?)",
             [(run_id, i["code"], i["severity"], i["url"], i["href"], i["hreflang"], i["detail"]) for i in issues],
-        )
-        self.connection.commit()
+        ))
 
     def add_referral_traffic(self, per_domain: dict[str, dict[str, float]], source: str, imported_at: str) -> None:
         """Sessions, engaged sessions, conversions and users per referring domain, from an analytics export."""
-        self.connection.executemany(
+        self._write(lambda: self.connection.executemany(
             "INSERT INTO referral_traffic (domain, sessions, engaged_sessions, conversions, users, source, imported_at)"
             " VALUES (?,?,?,?,?,?,?)",
             [(domain, t.get("sessions"), t.get("engaged_sessions"), t.get("conversions"), t.get("users"), source, imported_at)
              for domain, t in sorted(per_domain.items())],
-        )
-        self.connection.commit()
-
-    def commit(self) -> None:
-        self.connection.commit()
+        ))
 
     def close(self) -> None:
-        self.connection.commit()
+        """Close the connection (every write was committed by ``_write``)."""
         self.connection.close()

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from crawler.store.faults import storage_error
 from scoring.check_result import best_link
 
 __all__ = ["ResultWriter", "OutputError", "open_writer", "flatten", "safe_cell", "write_records", "output_format",
@@ -103,9 +104,13 @@ ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
 def write_records(path: str | None, records: list[dict], fields: list[str]) -> None:
     """Write plain records (hreflang issues, changes…) as JSON Lines, CSV or JSON, atomically."""
     writer = ResultWriter(path, fields=fields, flatten_row=lambda record: {k: safe_cell(record.get(k)) for k in fields})
-    for record in records:
-        writer.write(record)
-    writer.close()
+    try:
+        for record in records:
+            writer.write(record)
+        writer.close()
+    except OSError as exc:  # the disk filled up under us: no half file, and a StorageError naming it
+        writer.discard()
+        raise storage_error(exc, str(path or "stdout")) or exc from None
 
 
 def _public(result: dict) -> dict:
@@ -207,6 +212,19 @@ class ResultWriter:
         if complete and self.partial_path.exists():
             self.partial_path.unlink()  # an interrupted run's results, now complete under the final name
         return str(final)
+
+
+    def discard(self) -> None:
+        """Give up the file (its disk is full…): the temporary file goes, nothing is left half-written."""
+        self._closed = True
+        for close in (getattr(self._xlsx, "discard", None), getattr(self._handle, "close", None)):
+            if close is not None and self._handle is not sys.stdout:
+                try:
+                    close()
+                except OSError:  # the buffer it could not flush is the fault being handled
+                    pass
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
 
 
 def open_writer(path: str | None) -> ResultWriter:
