@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 from pathlib import Path
 
-__all__ = ["tree_pids", "proc_kb", "proc_cpu_seconds", "live_cmdline"]
+__all__ = ["tree_pids", "proc_kb", "proc_cpu_seconds", "live_cmdline", "timed_run"]
 
 
 def tree_pids(pid: int) -> list[int]:
@@ -53,3 +55,16 @@ def live_cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def timed_run(command: list[str], env: dict | None = None, file: str = "status", field: str = "VmRSS:") -> tuple[float, float]:
+    """Run ``command``: (wall seconds, peak MB of ``field`` summed over its process tree, sampled every 50 ms)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(proc_kb(pid, file, field) for pid in tree_pids(process.pid)))
+        time.sleep(0.05)
+    if process.returncode:
+        raise SystemExit(f"{command} failed with exit {process.returncode}")
+    return time.perf_counter() - started, peak / 1024

@@ -14,16 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from proctree import proc_kb, tree_pids  # noqa: E402 - beside this script
+from proctree import timed_run  # noqa: E402 - beside this script
 
 from crawler.demo.localweb import LocalWeb  # noqa: E402
 
@@ -35,15 +33,7 @@ SCRIPTED = (f"<!doctype html><html lang=en><body><article>{ARTICLE}<p id=cite></
 
 
 def run(command: list[str], env: dict) -> tuple[float, float]:
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, sum(proc_kb(pid, "smaps_rollup", "Pss:") for pid in tree_pids(process.pid)))
-        time.sleep(0.05)
-    if process.returncode:
-        raise SystemExit(f"verify failed with exit {process.returncode}")
-    return time.perf_counter() - started, peak / 1024
+    return timed_run(command, env, "smaps_rollup", "Pss:")
 
 
 def main() -> None:

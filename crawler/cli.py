@@ -42,6 +42,8 @@ def main():
 @click.option("--target", default=None, help="URL or bare domain the links must point to (when the list has no target column).")
 @click.option("--resume", is_flag=True, help="Continue the last unfinished run of this input in --db (after a crash or kill).")
 @click.option("--queue", default=None, help="redis://HOST:PORT/DB: enqueue the work for `linkverifier worker` processes and collect the results.")
+@click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
+@click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable): exact-match anchors count in verdicts and networks.")
 @opts.fetch_options
 def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, **options):
     """Check every backlink in BACKLINKS (a CSV/TSV export or a list of URLs; - for stdin).
@@ -67,7 +69,8 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
             from crawler.queue.coordinator import run_queue
 
             try:
-                outcome = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]))
+                outcome = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]),
+                                    brands=options["brands"], keywords=options["keywords"])
             except Exception as exc:  # Redis unreachable, mostly
                 click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
                 sys.exit(opts.EXIT_INTERNAL)
@@ -349,6 +352,35 @@ def report(db: str, out: str, market: str | None, brands: tuple[str, ...], keywo
     opts.require_db(db)
     opts.write_atomically(out, render_report(load_profile(db, market, brands, keywords), db, utc_now()))
     click.echo(f"report: {out}", err=True)
+
+
+@main.command()
+@click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback: this machine only).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+def serve(db: str, host: str, port: int):
+    """Browse the database in Datasette, read-only: every table explained, and the views a
+    practitioner opens first (lost links, risky links by language and country, link networks,
+    shared /24s, localization opportunities, engagement, the last hreflang audit).
+
+    Needs `pip install 'linkverifier[serve]'` (in make's environment already). Ctrl-C or SIGTERM stops it.
+    """
+    opts.require_db(db)
+    try:
+        import datasette  # noqa: F401 - the optional dependency, checked before anything starts
+    except ImportError:
+        click.echo("linkverifier: serve needs Datasette: pip install 'linkverifier[serve]'", err=True)
+        sys.exit(opts.EXIT_BAD_INPUT)
+    from crawler.reports.serve import DATABASE
+    from crawler.reports.serve import serve as serve_database
+
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"serving {db} read-only at http://{shown}:{port}/{DATABASE} (Ctrl-C to stop)", err=True)
+    try:
+        serve_database(db, host, port)
+    except OSError as exc:  # the port is taken, the address is not ours
+        click.echo(f"linkverifier: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(opts.EXIT_BAD_INPUT)
 
 
 @main.command()

@@ -70,6 +70,27 @@ def db_wait(ctx, param, value: float) -> float:
     return value
 
 
+def ip_databases(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    """--ip-db: each file must be a MaxMind-format database (exit 2 naming it, before any fetch)."""
+    from crawler.hosting.ipdb import IpDatabaseError, IpDatabases
+
+    try:
+        IpDatabases(values).close()
+    except IpDatabaseError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return values
+
+
+def pinned_addresses(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    from crawler.hosting.addresses import parse_resolve
+
+    try:
+        parse_resolve(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1]) from None  # click names the option
+    return values
+
+
 def fetch_options(command):
     """Options shared by every command that fetches (see the contract)."""
     from crawler.store.database import DEFAULT_WAIT
@@ -85,6 +106,11 @@ def fetch_options(command):
         click.option("--user-agent", default=None, help="User-Agent header. [default: linkverifier/VERSION (+project URL)]"),
         click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows for our agent."),
         click.option("--render", is_flag=True, help="Render pages in headless Chromium (scrapy-playwright)."),
+        click.option("--ip-db", "ip_db", multiple=True, type=click.Path(dir_okay=False), envvar="LINKVERIFIER_IP_DB",
+                     callback=ip_databases, metavar="PATH",
+                     help="MaxMind-format database (GeoLite2, DB-IP Lite, IPinfo Lite) for ASN and hosting country; repeatable."),
+        click.option("--resolve", "resolve", multiple=True, callback=pinned_addresses, metavar="HOST:ADDRESS",
+                     help="Take ADDRESS as HOST's address for the hosting fields (as curl's --resolve); repeatable."),
         click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core; 0 = in-process]"),
         click.option("-q", "--quiet", count=True, help="Less output (no summary with -q)."),
         click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),

@@ -49,6 +49,10 @@ def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazil
         "LINKVERIFIER_OBEY_ROBOTS": not options["ignore_robots"],
         "LINKVERIFIER_WORKERS": options["workers"],
         "LINKVERIFIER_PROGRESS": options["quiet"] == 0,
+        "LINKVERIFIER_IP_DB": list(options.get("ip_db") or ()),
+        "LINKVERIFIER_RESOLVE": list(options.get("resolve") or ()),
+        "LINKVERIFIER_BRANDS": list(options.get("brands") or ()),
+        "LINKVERIFIER_KEYWORDS": list(options.get("keywords") or ()),
         # A name that does not resolve within the request's own bound is a dns_error, not a wait.
         "DNS_TIMEOUT": min(20.0, options["timeout"]),
         "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(options["verbose"], "DEBUG") if not options["quiet"] else "ERROR",
@@ -117,6 +121,20 @@ def _storage_changed(crawler, run: Run) -> None:
         spider.storage_changed()
 
 
+def _ip_data(settings) -> dict:
+    """The --ip-db files' attributions, kept with the run: the report shows them, as their licences ask."""
+    paths = settings.getlist("LINKVERIFIER_IP_DB")
+    if not paths:
+        return {}
+    from crawler.hosting.ipdb import IpDatabases
+
+    databases = IpDatabases(paths)
+    try:
+        return {"ip_data": databases.attributions}
+    finally:
+        databases.close()
+
+
 def open_run(settings) -> Run:
     """The run record and output of a crawl, from its settings."""
     return Run(
@@ -127,12 +145,15 @@ def open_run(settings) -> Run:
             "target": settings.get("LINKVERIFIER_TARGET"),
             "obey_robots": settings.getbool("LINKVERIFIER_OBEY_ROBOTS"),
             "timeout": settings.getfloat("DOWNLOAD_TIMEOUT"),
+            **_ip_data(settings),
             **(settings.getdict("LINKVERIFIER_RUN_OPTIONS") or {}),
         },
         fingerprint=settings.get("LINKVERIFIER_FINGERPRINT"),
         out=settings.get("LINKVERIFIER_OUT"),
         resume_run=settings.get("LINKVERIFIER_RESUME_RUN"),
         progress=settings.getbool("LINKVERIFIER_PROGRESS"),
+        brands=tuple(settings.getlist("LINKVERIFIER_BRANDS")),
+        keywords=tuple(settings.getlist("LINKVERIFIER_KEYWORDS")),
     )
 
 
@@ -226,7 +247,8 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
         if interrupted is not None:
             store.finish_run(run_id, utc_now(), INTERRUPTED, 0)
             return [], stats, interrupted
-        issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages)
+        issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages,
+                       spider.probes, spider.probe_language)
         write_records(options["out"], issues, ISSUE_FIELDS)
         store.add_hreflang_issues(run_id, issues)
         store.finish_run(run_id, utc_now(), FINISHED, len(issues))

@@ -1,5 +1,7 @@
 """Scrapy settings for linkverifier. The CLI turns its options into these."""
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 from crawler import USER_AGENT as _USER_AGENT
 from extract.urls import MAX_URL_LENGTH as _MAX_URL_LENGTH
 
@@ -44,6 +46,12 @@ URLLENGTH_LIMIT = _MAX_URL_LENGTH
 HTTPERROR_ALLOW_ALL = True  # every status reaches the spider, which judges it
 COOKIES_ENABLED = True
 DNS_TIMEOUT = 20
+# Scrapy's resolver, with --resolve HOST:ADDRESS applied. Scrapy 2.14 renamed the setting (the old name warns on
+# every run); older releases know only the old one.
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "crawler.hosting.resolver.PinnedResolver"
+else:  # pragma: no cover - Scrapy < 2.14
+    DNS_RESOLVER = "crawler.hosting.resolver.PinnedResolver"
 REFERRER_POLICY = "no-referrer"  # a verifier has no referrer to tell
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
@@ -68,6 +76,8 @@ LINKVERIFIER_ROBOTS_AGENT = "linkverifier"  # our token in robots.txt groups
 LINKVERIFIER_INPUT = None  # path of the backlink list ("-" for stdin)
 LINKVERIFIER_TARGET = None  # --target, when the list has no target column
 LINKVERIFIER_DB = "linkverifier.db"  # SQLite history
+LINKVERIFIER_IP_DB = []  # --ip-db: MaxMind-format files for ASN and hosting country (crawler.hosting.ipdb)
+LINKVERIFIER_RESOLVE = []  # --resolve HOST:ADDRESS: addresses pinned for the hosting fields
 LINKVERIFIER_OUT = None  # results file; None writes JSON Lines to stdout
 LINKVERIFIER_WORKERS = None  # analysis processes; None = one per core, 0 = in-process
 LINKVERIFIER_PROGRESS = False  # a progress bar on stderr

@@ -36,12 +36,19 @@ class PageFields(TypedDict, total=False):
     title: str | None
     language: str | None
     language_source: str | None
-    country: str | None
+    country: str | None  # the ccTLD's, else the hosting country's
+    country_source: str | None  # cctld | hosting
     registered_domain: str | None
     word_count: int
     outbound_links: int
     external_domains: int
     footprints: dict[str, Any]
+    ip: str | None  # the address the final host resolved to (crawler.hosting)
+    ip_network: str | None  # its /24 (IPv4) or /48 (IPv6)
+    asn: int | None  # from --ip-db
+    asn_org: str | None
+    hosting_country: str | None  # ISO 3166-1 alpha-2, from --ip-db
+    shared_host: str | None  # a CDN or mass host ("Cloudflare"): its address says nothing of the owner
 
 
 class CheckResult(TypedDict, total=False):

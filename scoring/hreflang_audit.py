@@ -8,6 +8,17 @@ reciprocal, fully qualified, self-referencing, point at canonical indexable
 200 pages, and ``<link>`` tags count only inside ``<head>``. Three checks go
 further: the language the page's text is written in, its ``<html lang>``, and
 the region against the ccTLD.
+
+Locale-adaptive pages (Google: "avoid automatically redirecting users from
+one language version of a site to a different language version"; Googlebot
+usually crawls without ``Accept-Language``, from the US) are found by
+fetching each cluster page again with another of its languages
+(``probes``): a different redirect is ``locale_adaptive_redirect``, a
+different language or hreflang set ``locale_adaptive_content``, a page that
+says ``Vary: Accept-Language`` in a cluster with no x-default
+``vary_without_x_default``. An x-default pointing at a language selector
+that redirects by ``Accept-Language`` is the use Google documents for
+x-default: ``x_default_language_selector``, a notice, not a broken target.
 """
 
 from __future__ import annotations
@@ -28,6 +39,8 @@ SEVERITY = {
     "outside_head": "error", "unlinked_target": "notice", "missing_hreflang": "notice",
     "methods_disagree": "warning", "html_lang_mismatch": "warning", "content_language_mismatch": "error",
     "region_cctld_mismatch": "warning",
+    "locale_adaptive_redirect": "warning", "locale_adaptive_content": "warning", "vary_without_x_default": "warning",
+    "x_default_language_selector": "notice",
 }
 # Below this many letters of main text, or below this confidence, the detected
 # language is not trusted enough to call the declared one wrong.
@@ -123,7 +136,7 @@ def _check_methods(url: str, annotations: list[Annotation], issues: _Issues) -> 
 
 
 def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, dict], records: dict[str, dict],
-                sitemap: dict, issues: _Issues) -> None:
+                sitemap: dict, issues: _Issues, selectors: frozenset[str] = frozenset()) -> None:
     url = record["final_url"]
     for a in annotations:
         if a.method == "html" and not a.in_head:
@@ -148,6 +161,8 @@ def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, di
             continue
         target = records.get(a.url)
         problem = _target_problem(target)
+        if problem and a.code.is_default and a.url in selectors:
+            continue  # a language selector: x_default_language_selector says so, once
         if problem:
             issues.add("target_not_200", url, f"the {a.hreflang} alternate {problem}", a.url, a.hreflang)
             continue
@@ -186,15 +201,73 @@ def _check_language(record: dict, self_code: str, issues: _Issues) -> None:
         issues.add("region_cctld_mismatch", url, f"{self_code} targets region {parsed.region.upper()} on a .{country.lower()} site", url, self_code)
 
 
+def _describe(record: dict) -> str:
+    """One response, as the locale-adaptive issues show it."""
+    if record["error"]:
+        return f"no usable answer ({record['error']})"
+    text = f"HTTP {record['status']}" + (f", redirected to {record['final_url']}" if record["redirected"] else "")
+    if record["language"]:
+        text += f", text in {record['language']}"
+    codes = sorted({a["hreflang"].lower() for a in record["alternates"]})
+    return text + (f", hreflang {' '.join(codes)}" if codes else "")
+
+
+def _trusted_language(record: dict) -> str | None:
+    if record["letters"] >= MIN_LETTERS and record["language_probability"] >= MIN_PROBABILITY:
+        return same_language_code(record["language"])
+    return None
+
+
+def _x_default_targets(records: dict[str, dict], sitemap: dict) -> set[str]:
+    """URLs named only as x-default (a page also named as a language version is that version, not a selector)."""
+    named = [a for record in records.values() for a in _annotations(record, sitemap) if a.url and not isinstance(a.code, str)]
+    return {a.url for a in named if a.code.is_default} - {a.url for a in named if not a.code.is_default}
+
+
+def _check_locale_adaptive(records: dict[str, dict], probes: dict[str, dict], asked: dict[str, str],
+                           x_defaults: set[str], sitemap: dict, issues: _Issues) -> set[str]:
+    """Pages that answer by the reader's language; returns the x-default targets that are language selectors."""
+    selectors = set()
+    for url, probe in sorted(probes.items()):
+        first = records.get(url)
+        if first is None or first["error"] or probe["error"]:
+            continue
+        language = asked.get(url, "another language")
+        both = f"without Accept-Language (as Googlebot): {_describe(first)}; with Accept-Language {language}: {_describe(probe)}"
+        if (first["final_url"], first["status"]) != (probe["final_url"], probe["status"]):
+            if url in x_defaults:
+                selectors.add(url)
+                issues.add("x_default_language_selector", url, "x-default points at a page that sends each reader to their "
+                           f"language (the use Google documents for x-default): {both}", url, "x-default")
+            else:
+                issues.add("locale_adaptive_redirect", url, f"redirects by the reader's language, which Googlebot does not send: {both}")
+            continue
+        first_set = {(a["hreflang"].lower(), a["url"]) for a in first["alternates"]}
+        probe_set = {(a["hreflang"].lower(), a["url"]) for a in probe["alternates"]}
+        languages = (_trusted_language(first), _trusted_language(probe))
+        if first_set != probe_set or (None not in languages and languages[0] != languages[1]):
+            issues.add("locale_adaptive_content", url, f"serves other content by the reader's language: {both}")
+    for url, record in sorted(records.items()):
+        if "accept-language" in record.get("vary", []) and not record["error"] and not record["redirected"]:
+            cluster = _annotations(record, sitemap)
+            if not any(not isinstance(a.code, str) and a.code.is_default for a in cluster):
+                issues.add("vary_without_x_default", url, "the page varies by Accept-Language (Vary header) but names no "
+                           "x-default: readers whose language is not listed, and Googlebot, get no version chosen for them")
+    return selectors
+
+
 def audit(records: dict[str, dict], sitemap: dict[str, list[tuple[str, str]]], discovered: set[str],
-          crawled: set[str]) -> list[dict]:
+          crawled: set[str], probes: dict[str, dict] | None = None, asked: dict[str, str] | None = None) -> list[dict]:
     """Issues for a crawl: ``records`` by requested URL, sitemap annotations by <loc>,
-    URLs reachable by links or sitemaps, and the URLs crawled as site pages."""
+    URLs reachable by links or sitemaps, the URLs crawled as site pages, and the cluster pages
+    fetched again with another Accept-Language (``probes``, by requested URL; ``asked``: the language)."""
     issues = _Issues()
+    selectors = frozenset(_check_locale_adaptive(records, probes or {}, asked or {}, _x_default_targets(records, sitemap),
+                                                 sitemap, issues))
     pages = {r["final_url"]: r for r in records.values() if r["status"] == 200 and not r["redirected"] and not r["error"]}
     annotated = {url: _annotations(record, sitemap) for url, record in pages.items()}
     for url, record in sorted(pages.items()):
-        _check_page(record, annotated[url], pages, records, sitemap, issues)
+        _check_page(record, annotated[url], pages, records, sitemap, issues, selectors)
     if any(annotated.values()):
         for url, record in sorted(pages.items()):
             canonical_elsewhere = record["canonical"] and record["canonical"] != url

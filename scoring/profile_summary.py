@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from scoring.anchors import ANCHOR_CLASSES
 from scoring.check_result import best_link
+from scoring.risk import DISAVOW_THRESHOLD, decisive_risk
 from scoring.velocity import spikes, week_of, weekly_counts
 
 __all__ = ["summarize", "first_seen_of"]
@@ -51,7 +52,9 @@ def summarize(profile) -> dict:
                 groups[(link.result.get("page") or {}).get(field) or default].append(first_weeks[domain])
         return {value: {"series": weekly_counts(weeks), "spikes": spikes(weekly_counts(weeks))} for value, weeks in groups.items()}
 
+    hosting = _hosting(representative)
     return {
+        **hosting,
         "links": len(profile.links),
         "domains": len(domains),
         "market": sorted(market),
@@ -66,6 +69,29 @@ def summarize(profile) -> dict:
         "velocity": {"series": overall, "spikes": spikes(overall)},
         "velocity_by_language": by("language", "unknown"),
         "velocity_by_country": by("country", "generic TLD"),
-        "risky_domains": sum(1 for links in domains.values() if max(link.risk for link in links) >= 0.6),
+        "risky_domains": sum(1 for links in domains.values() if max(decisive_risk(link.reasons) for link in links) >= DISAVOW_THRESHOLD),
         "good_links": sum(1 for link in profile.links if link.good),
+    }
+
+
+TOP_SUBNETS = 10  # subnets shown with their domains
+
+
+def _hosting(representative: dict) -> dict:
+    """Referring IPs and /24s (counted as the suites count them), the /24s shared by several domains,
+    and the hosting-country mix, from each referring domain's representative page."""
+    pages = {domain: link.result.get("page") or {} for domain, link in representative.items()}
+    subnets: dict[str, list[str]] = defaultdict(list)
+    for domain, page in pages.items():
+        if page.get("ip_network"):
+            subnets[page["ip_network"]].append(domain)
+    shared = sorted(((net, sorted(domains)) for net, domains in subnets.items() if len(domains) > 1),
+                    key=lambda item: (-len(item[1]), item[0]))
+    hosts = {page["ip_network"]: page.get("shared_host") for page in pages.values() if page.get("ip_network")}
+    return {
+        "referring_ips": len({page["ip"] for page in pages.values() if page.get("ip")}),
+        "referring_subnets": len(subnets),
+        "top_subnets": [(net, domains, hosts.get(net)) for net, domains in shared[:TOP_SUBNETS]],
+        "hosting_countries": _shares(Counter(page.get("hosting_country") or "unknown" for page in pages.values())),
+        "hosted_known": sum(1 for page in pages.values() if page.get("ip")),
     }

@@ -8,7 +8,7 @@
 ``unchecked`` the page could not be checked (status error)
 
 Risk needs facts about the whole profile: link networks (footprints shared
-across domains), the market's languages (from ``--market`` or the target
+across domains, or a /24 and a trait: scoring.networks), shared hosting, the market's languages (from ``--market`` or the target
 pages' language) and whether a domain has a good link anywhere. ``triage``
 reads the results twice as a stream (once for those facts, once per link),
 so a 100,000-row run holds only a few figures per row and per domain.
@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from extract.urls import host_of, registered_domain
 from scoring.anchors import anchor_class, brand_terms
 from scoring.check_result import best_link
-from scoring.networks import find_networks
-from scoring.risk import DISAVOW_THRESHOLD, STRONG_REASONS, is_good, link_risk
+from scoring.hosting import MIN_SHARED, hosting_key
+from scoring.networks import find_networks, hosting_groups
+from scoring.risk import DISAVOW_THRESHOLD, STRONG_REASONS, decisive_risk, is_good, link_farm, link_risk, sells_links
 
 __all__ = ["Judgement", "Facts", "VERDICTS", "RISKY", "profile_facts", "judge_link", "domain_disavowed", "triage",
            "referring_domain"]
@@ -51,6 +52,8 @@ class Facts:
     market_languages: set[str] = field(default_factory=set)
     brands: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    # Domains on a /24 with MIN_SHARED+ referring domains -> (that subnet, how many domains sit there).
+    shared_hosting: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def referring_domain(result: dict) -> str:
@@ -61,24 +64,54 @@ def profile_facts(results: Iterable[dict], market: str | None = None, brands: tu
                   keywords: tuple[str, ...] = ()) -> Facts:
     """Networks and market languages over the live links of ``results`` (one pass)."""
     footprints: dict[str, dict] = {}
+    hosting: dict[str, tuple[str, str | None]] = {}
+    traits: dict[str, set[str]] = defaultdict(set)
+    exact_only: dict[str, bool] = {}
     target_languages: Counter[str] = Counter()
     for result in results:
         if result["status"] != "live":
             continue
-        merged = footprints.setdefault(referring_domain(result), {})
-        for kind, value in ((result.get("page") or {}).get("footprints") or {}).items():
+        domain = referring_domain(result)
+        page = result.get("page") or {}
+        merged = footprints.setdefault(domain, {})
+        for kind, value in (page.get("footprints") or {}).items():
             if isinstance(value, list):
                 merged[kind] = sorted(set(merged.get(kind, [])) | set(value))
             else:
                 merged.setdefault(kind, value)
+        ip, network = hosting_key(page)
+        if ip:
+            hosting.setdefault(domain, (ip, network))
+        if sells_links(result):
+            traits[domain].add("link_selling")
+        if link_farm(page):
+            traits[domain].add("link_farm")
+        klass = link_anchor_class(result, brands, keywords)
+        exact_only[domain] = exact_only.get(domain, True) and klass == "exact"
         if result.get("target_language"):
             target_languages[result["target_language"]] += 1
-    networks = find_networks(footprints)
+    for domain, exact in exact_only.items():
+        if exact:
+            traits[domain].add("exact_match_anchors")
+    networks = find_networks(footprints, hosting, traits)
     # Without --market: the language of the target pages (as verified) is the market's.
     market_languages = ({market.split("-")[0].lower()} if market
                         else {target_languages.most_common(1)[0][0]} if target_languages else set())
+    shared = {domain: (key.split(":", 1)[1], len(domains)) for key, domains in hosting_groups(hosting).items()
+              if len(domains) >= MIN_SHARED for domain in domains}
     return Facts(networks, {d for network in networks for d in network["domains"]}, market_languages,
-                 tuple(brands), tuple(keywords))
+                 tuple(brands), tuple(keywords), shared)
+
+
+def link_anchor_class(result: dict, brands: tuple[str, ...] | list[str], keywords: tuple[str, ...] | list[str]) -> str | None:
+    """The class of the anchor a result is judged by (brand, exact, generic…), None without a link."""
+    best = best_link(result)
+    if not best:
+        return None
+    target = result["target"]
+    target_domain = registered_domain(host_of(target)) if "://" in target else target
+    return anchor_class(best.get("anchor_text", ""), best.get("anchor_type", "text"),
+                        brand_terms(target_domain, brands), list(keywords))
 
 
 def judge_link(result: dict, facts: Facts) -> Judgement:
@@ -87,17 +120,14 @@ def judge_link(result: dict, facts: Facts) -> Judgement:
         return Judgement("unchecked", None, [])
     if result["status"] == "lost":
         return Judgement("lost", None, [])
-    target = result["target"]
-    target_domain = registered_domain(host_of(target)) if "://" in target else target
-    best = best_link(result)
-    klass = anchor_class(best.get("anchor_text", ""), best.get("anchor_type", "text"),
-                         brand_terms(target_domain, facts.brands), list(facts.keywords)) if best else None
-    risk, reasons = link_risk(result, in_network=referring_domain(result) in facts.in_network,
-                              market_languages=facts.market_languages, anchor_class=klass)
+    klass = link_anchor_class(result, facts.brands, facts.keywords)
+    domain = referring_domain(result)
+    risk, reasons = link_risk(result, in_network=domain in facts.in_network, market_languages=facts.market_languages,
+                              anchor_class=klass, shared_hosting=domain in facts.shared_hosting)
     good = is_good(result, reasons)
     if good:
         verdict = "good"
-    elif risk >= RISKY or STRONG_REASONS & set(reasons):
+    elif decisive_risk(reasons) >= RISKY or STRONG_REASONS & set(reasons):
         verdict = "risky"
     else:
         verdict = "neutral"
@@ -123,7 +153,7 @@ def triage(results: Callable[[], Iterable[dict]], market: str | None = None, bra
         if judgement.risk is None:
             continue
         domain = domain_of[result["row"]] = referring_domain(result)
-        worst[domain] = max(worst[domain], judgement.risk)
+        worst[domain] = max(worst[domain], decisive_risk(judgement.reasons))
         if judgement.good:
             good_domains.add(domain)
     for row, domain in domain_of.items():

@@ -71,6 +71,15 @@ ARTICLE_EN = (
 )
 
 
+def report_tables(html: str) -> dict[str, dict]:
+    """The report's data-drawn tables (referring domains, links) by id, unpacked as report.js unpacks them."""
+    import base64
+    import gzip
+
+    packed = html.split('id="report-data">', 1)[1].split("</script>", 1)[0]
+    return {table["id"]: table for table in json.loads(gzip.decompress(base64.b64decode(packed)))}
+
+
 # --- Redis, for `verify --queue` and `linkverifier worker` -------------------
 
 def free_port() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from crawler.demo.localweb import LocalWeb
+from crawler.demo.localweb import LocalWeb, Route
 
 TEXT = {
     "en": ("Our hiking boots are made from waterproof leather and have a grippy rubber sole. They keep your feet dry "
@@ -81,6 +81,8 @@ def broken_site(web: LocalWeb) -> set[tuple[str, str]]:
     headers: dict[str, dict] = {}
     hub_links: list[str] = []
     expected: set[tuple[str, str]] = set()
+    language_routes: dict[str, dict[str, Route]] = {}  # url -> {language: its answer to a reader of that language}
+    redirects: dict[str, tuple[str, dict[str, Route]]] = {}  # url -> (where it sends Googlebot, by language)
 
     def cluster(n: int, en_alts=None, de_alts=None, *, link_de=True, **de_options):
         en, de = f"{B}/c{n}/en", f"{B}/c{n}/de"
@@ -139,11 +141,29 @@ def broken_site(web: LocalWeb) -> set[tuple[str, str]]:
     pages[en], pages[ch] = hpage(en, "en", alts), hpage(ch, "de-AT", alts)
     hub_links.extend([en, ch])
     expected.add(("region_cctld_mismatch", ch))
+    # Locale-adaptive pages (answers by Accept-Language; Googlebot sends none).
+    en, de = cluster(19)
+    language_routes[en] = {"de": Route(302, b"", {"Location": de})}
+    expected.add(("locale_adaptive_redirect", en))
+    en, de = cluster(20)
+    language_routes[en] = {"de": Route(200, hpage(en, "en", [("en", en), ("de", de), ("x-default", en)], text_lang="de").encode())}
+    expected.add(("locale_adaptive_content", en))
+    selector = f"{B}/c21/"  # x-default: a language selector, the use Google documents for it
+    en, de = cluster(21, en_alts=[("en", f"{B}/c21/en"), ("de", f"{B}/c21/de"), ("x-default", selector)],
+                     de_alts=[("en", f"{B}/c21/en"), ("de", f"{B}/c21/de"), ("x-default", selector)])
+    redirects[selector] = (en, {"de": Route(302, b"", {"Location": de})})
+    expected.add(("x_default_language_selector", selector))
+    no_default = [("en", f"{B}/c22/en"), ("de", f"{B}/c22/de")]
+    en, de = cluster(22, en_alts=no_default, de_alts=no_default)
+    headers[en] = {"Vary": "Accept-Language"}
+    expected |= {("vary_without_x_default", en), ("missing_x_default", en), ("missing_x_default", de)}
     # The hub: a correct en/de pair linking to every page above.
     hub_en, hub_de = f"{B}/", f"{B}/de/"
     hub_alts = [("en", hub_en), ("de", hub_de), ("x-default", hub_en)]
     pages[hub_en] = hpage(hub_en, "en", hub_alts, hub_links + [hub_de])
     pages[hub_de] = hpage(hub_de, "de", hub_alts, [hub_en])
     for url, body in pages.items():
-        web.add(url, body, headers={"Content-Type": "text/html", **headers.get(url, {})})
+        web.add(url, body, headers={"Content-Type": "text/html", **headers.get(url, {})}, languages=language_routes.get(url))
+    for url, (default, languages) in redirects.items():
+        web.add(url, status=302, headers={"Location": default}, languages=languages)
     return expected

@@ -28,3 +28,9 @@ def test_demo_writes_results_and_database(tmp_path):
     assert (tmp_path / "out" / "linkverifier.db").stat().st_size > 0
     report = open(paths["report"], encoding="utf-8").read()
     assert "Backlink profile" in report and "sicherheit-blog.de" in report
+    # Where the sample web is hosted (made-up addresses and their database, crawler.demo.sample_ip_db).
+    assert (german["page"]["ip"], german["page"]["ip_network"], german["page"]["hosting_country"]) == \
+        ("198.51.100.7", "198.51.100.0/24", "DE")
+    assert japanese["page"]["shared_host"] == "Cloudflare"
+    assert "referring IPs" in report and "referring /24s" in report and "Hosting countries" in report
+    assert "203.0.113.0/24" in report  # three referring domains share it

@@ -17,6 +17,7 @@ class FetchedPage:
     redirects: list[dict] = field(default_factory=list)  # [{"url":…, "status":…}]
     meta_refresh: bool = False
     googlebot_allowed: bool = True
+    hosting: dict | None = None  # where the final host is served from (crawler.hosting.lookup), when looked up
 
     def header(self, name: str) -> str | None:
         values = self.headers.get(name.lower())

@@ -25,6 +25,7 @@ def analyze_hreflang_page(page: FetchedPage) -> dict:
     # Link headers count on any answer, PDFs included.
     alternates = header_alternates(page.header_list("link"), page.final_url)
     record["canonical"] = header_canonical(page.header_list("link"), page.final_url)
+    record["vary"] = sorted({field.strip().lower() for value in page.header_list("vary") for field in value.split(",") if field.strip()})
     x_robots = page.header_list("x-robots-tag")
     record["noindex"] = robots_directives(None, x_robots).noindex
     if page.status == 200 and not page_problem(page):

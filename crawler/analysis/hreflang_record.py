@@ -29,4 +29,5 @@ def page_record(url: str, final_url: str, status: int | None, *, redirected: boo
         "letters": 0,
         "alternates": [],
         "links": [],
+        "vary": [],  # the Vary header's fields, lower case ("accept-language": the page varies by the reader's language)
     }

@@ -14,6 +14,7 @@ hreflang alternates. Everything returned is plain data (picklable, JSON-able).
 from __future__ import annotations
 
 from crawler.analysis.fetched import FetchedPage
+from crawler.hosting.lookup import no_hosting
 from extract.challenges import challenge_markers
 from extract.content import main_content
 from extract.document import base_url, declared_language, parse_html, title, word_count
@@ -146,18 +147,28 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
             "title": title(tree, tags),
             "language": language,
             "language_source": language_source,
-            "country": country_from_host(host),
+            **page_country(host, page.hosting),
             "registered_domain": registered_domain(host),
             "word_count": word_count(content.text),
             "outbound_links": outbound,
             "external_domains": external,
             "footprints": page_footprints(tree, source, tags),
+            **(page.hosting or no_hosting()),
         },
         "per_target": per_target,
         "topic_text": content.text[:TOPIC_CHARS],
         # discover crawls on from here; verify does not need them.
         "links": page_link_urls(tree, base, resolved) if collect_links else [],
     }
+
+
+def page_country(host: str, hosting: dict | None) -> dict:
+    """The page's country: its ccTLD's, else where it is hosted, else unknown; and which it was."""
+    cctld = country_from_host(host)
+    if cctld:
+        return {"country": cctld, "country_source": "cctld"}
+    hosted = (hosting or {}).get("hosting_country")
+    return {"country": hosted, "country_source": "hosting" if hosted else None}
 
 
 def analyze_target(page: FetchedPage) -> dict:

@@ -5,6 +5,7 @@ referring pages in German, French, Japanese (Shift_JIS), Russian
 (windows-1251) and English, with good, nofollow, sponsored, UGC, footer,
 removed, redirected, gone, blocked and noindex cases) is served on
 127.0.0.1 through ``http_proxy``; ``backlinks.csv`` is an Ahrefs-style export.
+Its hosts are given made-up addresses and hosting (``sample_ip_db``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from pathlib import Path
 
 from crawler.demo.localweb import LocalWeb
+from crawler.demo.sample_ip_db import PINNED, SAMPLE_IP_DB
 from crawler.lists.backlinks import iter_rows
 
 __all__ = ["run_demo", "DEMO_DIR"]
@@ -50,6 +52,9 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
             workers=workers,
             quiet=1,
             verbose=0,
+            # Where each sample host "is hosted": made-up addresses and a database for them (sample_ip_db).
+            resolve=[f"{host}:{address}" for host, address in PINNED.items()],
+            ip_db=[str(SAMPLE_IP_DB)],
         )
     from crawler.analysis.results import utc_now
     from crawler.reports.html_report import render_report

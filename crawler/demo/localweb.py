@@ -35,6 +35,8 @@ class Route:
     # reset halfway through the body), "short" (the body ends before its
     # Content-Length says), "stall" (half the body, then silence for ``delay``).
     fault: str | None = None
+    # Locale-adaptive pages: the first language of the request's Accept-Language -> the answer for it.
+    languages: dict[str, Route] | None = None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -51,6 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = parts.query if parts.scheme else urlsplit("http://x" + self.path).query
         routes = self.server.web.routes
         self.server.web.log.append(f"{host}{path}" + (f"?{query}" if query else ""))
+        self.server.web.arrivals.append((host, self.connection.getsockname()[0]))
         self.server.web.user_agents.append(self.headers.get("User-Agent", ""))
         for key in (f"{host}{path}?{query}" if query else None, f"{host}{path}"):
             if key and key in routes:
@@ -64,6 +67,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         route = self._route()
+        if route.languages:
+            first = (self.headers.get("Accept-Language") or "").split(",")[0].split(";")[0].split("-")[0].strip().lower()
+            route = route.languages.get(first, route)
         if route.delay and route.fault != "stall":
             time.sleep(route.delay)
         try:
@@ -113,18 +119,20 @@ class LocalWeb:
         self.generate: Callable[[str, str], Route | None] | None = None
         self.log: list[str] = []  # every request, "host/path?query"
         self.user_agents: list[str] = []  # the User-Agent of each request in ``log``
+        self.arrivals: list[tuple[str, str]] = []  # (host, the local address it came in on) of each request
         self._server: _Server | None = None
+        self._extra: list[_Server] = []  # also_on()
 
     @property
     def hosts(self) -> set[str]:
         return {key.split("/", 1)[0] for key in self.routes}
 
     def add(self, url: str, body: str | bytes = b"", status: int = 200, headers: dict | None = None, delay: float = 0.0,
-            fault: str | None = None) -> None:
+            fault: str | None = None, languages: dict[str, Route] | None = None) -> None:
         parts = urlsplit(url)
         key = f"{parts.hostname}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
         data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[key] = Route(status, data, dict(headers or {}), delay, fault)
+        self.routes[key] = Route(status, data, dict(headers or {}), delay, fault, languages)
 
     @classmethod
     def from_directory(cls, root: str | Path) -> LocalWeb:
@@ -153,10 +161,23 @@ class LocalWeb:
 
     def start(self) -> str:
         """Serve in a background thread; returns the proxy URL."""
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.web = self
-        threading.Thread(target=self._server.serve_forever, name="localweb", daemon=True).start()
+        self._server = self._serve("127.0.0.1", 0)
         return self.proxy_url
+
+    def _serve(self, address: str, port: int) -> _Server:
+        server = _Server((address, port), _Handler)
+        server.web = self
+        threading.Thread(target=server.serve_forever, name=f"localweb {address}", daemon=True).start()
+        return server
+
+    def also_on(self, *addresses: str) -> int:
+        """Serve on more loopback addresses (127.0.0.x) at the same port, for hosts pinned there
+        (``--resolve host:127.0.0.x``, no proxy): a web whose hosts sit on different IPs and /24s.
+        Returns the port; ``arrivals`` records the address each request came in on."""
+        port = self._server.server_address[1]
+        for address in addresses:
+            self._extra.append(self._serve(address, port))
+        return port
 
     @property
     def proxy_url(self) -> str:
@@ -164,6 +185,10 @@ class LocalWeb:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def stop(self) -> None:
+        for server in self._extra:
+            server.shutdown()
+            server.server_close()
+        self._extra.clear()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

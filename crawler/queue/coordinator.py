@@ -40,7 +40,8 @@ def _raise_stop(signum, _frame):
     raise _Stop(signum)
 
 
-def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db: str, quiet: bool):
+def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db: str, quiet: bool,
+              brands: tuple[str, ...] = (), keywords: tuple[str, ...] = ()):
     from crawler.runs import Outcome
 
     server = connect(url)
@@ -50,7 +51,8 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     if server.set(f"linkverifier:{job}:queued", "1", nx=True):
         for key in spool.group_keys():
             server.lpush(TASKS, task_of(job, spool.group(key)))
-    run = Run(db, "verify", input_name, {"queue": url}, spool.fingerprint, out=out, progress=not quiet)
+    run = Run(db, "verify", input_name, {"queue": url}, spool.fingerprint, out=out, progress=not quiet,
+              brands=brands, keywords=keywords)
     run.expect(total)
     for row in spool.invalid_rows():
         run.add(error_result(row, "invalid_url", row.error))

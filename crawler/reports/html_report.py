@@ -1,20 +1,27 @@
 """``linkverifier report``: one self-contained HTML file about the backlink profile.
 
 Works offline: no CDN, charts are inline SVG, the only script is ours (table
-sorting and filtering) and a Content-Security-Policy with a per-report nonce
-forbids any other. This module turns the profile into plain data; the page
-is drawn by the Jinja2 template ``templates/report.html.j2`` with
-autoescaping on, so every string that came from a crawled page is escaped
-without anyone having to remember it; only http(s) URLs become links.
+sorting, filtering, virtual scrolling) and a Content-Security-Policy with a
+per-report nonce forbids any other. This module turns the profile into plain
+data; the page is drawn by the Jinja2 template ``templates/report.html.j2``
+with autoescaping on, so every string that came from a crawled page is
+escaped without anyone having to remember it; only http(s) URLs become links.
+The two big tables (referring domains, every link) travel as packed JSON and
+are drawn by ``templates/report.js`` with textContent, a screenful at a time.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import secrets
 import sqlite3
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
+
+from markupsafe import Markup
 
 from crawler.reports.profile import Profile
 from crawler.store.database import History
@@ -40,12 +47,26 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
+BAR_WIDTH = 200  # the longest bar, in the chart's own units
+CHAR_WIDTH = 7  # an 11 px character, about (labels and counts are sized from it)
+LABEL_CHARS = 22  # longer labels are cut, with the whole label as a tooltip
+
+
 def _bars(items: list[tuple[str, float]], css_id: str, highlight: set[str] = frozenset()) -> dict:
-    """A horizontal bar chart: one row per item, widths relative to the largest."""
+    """A horizontal bar chart: one row per item, widths relative to the largest.
+
+    Sized from its own labels and counts, and drawn in a viewBox at 100% of its card's width (at most its
+    natural width): it fits a three-column card at 1,300 px and a two-column one at 800 px, counts
+    included, and never scrolls sideways."""
     top = max((v for _, v in items), default=0) or 1
-    rows = [{"label": label, "value": value, "y": 22 * i + 4, "width": 260 * value / top,
-             "color": "#c4320a" if label in highlight else "#2e5aac"} for i, (label, value) in enumerate(items)]
-    return {"id": css_id, "height": 22 * len(items) + 6, "rows": rows}
+    labels = [str(label) if len(str(label)) <= LABEL_CHARS else str(label)[:LABEL_CHARS - 1] + "…" for label, _ in items]
+    label_width = CHAR_WIDTH * max((len(label) for label in labels), default=1) + 8
+    value_width = CHAR_WIDTH * max((len(str(value)) for _, value in items), default=1) + 8
+    rows = [{"label": short, "title": str(label), "value": value, "y": 22 * i + 4, "width": BAR_WIDTH * value / top,
+             "color": "#c4320a" if label in highlight else "#2e5aac"}
+            for i, ((label, value), short) in enumerate(zip(items, labels, strict=True))]
+    return {"id": css_id, "height": 22 * len(items) + 6, "rows": rows, "bar_x": label_width,
+            "width": label_width + BAR_WIDTH + 6 + value_width}
 
 
 def _timeline(series: dict, spike_weeks: list) -> dict | None:
@@ -72,6 +93,11 @@ def _from_history(db_path: str) -> tuple[list[tuple], dict[str, dict]]:
         return [], {}
 
 
+# Rows shown in the report's smaller tables (networks, localization): a profile of 50,000 links may hold
+# thousands; the report shows the largest, says how many there are, and serve (and the XLSX) hold them all.
+SHOWN_ROWS = 200
+
+
 def _localization(profile: Profile) -> dict:
     """Foreign-language referring domains: per language (and the page to point them to), and one row per domain."""
     by_language: dict[str, set[str]] = defaultdict(set)
@@ -95,7 +121,8 @@ def _localization(profile: Profile) -> dict:
                      "language": (first.get("page") or {}).get("language"), "page": first["source_url"],
                      "href": best_link(first).get("href"),
                      "localized": next((link.result["localized_target"] for link in links if link.result.get("localized_target")), None)})
-    return {"languages": items, "rows": rows}
+    # The largest domains first; the rest are in `linkverifier serve`'s localization_opportunities.
+    return {"languages": items, "rows": rows[:SHOWN_ROWS], "total": len(rows)}
 
 
 def _domains(profile: Profile, disavowed: set[str], traffic: dict[str, dict]) -> list[dict]:
@@ -107,9 +134,44 @@ def _domains(profile: Profile, disavowed: set[str], traffic: dict[str, dict]) ->
         visits = traffic.get(domain, {})
         rows.append({"domain": domain, "links": len(links), "verdict": min(verdicts, key=VERDICTS.index),
                      "risk": max(link.risk for link in links), "language": page.get("language"), "country": page.get("country"),
+                     "ip": page.get("ip"), "ip_network": page.get("ip_network"), "asn_org": page.get("asn_org"),
+                     "hosting_country": page.get("hosting_country"), "shared_host": page.get("shared_host"),
                      "disavowed": domain in disavowed,
                      "visits": [visits.get(key) for key in ("sessions", "engaged_sessions", "conversions")]})
     return rows
+
+
+# The two tables drawn from data by report.js (VirtualTable): each column's header and how its cells look.
+LINK_COLUMNS = [("linking page", "page"), ("status", "status"), ("follow", "text"), ("placement", "muted"),
+                ("anchor", "tagged"), ("lang", "text"), ("country", "text"), ("fit", "num"), ("risk", "num"),
+                ("reasons and flags", "tags")]
+DOMAIN_COLUMNS = [("referring domain", "text"), ("links", "int"), ("best verdict", "verdict"), ("risk", "num"),
+                  ("lang", "text"), ("country", "text"), ("IP", "text"), ("/24", "text"), ("ASN org", "text"),
+                  ("hosted in", "text"), ("in disavow file", "yesno"), ("sessions", "int"), ("engaged sessions", "int"),
+                  ("conversions", "int")]
+
+
+def _tables(links: list[dict], domains: list[dict]) -> list[dict]:
+    """The link and domain tables as arrays (one per row, a value per column), for report.js."""
+    link_rows = [[[r["url"], r["title"]], [r["status_text"], r["status"]], r["follow"], [r["placement"], r["region"]],
+                  [r["anchor"], r["anchor_class"]], r["language"], r["country"], r["fit"], r["risk"], [r["reasons"], r["flags"]]]
+                 for r in links]
+    domain_rows = [[d["domain"], d["links"], d["verdict"], d["risk"], d["language"], d["country"], d["ip"], d["ip_network"],
+                    d["asn_org"] or d["shared_host"], d["hosting_country"], d["disavowed"], *d["visits"]] for d in domains]
+    return [
+        {"id": "domains", "columns": [{"label": label, "kind": kind} for label, kind in DOMAIN_COLUMNS], "rows": domain_rows,
+         "query": "domains-q"},
+        {"id": "links", "columns": [{"label": label, "kind": kind} for label, kind in LINK_COLUMNS], "rows": link_rows,
+         "query": "q", "status": "status", "statusColumn": 1},
+    ]
+
+
+def _packed_json(value) -> Markup:
+    """The tables' data as gzip in base64: a sixth of the JSON's size, so a 50,000-link report loads in a
+    fraction of the time (report.js inflates it with the browser's DecompressionStream), and nothing in it
+    can end or change the <script> block that carries it (base64 has no ``<``)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Markup(base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii"))
 
 
 def _links(profile: Profile) -> list[dict]:
@@ -140,14 +202,19 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
     live = sum(1 for c in profile.checks if c["status"] == "live")
     links = max(1, figures["links"])
     counted = [(len(profile.checks), "link checked", "links checked"), (live, "live", "live"),
-               (figures["domains"], "referring domain", "referring domains"), (len(profile.networks), "network", "networks"),
+               (figures["domains"], "referring domain", "referring domains"),
+               (figures["referring_ips"], "referring IP", "referring IPs"), (figures["referring_subnets"], "referring /24", "referring /24s"),
+               (len(profile.networks), "network", "networks"),
                (figures["risky_domains"], "risky domain", "risky domains")]
     cards = [(value, one if value == 1 else many) for value, one, many in counted[:3]] + [
         (f"{figures['followed'] / links:.0%}", "followed"), (f"{figures['editorial'] / links:.0%}", "editorial"),
         (f"{figures['same_language_share']:.0%}", "same language as market"),
     ] + [(value, one if value == 1 else many) for value, one, many in counted[3:]]
+    if not figures["hosted_known"]:  # a database from before hosting was looked up: no zero cards
+        cards = [card for card in cards if "referring IP" not in card[1] and "/24" not in card[1]]
     market = set(figures["market"])
     by_language = figures["anchors_by_language"]
+    domains, links = _domains(profile, disavowed, traffic), _links(profile)
     context = {
         "nonce": secrets.token_urlsafe(16),
         "header": {"links": _plural(figures["links"], "live link"), "domains": _plural(figures["domains"], "referring domain"),
@@ -156,6 +223,7 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
         "charts": {
             "languages": _bars([(k, n) for k, n, _ in figures["languages"]], "languages", highlight=market),
             "countries": _bars([(k, n) for k, n, _ in figures["countries"]], "countries"),
+            "hosting_countries": _bars([(k, n) for k, n, _ in figures["hosting_countries"]], "hosting-countries"),
             "anchors": _bars(figures["anchors"], "anchors"),
             "fit": _bars(figures["fit_buckets"], "fit"),
             "placement": _bars([("editorial", figures["editorial"]), ("boilerplate", figures["links"] - figures["editorial"]),
@@ -168,10 +236,18 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
         "spikes": figures["velocity"]["spikes"],
         "group_spikes": [(kind, value, v["spikes"]) for kind, key in (("language", "velocity_by_language"), ("country", "velocity_by_country"))
                          for value, v in figures[key].items() if v["spikes"]],
-        "domains": _domains(profile, disavowed, traffic),
-        "networks": profile.networks,
+        "domains": domains,
+        "networks": profile.networks[:SHOWN_ROWS],
+        "network_total": len(profile.networks),
+        "top_subnets": figures["top_subnets"],
+        "hosted_known": figures["hosted_known"],
+        "attributions": profile.attributions,
+        "db_path": db_path,
         "localization": _localization(profile),
-        "links": _links(profile),
+        "links": links,
+        "tables": _packed_json(_tables(links, domains)),
+        "link_columns": [label for label, _kind in LINK_COLUMNS],
+        "domain_columns": [label for label, _kind in DOMAIN_COLUMNS],
         "issues": issues,
     }
     return _environment().get_template("report.html.j2").render(context) + "\n"

@@ -34,6 +34,7 @@ class Profile:
     networks: list[dict] = field(default_factory=list)
     market_languages: set[str] = field(default_factory=set)
     checks: list[dict] = field(default_factory=list)  # the latest check of every backlink, live or not
+    attributions: list[str] = field(default_factory=list)  # of the IP databases the checks read (crawler.hosting.ipdb)
 
     def domains(self) -> dict[str, list[LinkVerdict]]:
         grouped: dict[str, list[LinkVerdict]] = defaultdict(list)
@@ -54,11 +55,17 @@ def latest_results(db_path: str) -> list[dict]:
     return results
 
 
+def ip_data_sources(db_path: str) -> list[str]:
+    with History(db_path) as history:
+        return history.ip_data_sources()
+
+
 def load_profile(db_path: str, market: str | None = None, brands: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> Profile:
     checks = latest_results(db_path)
     results = [r for r in checks if r["status"] == "live"]
     facts = profile_facts(results, market, brands, keywords)
-    profile = Profile(networks=facts.networks, market_languages=facts.market_languages, checks=checks)
+    profile = Profile(networks=facts.networks, market_languages=facts.market_languages, checks=checks,
+                      attributions=ip_data_sources(db_path))
     for result in results:
         judgement = judge_link(result, facts)  # the same judgement every output carries (scoring.triage)
         profile.links.append(LinkVerdict(result, referring_domain(result), judgement.anchor_class, judgement.risk,

@@ -86,7 +86,9 @@ class DiscoverSpider(VerifySpider):
 
     async def _discover(self, response, row: Row, profiles: dict) -> tuple[dict, list[str]]:
         try:
-            return await self.pool.run(discover_page, fetched_page(response, row.source_url), row, profiles)
+            page = fetched_page(response, row.source_url)
+            page.hosting = await self.hosting.fields(page.final_url, page.headers)
+            return await self.pool.run(discover_page, page, row, profiles)
         except Exception as exc:  # one strange page must not stop the crawl
             self.logger.exception("analysis of %s failed", response.url)
             return error_result(row, "analysis_error", repr(exc)), []

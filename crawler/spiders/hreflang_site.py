@@ -8,7 +8,12 @@ Stages:
 3. pages breadth-first through internal links (the start's registrable
    domain and every host hreflang names), up to ``--max-pages``;
 4. every hreflang target, wherever it is, fetched once (status, redirects,
-   robots, canonical, noindex recorded).
+   robots, canonical, noindex recorded);
+5. every page of a cluster (one that names alternates, or is named by one)
+   fetched once more, asking for another of the cluster's languages in
+   ``Accept-Language``: a page that redirects or answers differently by the
+   reader's language is locale-adaptive, which Googlebot (it sends no
+   ``Accept-Language``, as every first fetch here) cannot see through.
 The records are audited after the crawl (``scoring.hreflang_audit``).
 """
 
@@ -41,7 +46,9 @@ MAX_SITEMAPS = 1000
 
 class HreflangSpider(scrapy.Spider):
     name = "hreflang"
-    custom_settings = {"ITEM_PIPELINES": {}}
+    # As Googlebot: no Accept-Language (Scrapy's default sends "en"); the probes send one.
+    custom_settings = {"ITEM_PIPELINES": {}, "DEFAULT_REQUEST_HEADERS": {
+        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}}
 
     def __init__(self, start_url: str, sitemaps: list[str] | tuple = (), max_pages: int = 5000, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +64,9 @@ class HreflangSpider(scrapy.Spider):
         self.domains = {registered_domain(host_of(start_url))}
         self.pool: AnalysisPool | None = None
         self.render = False  # --render: pages are read as Chromium shows them (hreflang tags scripts add count)
+        self.probes: dict[str, dict] = {}  # requested URL -> its record fetched with another Accept-Language
+        self.probe_language: dict[str, str] = {}  # requested URL -> the language that probe asked for
+        self.cluster_languages: dict[str, set[str]] = {}  # URL -> the languages of the annotations that name it
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -142,10 +152,17 @@ class HreflangSpider(scrapy.Spider):
         for alternate in record["alternates"]:
             if alternate["url"]:
                 self._note_domain(alternate["url"])
-        for url in [a["url"] for a in record["alternates"] if a["url"]] + [s for _c, s in self.sitemap_alternates.get(requested, [])]:
+        annotations = [(a["hreflang"], a["url"]) for a in record["alternates"] if a["url"]] + self.sitemap_alternates.get(requested, [])
+        languages = {_language(code) for code, _url in annotations} - {None}
+        for _code, url in annotations:
+            self.cluster_languages.setdefault(url, set()).update(languages)
+        for _code, url in annotations:
             request = self._page_request(url, crawl=False)
             if request:
                 yield request
+        probe = self._probe_request(requested, record, languages)
+        if probe:
+            yield probe
         if requested in self.crawl_pages:
             for link in record["links"]:
                 self.discovered.add(link)  # linked from the site, wherever it points
@@ -153,6 +170,33 @@ class HreflangSpider(scrapy.Spider):
                     request = self._page_request(link, crawl=True)
                     if request:
                         yield request
+
+    # --- locale-adaptive probes ---------------------------------------------------
+    def _probe_request(self, requested: str, record: dict, languages: set[str]) -> Request | None:
+        """The page again, asking for one of its cluster's languages other than the one it served."""
+        if requested in self.probe_language or record["error"]:
+            return None
+        served = _language(record["language"]) or _language(record["html_lang"])
+        choices = sorted((languages | self.cluster_languages.get(requested, set())) - {served})
+        if not choices:
+            return None
+        self.probe_language[requested] = choices[0]
+        return Request(requested, callback=self.parse_probe, errback=self.probe_failed, dont_filter=True, priority=-1,
+                       headers={"Accept-Language": f"{choices[0]},{choices[0]};q=0.9"},
+                       meta={"requested": requested, "playwright": self.render})
+
+    async def parse_probe(self, response):
+        requested = response.meta["requested"]
+        try:
+            self.probes[requested] = await self.pool.run(analyze_hreflang_page, fetched_page(response, requested))
+        except Exception:  # a second look that fails says nothing: the page keeps its first answer's issues
+            logger.exception("analysis of %s (Accept-Language probe) failed", response.url)
+        return
+        yield
+
+    def probe_failed(self, failure):
+        requested = failure.request.meta["requested"]
+        self.probes[requested] = page_record(requested, requested, None, error=failure_reason(failure.value))
 
     def page_failed(self, failure):
         requested = failure.request.meta["requested"]
@@ -163,3 +207,10 @@ class HreflangSpider(scrapy.Spider):
 
     def ignore(self, failure):
         logger.info("not read: %s (%s)", failure.request.url, failure.value)
+
+
+def _language(code: str | None) -> str | None:
+    """The language of an hreflang code or a detected language (``de-AT`` -> ``de``); None for x-default."""
+    if not code or code.lower() == "x-default":
+        return None
+    return code.split("-")[0].split("_")[0].lower() or None

@@ -8,7 +8,9 @@ Stages:
 3. fetch each distinct source page once, however many rows name it, taking
    its rows from the spool only when it is its turn;
 4. hand the response to the analysis pool (off the reactor) together with
-   the profiles of its targets, and emit one result per row;
+   the profiles of its targets and where its host is served from
+   (``crawler.hosting``: looked up while the page downloads), and emit one
+   result per row;
 5. with ``--render``, a page that answered with HTML but holds no link to
    the target is fetched again through headless Chromium (``crawler.render``),
    and a link that appears there makes the row live, flagged ``js_link``.
@@ -39,6 +41,7 @@ from crawler.analysis.pool import AnalysisPool
 from crawler.analysis.results import error_result
 from crawler.analysis.tasks import analyze_target, verify_page
 from crawler.failures import failure_reason
+from crawler.hosting.lookup import Hosting
 from crawler.lists.backlinks import Row, iter_rows
 from crawler.store.spool import RowSpool
 from crawler.watchdog import Watchdog
@@ -110,6 +113,7 @@ class VerifySpider(scrapy.Spider):
         self.watchdog: Watchdog | None = None
         self._tasks: set[asyncio.Task] = set()  # pages being judged (see parse_source)
         self.started_all = False  # every row has been handed to Scrapy (or the run was interrupted)
+        self.hosting = Hosting()  # each host's address, ASN and country (--ip-db, --resolve: from_crawler)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -118,6 +122,7 @@ class VerifySpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.pool = AnalysisPool.from_settings(crawler.settings)
         spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
+        spider.hosting = Hosting.from_settings(crawler.settings)
         spider.run = getattr(crawler, "linkverifier_run", None)
         spider.own_run = spider.run is None and spider.keeps_run
         if spider.own_run:  # run as `scrapy crawl verify -a input=...`: a run of its own, finished on close
@@ -145,6 +150,7 @@ class VerifySpider(scrapy.Spider):
             self.run.finish(FINISHED if self.run.complete else f"stopped: {reason}")
         if self.own_spool:
             self.spool.close()
+        self.hosting.close()
 
     def load_rows(self) -> RowSpool:
         if self.spool is None:  # run as `scrapy crawl verify -a input=...`
@@ -188,6 +194,7 @@ class VerifySpider(scrapy.Spider):
             if self.stopping:
                 break
             group = self.groups[key] = spool.group(key)
+            self.hosting.start(group[0].source_url)
             yield Request(
                 group[0].source_url,
                 callback=self.parse_source,
@@ -266,6 +273,7 @@ class VerifySpider(scrapy.Spider):
         try:
             keys = {row.target.key for row in rows}
             profiles = {key: await self.profiles[key] for key in keys if key in self.profiles}
+            page.hosting = await self.hosting.fields(page.final_url, page.headers)
             return await self.pool.run(verify_page, page, rows, profiles)
         except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
             if self.abandoned:  # the run is ending (an interrupt, a storage fault) and killed the pool: unchecked, not news

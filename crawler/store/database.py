@@ -28,6 +28,9 @@ DEFAULT_WAIT = 300.0
 # SQLite's own busy handler waits this long at a time, so that a long wait is said on stderr at once.
 LOCK_SLICE = 1.0
 
+# The page's hosting fields, also columns of ``checks`` (for SQL and ``linkverifier serve``).
+HOSTING_COLUMNS = (("ip", "TEXT"), ("ip_network", "TEXT"), ("asn", "INTEGER"), ("asn_org", "TEXT"), ("hosting_country", "TEXT"))
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -74,7 +77,12 @@ CREATE TABLE IF NOT EXISTS checks (
     verdict TEXT,        -- good | neutral | risky | disavow | lost | unchecked (scoring.triage)
     risk REAL,
     risk_reasons TEXT,   -- space-separated
-    result TEXT NOT NULL
+    result TEXT NOT NULL,
+    ip TEXT,             -- where the page is served from (crawler.hosting)
+    ip_network TEXT,     -- its /24 (IPv4) or /48 (IPv6)
+    asn INTEGER,         -- from --ip-db
+    asn_org TEXT,
+    hosting_country TEXT
 );
 CREATE INDEX IF NOT EXISTS checks_by_backlink ON checks (backlink_id, checked_at);
 CREATE INDEX IF NOT EXISTS checks_by_run ON checks (run_id, row_number);
@@ -149,6 +157,16 @@ class History:
             " JOIN backlinks b ON b.id = c.backlink_id ORDER BY c.id"
         ).fetchall()
 
+    def ip_data_sources(self) -> list[str]:
+        """The attributions of the --ip-db files the runs read (their licences ask for them to be shown)."""
+        sources: dict[str, None] = {}
+        for (options,) in self.connection.execute("SELECT options FROM runs WHERE options LIKE '%ip_data%' ORDER BY id"):
+            try:
+                sources.update(dict.fromkeys(json.loads(options).get("ip_data") or []))
+            except (ValueError, AttributeError):
+                continue
+        return list(sources)
+
     def check_history(self) -> list[tuple[int, str, str, str, str]]:
         """(backlink id, source URL, target, checked at, result JSON) of every check, per backlink in time order."""
         return self.connection.execute(
@@ -189,13 +207,18 @@ class Store:
         self._busy = LOCK_SLICE
         self.connection = sqlite3.connect(self.path, timeout=LOCK_SLICE)
         try:
-            self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.execute("PRAGMA synchronous=NORMAL")
-            self.connection.executescript(SCHEMA)  # reads only when the tables are there: no lock needed
-        except sqlite3.Error as exc:
+            # Two runs started at once on a new file race to switch it to WAL and create the tables:
+            # the loser waits for the lock like any other write instead of stopping at the start.
+            self._write(self._set_up)
+        except BaseException:
             self.connection.close()
-            raise storage_error(exc, self.path) or exc from None
-        self._write(self._upgrade)
+            raise
+
+    def _set_up(self) -> None:
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.executescript(SCHEMA)  # reads only when the tables are there: no lock needed
+        self._upgrade()
 
     def _upgrade(self) -> None:
         columns = {row[1] for row in self.connection.execute("PRAGMA table_info(runs)")}
@@ -204,6 +227,9 @@ class Store:
         columns = {row[1] for row in self.connection.execute("PRAGMA table_info(checks)")}
         for column, kind in (("verdict", "TEXT"), ("risk", "REAL"), ("risk_reasons", "TEXT")):
             if column not in columns:  # a database from before verdicts were stored
+                self.connection.execute(f"ALTER TABLE checks ADD COLUMN {column} {kind}")
+        for column, kind in HOSTING_COLUMNS:
+            if column not in columns:  # a database from before hosting was looked up
                 self.connection.execute(f"ALTER TABLE checks ADD COLUMN {column} {kind}")
 
     def probe(self) -> None:
@@ -368,12 +394,13 @@ class Store:
             _bool(result.get("indexable")), best.get("anchor_text"), " ".join(best.get("rel", [])) or None,
             best.get("placement"), best.get("region"), best.get("editorial_score"), page.get("language"),
             page.get("country"), result.get("topical_fit"), " ".join(result.get("flags", [])) or None,
-            json.dumps(result, ensure_ascii=False),
+            json.dumps(result, ensure_ascii=False), *(page.get(column) for column, _kind in HOSTING_COLUMNS),
         )
         self.connection.execute(
             "INSERT INTO checks (run_id, backlink_id, row_number, checked_at, status, reason, http_status,"
             " final_url, follow, indexable, anchor_text, rel, placement, region, editorial_score, language,"
-            " country, topical_fit, flags, result) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " country, topical_fit, flags, result, ip, ip_network, asn, asn_org, hosting_country)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             values,
         )
         if page and result.get("final_url"):

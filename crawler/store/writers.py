@@ -52,6 +52,7 @@ CSV_FIELDS = [
     "link_placement", "link_region", "link_editorial_score", "link_context", "links_count",
     "page_title", "page_language", "page_language_source", "page_country", "page_registered_domain",
     "page_word_count", "page_outbound_links", "page_external_domains",
+    "page_ip", "page_ip_network", "page_asn", "page_asn_org", "page_hosting_country", "page_shared_host",
     "topical_fit", "localized_target", "flags", "verdict", "risk", "risk_reasons", "input",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -77,7 +78,8 @@ def flatten(result: dict) -> dict:
         row[f"link_{key}"] = best.get(key)
     row["link_rel"] = "|".join(best.get("rel", []))
     row["links_count"] = len(result.get("links", []))
-    for key in ("title", "language", "language_source", "country", "registered_domain", "word_count", "outbound_links", "external_domains"):
+    for key in ("title", "language", "language_source", "country", "registered_domain", "word_count", "outbound_links",
+                "external_domains", "ip", "ip_network", "asn", "asn_org", "hosting_country", "shared_host"):
         row[f"page_{key}"] = page.get(key)
     row["flags"] = "|".join(result.get("flags", []))
     row["risk_reasons"] = "|".join(result.get("risk_reasons") or [])

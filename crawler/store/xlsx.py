@@ -3,7 +3,8 @@
 Sheet "Links": one row per input row with the CSV's columns, the header
 frozen, filters on, URLs clickable, the verdict coloured. Sheet "Referring
 domains": one row per referring domain (its links, best verdict, language,
-country, highest risk, whether it is in the disavow file). Written with
+country, highest risk, whether it is in the disavow file, its IP, /24, ASN
+organisation and hosting country). Written with
 XlsxWriter in constant-memory mode: a row at a time, however long the list.
 """
 
@@ -16,6 +17,8 @@ from scoring.triage import VERDICTS  # best first: a domain's "best verdict"
 
 __all__ = ["XlsxResults"]
 
+# Where each referring domain is hosted, in its sheet: one of its pages' (crawler.hosting).
+HOSTING_COLUMNS = ("ip", "ip_network", "asn_org", "hosting_country")
 URL_COLUMNS = {"source_url", "target", "final_url", "canonical_url", "link_href", "localized_target"}
 VERDICT_COLOURS = {"good": "#C6EFCE", "neutral": "#EDEDED", "risky": "#FFEB9C", "disavow": "#FFC7CE",
                    "lost": "#F4B183", "unchecked": "#D9D9D9"}
@@ -76,13 +79,15 @@ class XlsxResults:
 
         domain = referring_domain(result)
         entry = self.by_domain.setdefault(domain, {"links": 0, "verdicts": Counter(), "languages": Counter(),
-                                                   "country": None, "risk": None})
+                                                   "country": None, "risk": None, "hosting": {}})
         entry["links"] += 1
         entry["verdicts"][result.get("verdict") or "unchecked"] += 1
         page = result.get("page") or {}
         if page.get("language"):
             entry["languages"][page["language"]] += 1
         entry["country"] = entry["country"] or page.get("country")
+        if page.get("ip") and not entry["hosting"]:
+            entry["hosting"] = {key: page.get(key) for key in HOSTING_COLUMNS}
         if result.get("risk") is not None:
             entry["risk"] = max(entry["risk"] or 0.0, result["risk"])
 
@@ -95,7 +100,8 @@ class XlsxResults:
 
     def _domains_sheet(self) -> None:
         sheet = self.book.add_worksheet("Referring domains")
-        columns = ["referring_domain", "links", "best_verdict", "verdicts", "language", "country", "risk", "in_disavow_file"]
+        columns = ["referring_domain", "links", "best_verdict", "verdicts", "language", "country", "risk", "in_disavow_file",
+                   *HOSTING_COLUMNS]
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, 0, 32)
         sheet.set_column(3, 3, 36)
@@ -115,5 +121,8 @@ class XlsxResults:
             if entry["risk"] is not None:
                 sheet.write_number(row, 6, entry["risk"])
             sheet.write_boolean(row, 7, entry["verdicts"]["disavow"] > 0)
+            for column, key in enumerate(HOSTING_COLUMNS, start=8):
+                if entry["hosting"].get(key) is not None:
+                    sheet.write_string(row, column, str(entry["hosting"][key]))
         if ranked:
             sheet.autofilter(0, 0, len(ranked), len(columns) - 1)
