@@ -123,13 +123,17 @@ def _left_behind(pids: set[int], settle: float) -> list[str]:
 def check_output(out: Path, expected: list[tuple[str, str]]) -> dict:
     """Rows in vs results out: missing, duplicated or out of order."""
     results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()] if out.exists() else []
-    got = [(r["target"], r["status"]) for r in results]
-    in_order = len(results) == len(expected) and all(r["target"] == t for r, (_s, t) in zip(results, expected, strict=False))
+    got = [(r["source_url"], r["target"]) for r in results]
+    # Row by row: the n-th result answers the n-th input row (its linking page and its target), so a swap of two
+    # rows that share a target, or a row answered in another's place, is caught.
+    mismatch = next((n for n, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b), None)
+    in_order = len(results) == len(expected) and mismatch is None
     statuses: dict[str, int] = {}
     for r in results:
         key = r["status"] + (f"/{r['reason']}" if r["reason"] else "")
         statuses[key] = statuses.get(key, 0) + 1
-    return {"rows_in": len(expected), "results_out": len(got), "in_order": in_order, "statuses": statuses, "results": results}
+    return {"rows_in": len(expected), "results_out": len(got), "in_order": in_order, "statuses": statuses, "results": results,
+            "first_mismatch": None if mismatch is None else (mismatch + 1, got[mismatch], expected[mismatch])}
 
 
 def soak(workdir: Path, rows: int = 2000, timeout: float = 5.0, seed: int = 7, mode: str | None = None,
@@ -152,7 +156,8 @@ def soak(workdir: Path, rows: int = 2000, timeout: float = 5.0, seed: int = 7, m
         args = ["verify", str(listing), "--out", str(out), "--db", str(db), "--timeout", str(timeout), "-q", *(extra or [])]
         sig = {"interrupt": signal.SIGINT, "kill": signal.SIGKILL}.get(mode or "")
         first = run_cli(args, env, db, rows, at if sig else None, sig or signal.SIGINT, deadline=deadline)
-        figures = {"first": first, "partial": sorted(p.name for p in workdir.iterdir() if "partial" in p.name)}
+        figures = {"first": first, "partial": sorted(p.name for p in workdir.iterdir() if "partial" in p.name),
+                   "final_after_first": out.exists()}
         if sig:
             figures["resume"] = run_cli([*args, "--resume"], env, db, rows, deadline=deadline)
         figures["output"] = check_output(out, expected)

@@ -28,7 +28,7 @@ csv.field_size_limit(2**31 - 1)  # the hostile list carries a 300,000-character 
 def _assert_complete(figures: dict) -> None:
     output = figures["output"]
     assert output["results_out"] == output["rows_in"] == ROWS, output["statuses"]
-    assert output["in_order"], "results are not one per row in input order"
+    assert output["in_order"], f"results are not one per row in input order: row, got, expected {output['first_mismatch']}"
 
 
 def test_soak_every_row_answered_once_in_order_nothing_left(tmp_path):
@@ -53,7 +53,8 @@ def test_soak_interrupt_writes_checked_rows_then_resume_completes(tmp_path):
     assert "interrupted" in first.stderr and "--resume" in first.stderr, first.stderr[-1000:]
     assert first.left == [], first.left
     # The first run's checked rows went to a file named as partial; the final name only once complete.
-    assert "results.partial.jsonl" in figures["partial"] or (tmp_path / "results.jsonl").exists()
+    assert "results.partial.jsonl" in figures["partial"], figures["partial"]
+    assert not figures["final_after_first"], "the interrupted run wrote under the final name"
     assert resumed.exit_code == 0, resumed.stderr[-2000:]
     assert resumed.left == []
     _assert_complete(figures)
