@@ -214,3 +214,19 @@ def test_referring_domains_velocity_and_wording(report):
     assert "qualified (rel nofollow, sponsored or ugc" in " ".join(tree.xpath("//p[@id='qualified-note']//text()"))
     domains = tree.xpath("//table[@id='localization-domains']/tbody/tr/td[1]/text()")
     assert domains and len(domains) == len(set(domains)), "one row per referring domain"
+
+
+def test_a_large_network_names_its_first_members_and_counts_the_rest(tmp_path):
+    from crawler.reports.html_report import MEMBERS_SHOWN, render_report
+    from crawler.reports.profile import Profile
+
+    members = [f"blog{i:03d}.example" for i in range(MEMBERS_SHOWN + 12)]
+    network = {"domains": members, "shared": {"ga:G-7": members}, "evidence": {"theme:cheap": members[:5]}}
+    tree = lxml_html.fromstring(render_report(Profile(networks=[network]), str(tmp_path / "none.db"), "now"))
+    row = tree.xpath("//table[@id='networks']/tbody/tr")[0]
+    assert row.xpath("td[2]/span[@class='tag']/text()") == members[:MEMBERS_SHOWN]
+    assert row.xpath("td[1]/text()") == [str(len(members))]
+    for cell in (row.xpath("td[2]")[0], row.xpath("td[3]")[0]):
+        assert "and 12 more" in cell.text_content()
+        assert members[MEMBERS_SHOWN] not in cell.text_content()
+    assert row.xpath("td[4]")[0].text_content() == "theme:cheap: " + ", ".join(members[:5])

@@ -149,13 +149,16 @@ class History:
     def ensure(self) -> None:
         self.connection.execute("SELECT 1 FROM checks LIMIT 1").fetchall()
 
-    def latest_results(self) -> list[tuple[str, str]]:
-        """(result JSON, first seen) of the latest check of every backlink, in check order."""
-        return self.connection.execute(
+    def latest_results(self, batch: int = 2000) -> Iterator[list[tuple[str, str]]]:
+        """(result JSON, first seen) of the latest check of every backlink, in check order, ``batch`` rows at a
+        time (a profile of 50,000 links never holds all its JSON text at once)."""
+        cursor = self.connection.execute(
             "SELECT c.result, b.first_seen FROM checks c"
             " JOIN (SELECT backlink_id, MAX(id) AS id FROM checks GROUP BY backlink_id) last ON last.id = c.id"
             " JOIN backlinks b ON b.id = c.backlink_id ORDER BY c.id"
-        ).fetchall()
+        )
+        while rows := cursor.fetchmany(batch):
+            yield rows
 
     def ip_data_sources(self) -> list[str]:
         """The attributions of the --ip-db files the runs read (their licences ask for them to be shown)."""

@@ -56,25 +56,39 @@ function sortValue(kind, v){
   if (kind === 'tags') return v[0].concat(v[1]).join(' ');
   return String(v === null ? '' : v).toLowerCase();
 }
-function searchText(row){
-  var text = '';
-  for (var i = 0; i < row.length; i++) {
-    var v = row[i];
-    if (v === null || v === undefined) continue;
-    if (Array.isArray(v)) { for (var j = 0; j < v.length; j++) if (v[j] !== null) text += ' ' + v[j]; }
-    else text += ' ' + v;
-  }
-  return text.toLowerCase();
-}
 function VirtualTable(spec){
+  // The data is column-wise (html_report._packed_tables): one array per field, a cell made of its column's fields.
   var table = document.getElementById(spec.id), box = table.parentNode, body = table.tBodies[0];
-  var rows = spec.rows, kinds = spec.columns.map(function(c){ return c.kind; });
-  var ranks = {}, haystack = null, order = rows.map(function(_, i){ return i; }), shown = order, drawn = [-1, -1];
+  var fields = spec.fields.map(function(f){ return f.plain || f.codes.map(function(code){ return f.values[code]; }); });
+  var count = spec.count, kinds = spec.columns.map(function(c){ return c.kind; });
+  var sources = spec.columns.map(function(c){ return c.fields.map(function(f){ return fields[f]; }); });
+  function cell(i, column){
+    var from = sources[column];
+    return from.length === 1 ? from[0][i] : from.map(function(field){ return field[i]; });
+  }
+  function searchText(i){
+    var text = '';
+    for (var f = 0; f < fields.length; f++) {
+      var v = fields[f][i];
+      if (v === null || v === undefined) continue;
+      if (Array.isArray(v)) { for (var j = 0; j < v.length; j++) if (v[j] !== null) text += ' ' + v[j]; }
+      else text += ' ' + v;
+    }
+    return text.toLowerCase();
+  }
+  function texts(){
+    haystack = new Array(count);
+    for (var i = 0; i < count; i++) haystack[i] = searchText(i);
+  }
+  var order = new Array(count);
+  for (var n = 0; n < count; n++) order[n] = n;
+  var ranks = {}, haystack = null, shown = order, drawn = [-1, -1];
   var counter = document.getElementById(spec.id + '-count');
   var height = 30;  // a row's height in pixels: measured once the first rows are drawn (rows are one line each)
   function rank(column){  // each value's place in the column's order, computed once per column
     if (ranks[column]) return ranks[column];
-    var keys = rows.map(function(r){ return sortValue(kinds[column], r[column]); });
+    var keys = new Array(count);
+    for (var i = 0; i < count; i++) keys[i] = sortValue(kinds[column], cell(i, column));
     if (typeof keys[0] === 'number') return (ranks[column] = keys);
     var unique = Array.from(new Set(keys)).sort(), place = new Map();
     unique.forEach(function(k, i){ place.set(k, i); });
@@ -88,10 +102,10 @@ function VirtualTable(spec){
     var fragment = document.createDocumentFragment(), sorted = table.dataset.column;
     var top = el('tr', 'spacer'); top.style.height = (first * height) + 'px'; fragment.appendChild(top);
     for (var i = first; i < last; i++) {
-      var index = shown[i], row = rows[index], tr = el('tr', 'vr');
+      var index = shown[i], tr = el('tr', 'vr');
       for (var c = 0; c < kinds.length; c++) {
         var td = document.createElement('td');
-        RENDER[kinds[c]](td, row[c]);
+        RENDER[kinds[c]](td, cell(index, c));
         if (ranks[c]) td.dataset.v = ranks[c][index];
         tr.appendChild(td);
       }
@@ -104,8 +118,8 @@ function VirtualTable(spec){
       var measured = body.rows[1].getBoundingClientRect().height;
       if (measured > 0 && Math.abs(measured - height) > 0.5) { height = measured; drawn = [-1, -1]; draw(true); return; }
     }
-    if (counter) counter.textContent = shown.length === rows.length ? rows.length.toLocaleString('en') + ' rows'
-      : shown.length.toLocaleString('en') + ' of ' + rows.length.toLocaleString('en') + ' rows';
+    if (counter) counter.textContent = shown.length === count ? count.toLocaleString('en') + ' rows'
+      : shown.length.toLocaleString('en') + ' of ' + count.toLocaleString('en') + ' rows';
     table.dataset.sorted = sorted || '';
   }
   function sort(column, asc){
@@ -116,9 +130,10 @@ function VirtualTable(spec){
   function filter(){
     var q = spec.query ? document.getElementById(spec.query).value.toLowerCase() : '';
     var status = spec.status ? document.getElementById(spec.status).value : '';
-    if (q && !haystack) haystack = rows.map(searchText);
+    if (q && !haystack) texts();
+    var statuses = fields[spec.statusField];
     shown = (q || status) ? order.filter(function(i){
-      return (!q || haystack[i].indexOf(q) >= 0) && (!status || rows[i][spec.statusColumn][1] === status);
+      return (!q || haystack[i].indexOf(q) >= 0) && (!status || statuses[i] === status);
     }) : order;
     box.scrollTop = 0;
     draw(true);
@@ -136,9 +151,9 @@ function VirtualTable(spec){
   box.addEventListener('scroll', function(){ draw(false); }, {passive: true});
   draw(true);
   // The filter's text, lowercased once, while the reader looks at the page: the first keystroke is then as fast as the rest.
-  (window.requestIdleCallback || setTimeout)(function(){ if (!haystack) haystack = rows.map(searchText); });
+  (window.requestIdleCallback || setTimeout)(function(){ if (!haystack) texts(); });
 }
-// The data is gzip'd JSON in base64 in a block that never runs (html_report._packed_json).
+// The data is gzip'd JSON in base64 in a block that never runs (html_report._packed_tables).
 function loadTables(){
   var packed = atob(document.getElementById('report-data').textContent.trim()), bytes = new Uint8Array(packed.length);
   for (var i = 0; i < packed.length; i++) bytes[i] = packed.charCodeAt(i);
