@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
+from extract.language_codes import same_language_code
 from extract.selectors import PageTags
 from extract.urls import resolve_href
 
@@ -15,20 +16,6 @@ __all__ = [
     "Alternate", "HreflangCode", "html_alternates", "header_links", "header_alternates", "header_canonical", "canonical_url",
     "iter_sitemap", "parse_code", "same_language_code",
 ]
-
-# Languages that detectors and sites name differently. (Here, not in extract.language:
-# the crawling process reads codes too, and must not import langdetect.)
-_SAME_LANGUAGE = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "tl": "fil"}
-
-
-def same_language_code(code: str | None) -> str | None:
-    """langdetect's, hreflang's and ``lang`` attributes' codes as one: ``zh-cn`` -> ``zh``,
-    ``pt_BR`` -> ``pt``, ``nb`` -> ``no``, ``iw`` -> ``he``; None for an empty code."""
-    if not code:
-        return None
-    primary = code.strip().lower().replace("_", "-").split("-")[0]
-    return _SAME_LANGUAGE.get(primary, primary)
-
 
 @dataclass(frozen=True)
 class Alternate:

@@ -13,6 +13,8 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.utils.ngram import NGram
 
+from extract.language_codes import primary_subtag
+
 __all__ = ["detect_language", "language_evidence", "load_detector", "primary_subtag"]
 
 # Below this many letters a detection is a guess; the declared language wins.
@@ -27,14 +29,6 @@ TIE_MARGIN = 0.2
 _LANGDETECT_TO_ISO = {"zh-cn": "zh", "zh-tw": "zh"}
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 _URLS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
-
-
-def primary_subtag(code: str | None) -> str | None:
-    """``de-AT`` -> ``de``; None for empty or junk values."""
-    if not code:
-        return None
-    first = re.split(r"[-_,;\s]", code.strip().lower(), maxsplit=1)[0]
-    return first if re.fullmatch(r"[a-z]{2,3}", first) else None
 
 
 _factory: DetectorFactory | None = None

@@ -19,6 +19,7 @@ __all__ = [
     "invalid_url_reason",
     "normalized_key",
     "registered_domain",
+    "split_host",
     "host_of",
     "match_href",
     "resolve_href",
@@ -154,6 +155,11 @@ def host_of(url: str) -> str:
 def _host_of_parts(parts: SplitResult) -> str:
     host = _to_ascii_host(parts.hostname or "")
     return host[4:] if host.startswith("www.") else host
+
+
+def split_host(host: str) -> tldextract.tldextract.ExtractResult:
+    """``mail.yahoo.co.jp`` -> subdomain ``mail``, domain ``yahoo``, suffix ``co.jp`` (the bundled suffix list)."""
+    return _EXTRACT(host)
 
 
 @lru_cache(maxsize=65536)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
+from extract.language_codes import split_code
+
 __all__ = ["localized_target"]
-
-
-def _split(code: str) -> tuple[str, str | None]:
-    parts = code.strip().lower().replace("_", "-").split("-")
-    region = next((p for p in parts[1:] if len(p) == 2 and p.isalpha()), None)
-    return parts[0], region
 
 
 def localized_target(
@@ -28,7 +24,7 @@ def localized_target(
     for code, url in alternates:
         if code.lower() == "x-default":
             continue
-        language, region = _split(code)
+        language, region = split_code(code)
         if language == source_language:
             candidates.append((region, url))
     if not candidates:

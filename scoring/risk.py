@@ -29,7 +29,7 @@ import re
 from extract.urls import host_of
 from scoring.check_result import best_link
 
-__all__ = ["WEIGHTS", "DISAVOW_THRESHOLD", "SPAMMY_TLDS", "STRONG_REASONS", "link_risk", "is_good", "sells_links", "decisive_risk", "WEAK_REASONS",
+__all__ = ["WEIGHTS", "DISAVOW_THRESHOLD", "RISKY", "ON_TOPIC", "SPAMMY_TLDS", "STRONG_REASONS", "link_risk", "is_good", "sells_links", "decisive_risk", "WEAK_REASONS",
            "link_farm"]
 
 WEIGHTS = {
@@ -38,6 +38,14 @@ WEIGHTS = {
 }
 # A domain whose riskiest link reaches this is proposed for disavowal.
 DISAVOW_THRESHOLD = 0.6
+# A link at or above this decisive risk is "risky" (scoring.triage); a good link stays below it.
+RISKY = 0.3
+# Topical fit: 0.5 is where a person calls the two pages the same topic (scoring.topical); a good link is there.
+ON_TOPIC = 0.5
+# Below these a link is off topic: for a page outside the market's languages a little sooner.
+OFF_TOPIC_FOREIGN = 0.35
+OFF_TOPIC = 0.2
+THIN_WORDS = 150  # a page with fewer words of main text is thin content
 SPAMMY_TLDS = frozenset("xyz top click loan work gq tk ml cf ga buzz rest fit bid win review download racing date stream men party trade science cricket accountant faith".split())
 LINK_SELLING = re.compile(
     r"\b(casino|casinos|poker|betting|viagra|cialis|payday|porn|xxx|escort|replica|buy (?:cheap )?(?:links|backlinks)|"
@@ -63,8 +71,8 @@ def is_good(result: dict, reasons: list[str]) -> bool:
     """Editorial, on topic, low risk: the analysis calls this link good (never disavowed)."""
     best = best_link(result)
     fit = result.get("topical_fit")
-    low_risk = decisive_risk(reasons) < 0.3 and not STRONG_REASONS & set(reasons)
-    return result["status"] == "live" and best.get("placement") == "editorial" and fit is not None and fit >= 0.5 and low_risk
+    low_risk = decisive_risk(reasons) < RISKY and not STRONG_REASONS & set(reasons)
+    return result["status"] == "live" and best.get("placement") == "editorial" and fit is not None and fit >= ON_TOPIC and low_risk
 
 
 def sells_links(result: dict) -> bool:
@@ -91,11 +99,11 @@ def link_risk(result: dict, *, in_network: bool, market_languages: set[str], anc
         reasons.append("link_selling")
     fit = result.get("topical_fit")
     language = page.get("language")
-    if fit is not None and fit < 0.35 and language and market_languages and language not in market_languages:
+    if fit is not None and fit < OFF_TOPIC_FOREIGN and language and market_languages and language not in market_languages:
         reasons.append("off_topic_foreign")
-    elif fit is not None and fit < 0.2:
+    elif fit is not None and fit < OFF_TOPIC:
         reasons.append("off_topic")
-    if page.get("word_count") is not None and page["word_count"] < 150:
+    if page.get("word_count") is not None and page["word_count"] < THIN_WORDS:
         reasons.append("thin_content")
     if link_farm(page):
         reasons.append("link_farm")

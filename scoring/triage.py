@@ -25,13 +25,21 @@ from scoring.anchors import anchor_class, brand_terms
 from scoring.check_result import best_link
 from scoring.hosting import MIN_SHARED, hosting_key
 from scoring.networks import find_networks, hosting_groups
-from scoring.risk import DISAVOW_THRESHOLD, STRONG_REASONS, decisive_risk, is_good, link_farm, link_risk, sells_links
+from scoring.risk import (
+    DISAVOW_THRESHOLD,
+    RISKY,
+    STRONG_REASONS,
+    decisive_risk,
+    is_good,
+    link_farm,
+    link_risk,
+    sells_links,
+)
 
 __all__ = ["Judgement", "Facts", "VERDICTS", "RISKY", "profile_facts", "judge_link", "domain_disavowed", "triage",
            "referring_domain"]
 
 VERDICTS = ("good", "neutral", "risky", "disavow", "lost", "unchecked")
-RISKY = 0.3  # a link at or above this risk is "risky"
 
 
 @dataclass

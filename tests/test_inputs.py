@@ -78,3 +78,15 @@ def test_standard_input(tmp_path, monkeypatch):
     rows = read_rows("-")
     assert [r.source_url for r in rows] == ["http://a.com/x", "http://b.com/y"]
     assert all(r.target.domain == "acme.com" for r in rows)
+
+
+def test_a_gzipped_list_reads_as_the_plain_one_and_a_broken_one_is_one_error(tmp_path):
+    import gzip
+
+    text = "Referring page URL;Target URL;Anchor\nhttp://blog.fr/été;https://acme.com/;Café\n".encode("cp1252")
+    plain = read_rows(write(tmp_path, text, "list.csv"))
+    packed = read_rows(write(tmp_path, gzip.compress(text), "list.csv.gz"))
+    assert [(r.source_url, r.target.url, r.extra) for r in packed] == [(r.source_url, r.target.url, r.extra) for r in plain]
+    assert plain[0].source_url == "http://blog.fr/été" and plain[0].extra == {"Anchor": "Café"}
+    with pytest.raises(InputError, match="broken gzip file"):
+        read_rows(write(tmp_path, gzip.compress(text)[:20], "broken.csv.gz"))

@@ -100,6 +100,14 @@ def test_analytics_export_with_engagement(web, tmp_path):
     assert traffic["example.org"] == (120, 80, 4)
 
 
+def test_an_export_saved_by_excel_in_windows_1252_keeps_its_accented_urls(tmp_path):
+    # Excel's "CSV" on a western Windows: no BOM, windows-1252, semicolons.
+    export = tmp_path / "ga.csv"
+    export.write_bytes("Page referrer;Sessions\nhttp://blog.example.fr/café-crème;12\n".encode("cp1252"))
+    report = read_referrers([str(export)], "acme.com")
+    assert list(report.candidates) == ["http://blog.example.fr/café-crème"]
+
+
 def test_unreadable_log_exits_2(tmp_path):
     (tmp_path / "bad.gz").write_bytes(b"\x1f\x8b\x08not really gzip")
     run = run_cli(["referrers", str(tmp_path / "bad.gz"), "--target", "acme.com", "--db", str(tmp_path / "d")])

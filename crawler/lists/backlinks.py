@@ -14,27 +14,19 @@ Stages:
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
 import re
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import BinaryIO, TextIO
 
+from crawler.lists.textfile import InputError, open_text, sniff_delimiter
 from extract.urls import Target, invalid_url_reason, normalized_key
 
 __all__ = ["InputError", "Row", "iter_rows", "make_row", "mark_duplicates", "read_rows", "SOURCE_COLUMNS", "TARGET_COLUMNS"]
-
-
-class InputError(Exception):
-    """The backlink list cannot be read at all (the CLI exits 2)."""
 
 
 def _column_key(name: str) -> str:
@@ -74,68 +66,12 @@ class Row:
 # row is never lost to its size (an absurd URL becomes an invalid_url row).
 csv.field_size_limit(2**31 - 1)
 
-_SNIFF_BYTES = 1 << 16
-_CHUNK = 1 << 20
-
-
-def _encoding(handle: BinaryIO) -> str:
-    """The encoding of a seekable byte stream: UTF-8 with or without BOM, UTF-16
-    with or without BOM, else windows-1252. Reads it once in chunks; leaves it at 0."""
-    head = handle.read(_SNIFF_BYTES)
-    handle.seek(0)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    # UTF-16 without BOM: every other byte of ASCII text is NUL.
-    if len(head) > 3 and head[1:40:2].count(0) > 10:
-        return "utf-16-le"
-    if len(head) > 3 and head[0:40:2].count(0) > 10:
-        return "utf-16-be"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        while chunk := handle.read(_CHUNK):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
-    finally:
-        handle.seek(0)
-
-
-@contextmanager
-def _open_text(path: str) -> Iterator[TextIO]:
-    """The list as text, read as a stream. Standard input is copied to a
-    temporary file first: the encoding check reads the data twice."""
-    try:
-        if path == "-":
-            raw: BinaryIO = tempfile.TemporaryFile()
-            shutil.copyfileobj(sys.stdin.buffer, raw)
-            raw.seek(0)
-        else:
-            raw = open(path, "rb")  # noqa: SIM115 - closed below, through the text wrapper
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    # Universal newlines: "\r\n" and "\r" read as "\n", also inside quoted cells.
-    text = io.TextIOWrapper(raw, encoding=_encoding(raw), errors="replace", newline=None)
-    try:
-        yield text
-    finally:
-        text.close()
-
-
 def _find_column(header: list[str], keys: list[str]) -> int | None:
     normalized = [_column_key(h) for h in header]
     for key in keys:
         if key in normalized:
             return normalized.index(key)
     return None
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in ("\t", ",", ";", "|")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
 def _clean_url(value: str) -> str:
@@ -170,7 +106,7 @@ def make_row(index: int, source: str, target_raw: str, default: Target | None, e
 
 
 def _rows_from_table(lines: Iterable[str], first_line: str, default: Target | None, source_col: int | None = None) -> Iterator[Row]:
-    reader = csv.reader(lines, delimiter=_sniff_delimiter(first_line))
+    reader = csv.reader(lines, delimiter=sniff_delimiter(first_line))
     header = [h.strip() for h in next(reader)]
     source_col = _find_column(header, _SOURCE_KEYS) if source_col is None else source_col
     target_col = _find_column(header, _TARGET_KEYS)
@@ -238,7 +174,7 @@ def iter_rows(path: str, target: str | None = None) -> Iterator[Row]:
     memory than a short one. Problems with the file as a whole (unreadable,
     binary, empty, no target) raise InputError before the first row."""
     default = _default_target(target)
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         head = handle.read(4096)
         controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r")
         if head and controls > len(head) * 0.02:
@@ -253,7 +189,7 @@ def iter_rows(path: str, target: str | None = None) -> Iterator[Row]:
         if not first_line:
             raise InputError(f"{path} holds no rows")
         lines = itertools.chain([first_line + "\n"], lines)
-        delimiter = _sniff_delimiter(first_line)
+        delimiter = sniff_delimiter(first_line)
         header = [cell.strip() for cell in next(csv.reader([first_line], delimiter=delimiter))]
         if _find_column(header, _SOURCE_KEYS) is not None:
             rows = _rows_from_table(lines, first_line, default)

@@ -16,22 +16,17 @@ Stages:
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-import tldextract
-
-from crawler.lists.backlinks import InputError
-from extract.urls import TRACKING_PARAMS, host_of, invalid_url_reason, registered_domain
+from crawler.lists.textfile import open_text, sniff_delimiter
+from extract.urls import TRACKING_PARAMS, host_of, invalid_url_reason, registered_domain, split_host
 
 __all__ = ["Candidate", "ReferrerReport", "read_referrers", "is_search_or_webmail"]
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 # combined: host ident user [time] "request" status bytes "referer" "agent"
 _COMBINED = re.compile(
     r'^(?P<host>\S+) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" (?P<status>\d{3}|-) (?P<bytes>\S+)'
@@ -72,7 +67,7 @@ class ReferrerReport:
 
 
 def is_search_or_webmail(host: str) -> bool:
-    parts = _EXTRACT(host)
+    parts = split_host(host)
     if parts.domain in SEARCH_ENGINES and not (parts.domain == "yahoo" and parts.subdomain.startswith("mail")):
         return True
     domain = f"{parts.domain}.{parts.suffix}"
@@ -100,21 +95,6 @@ def _why_dropped(referrer: str, own_domain: str) -> str | None:
     if _NOT_PAGE.search(referrer.split("?", 1)[0] + "?"):
         return "not a page"
     return None
-
-
-def _open_text(path: Path) -> io.TextIOBase:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{path}: broken gzip file ({exc})") from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return io.StringIO(raw.decode("utf-16"))
-    return io.StringIO(raw.decode("utf-8-sig", errors="replace"))
 
 
 def _timestamp(value: str) -> str | None:
@@ -161,7 +141,8 @@ def _number(value: str) -> float:
 
 def _read_export(text: str, report: ReferrerReport, own_domain: str) -> None:
     first = text.split("\n", 1)[0]
-    delimiter = max(("\t", ",", ";"), key=first.count)
+    # An export's one-column table reads as tab-separated: a URL with a comma stays whole.
+    delimiter = sniff_delimiter(first, ("\t", ",", ";"), default="\t")
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
     column = next(header.index(name) for name in _REFERRER_COLUMNS if name in header)
@@ -209,8 +190,8 @@ def read_referrers(paths: list[str], own_domain: str) -> ReferrerReport:
     """Candidates from every file, merged. Raises InputError for unreadable files."""
     report = ReferrerReport()
     for path in paths:
-        handle = _open_text(Path(path))
-        text = handle.read()
+        with open_text(path) as handle:
+            text = handle.read()
         table = _without_preamble(text)
         first_line = table.split("\n", 1)[0]
         if _is_export(first_line):

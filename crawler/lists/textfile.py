@@ -1,0 +1,99 @@
+"""Opening a list the user gave us: a file or standard input, gzip'd or not, in whatever encoding a
+spreadsheet or a server wrote it; and the delimiter of its table. Shared by the backlink lists
+(``crawler.lists.backlinks``) and the referrer sources (``crawler.lists.referrers``)."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO, TextIO
+
+__all__ = ["InputError", "open_text", "detect_encoding", "sniff_delimiter", "DELIMITERS"]
+
+
+class InputError(Exception):
+    """A list cannot be read at all (the CLI exits 2)."""
+
+
+_SNIFF_BYTES = 1 << 16
+_CHUNK = 1 << 20
+DELIMITERS = ("\t", ",", ";", "|")
+
+
+def detect_encoding(handle: BinaryIO) -> str:
+    """The encoding of a seekable byte stream: UTF-8 with or without BOM, UTF-16
+    with or without BOM, else windows-1252. Reads it once in chunks; leaves it at 0."""
+    head = handle.read(_SNIFF_BYTES)
+    handle.seek(0)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    # UTF-16 without BOM: every other byte of ASCII text is NUL.
+    if len(head) > 3 and head[1:40:2].count(0) > 10:
+        return "utf-16-le"
+    if len(head) > 3 and head[0:40:2].count(0) > 10:
+        return "utf-16-be"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := handle.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+    finally:
+        handle.seek(0)
+
+
+def _seekable_bytes(path: str) -> BinaryIO:
+    """The file's bytes, seekable (the encoding check reads them twice): standard input, a pipe and a
+    gzip'd file (a server's rotated log, a compressed export) are copied to a temporary file first."""
+    try:
+        raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 - open_text closes it
+        if not raw.seekable():
+            copy: BinaryIO = tempfile.TemporaryFile()
+            shutil.copyfileobj(raw, copy)
+            if path != "-":
+                raw.close()
+            raw = copy
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not gzipped:
+        return raw
+    copy = tempfile.TemporaryFile()
+    try:
+        with raw:
+            shutil.copyfileobj(gzip.GzipFile(fileobj=raw), copy)
+    except (OSError, EOFError, zlib.error) as exc:
+        copy.close()
+        raise InputError(f"{path}: broken gzip file ({exc})") from exc
+    copy.seek(0)
+    return copy
+
+
+@contextmanager
+def open_text(path: str) -> Iterator[TextIO]:
+    """The list as text, read as a stream. Universal newlines: "\\r\\n" and "\\r" read as "\\n", also
+    inside quoted cells."""
+    raw = _seekable_bytes(path)
+    text = io.TextIOWrapper(raw, encoding=detect_encoding(raw), errors="replace", newline=None)
+    try:
+        yield text
+    finally:
+        text.close()
+
+
+def sniff_delimiter(first_line: str, candidates: tuple[str, ...] = DELIMITERS, default: str = ",") -> str:
+    """The candidate the header line holds most of (the first of a tie), ``default`` when it holds none."""
+    counts = {d: first_line.count(d) for d in candidates}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else default
