@@ -74,10 +74,7 @@ class Target:
         reason = invalid_url_reason(text)
         if reason:
             raise ValueError(f"target {raw!r}: {reason}")
-        parts = urlsplit(text)
-        if parts.path in ("", "/") and not parts.query:
-            # A home page given as a URL still means "that page".
-            pass
+        # A home page given as a URL still means "that page", not its domain.
         return cls(raw=raw, url=text, domain=registered_domain(host_of(text)))
 
     @property

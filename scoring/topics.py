@@ -108,17 +108,9 @@ class TopicSpace:
         svd = TruncatedSVD(DIMENSIONS, random_state=0).fit(matrix)
         return cls(vectorizer, svd.components_)
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """One unit vector per text in the shared space."""
-        return self._latent(self.vectorizer.transform([t[:MAX_CHARS] for t in texts]))
-
-    def _latent(self, weights) -> np.ndarray:
-        latent = np.asarray(weights @ self.components.T)
-        return latent / (np.linalg.norm(latent, axis=1, keepdims=True) + 1e-9)
-
     def _represent(self, text: str) -> np.ndarray:
-        """Unit vector of one text in the shared space: ``embed`` for one text, without
-        scikit-learn's per-call checks (half the time of this step, measured)."""
+        """Unit vector of one text in the shared space: the vectorizer's sublinear TF-IDF, l2-normed, times the
+        components, computed here without scikit-learn's per-call checks (half the time of this step, measured)."""
         vocabulary = self.vectorizer.vocabulary_
         counts = Counter(index for token in tokens(text[:MAX_CHARS]) if (index := vocabulary.get(token)) is not None)
         if not counts:

@@ -15,7 +15,6 @@ class FetchedPage:
     headers: dict[str, list[str]]  # lower-case names
     body: bytes
     redirects: list[dict] = field(default_factory=list)  # [{"url":…, "status":…}]
-    meta_refresh: bool = False
     googlebot_allowed: bool = True
     hosting: dict | None = None  # where the final host is served from (crawler.hosting.lookup), when looked up
 
