@@ -1,6 +1,6 @@
 """Soak: `linkverifier verify` on a seeded hostile web, through the real CLI.
 
-Builds ``crawler.demo.hostileweb`` (real pages from ../shared/data when it is
+Builds ``bench.hostileweb`` (real pages from ../shared/data when it is
 there, faults of every kind), serves it on loopback, runs ``verify`` and
 prints: rows in and results out (each exactly once, in input order?), exit
 status, wall time, the longest stretch without a new check, processes left
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.hostileweb import build_hostile_web  # noqa: E402
 from bench.proctree import live_cmdline, proc_kb, tree_pids  # noqa: E402
-from crawler.demo.hostileweb import build_hostile_web  # noqa: E402
 from crawler.demo.localweb import LocalWeb  # noqa: E402
 
 DATA = Path(os.environ.get("LINKVERIFIER_DATA", ROOT.parent / "shared" / "data"))

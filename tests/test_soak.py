@@ -15,8 +15,8 @@ import os
 import signal
 import sqlite3
 
+from bench.hostileweb import build_hostile_web
 from bench.soak import run_cli, soak
-from crawler.demo.hostileweb import build_hostile_web
 from crawler.demo.localweb import LocalWeb
 from tests.conftest import ROOT
 
