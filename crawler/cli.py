@@ -16,6 +16,7 @@ from crawler.lists.backlinks import InputError, iter_rows
 from crawler.runs import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
+from crawler.store.status import stopped
 
 __all__ = ["main"]
 
@@ -183,7 +184,7 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     try:
         crawler = crawl(settings, "discover", run=run, sites=list(sites), target=target, max_pages=max_pages)
     except BaseException:
-        run.finish("stopped: internal error")
+        run.finish(stopped("internal error"))
         raise
     outcome = finish_crawl(crawler, run)
     if not options["quiet"] and outcome.exit_code is None:

@@ -22,6 +22,8 @@ import os
 import signal
 import sys
 
+from crawler.store.status import stopped
+
 __all__ = ["Interrupts", "close_spider", "GRACE_SECONDS"]
 
 GRACE_SECONDS = 5.0
@@ -95,7 +97,7 @@ class Interrupts:
         spider = getattr(self.crawler, "spider", None)
         if spider is not None and hasattr(spider, "stop_taking_rows"):
             spider.stop_taking_rows()
-        close_spider(self.crawler, f"stopped: {fault.reason}")
+        close_spider(self.crawler, stopped(fault.reason))
         reactor.callLater(GRACE_SECONDS, self.stop_now)
 
     def stop_now(self) -> None:

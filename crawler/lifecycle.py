@@ -49,14 +49,14 @@ from dataclasses import dataclass, field
 from crawler.analysis.results import status_key, utc_now
 from crawler.store.database import Store
 from crawler.store.faults import DatabaseLocked, StorageError, storage_error
+from crawler.store.status import RunStatus, stopped
 from crawler.store.writers import ResultWriter
 from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
 from scoring.triage import triage
 
 __all__ = ["Run", "RunSummary", "FINISHED", "INTERRUPTED"]
 
-FINISHED = "finished"
-INTERRUPTED = "interrupted"
+FINISHED, INTERRUPTED = RunStatus.FINISHED, RunStatus.INTERRUPTED
 
 RETRY_SECONDS = 1.0  # how often answers held in memory try the locked database again
 ADD_WAIT = 2.0  # seconds one answer waits for the lock before the run waits without blocking the crawl
@@ -169,7 +169,7 @@ class Run:
     def _failed(self, fault: StorageError) -> None:
         """Storage failed: the run ends (its status says why, where the database still takes that)."""
         self.fault = fault
-        self._try(self.store.finish_run, self.run_id, None, f"stopped: {fault.reason}", wait=0.0)
+        self._try(self.store.finish_run, self.run_id, None, stopped(fault.reason), wait=0.0)
         self._tell()
 
     def _tell(self) -> None:
@@ -219,7 +219,7 @@ class Run:
             time.sleep(RETRY_SECONDS)
             self.retry()
         if self.fault is not None:
-            status = f"stopped: {self.fault.reason}"
+            status = stopped(self.fault.reason)
         # After a fault, or with answers still held (interrupted while the database was locked), the
         # database gets one try at each write: the output holds every row either way.
         wait = 0.0 if self.fault is not None or self.held else None

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from crawler.store.faults import EXIT_STORAGE
+from crawler.store.status import is_stopped
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait",
@@ -176,7 +177,7 @@ def end(outcome, options: dict, resume_hint: str | None = None) -> None:
         click.echo(f"linkverifier: interrupted: {run.answered if run else 0}{total} rows checked, "
                    f"{run.written if run else 0} written to {where} (partial){hint}", err=True)
         sys.exit(outcome.exit_code)
-    if run is not None and run.status.startswith("stopped"):
+    if run is not None and is_stopped(run.status):
         click.echo(f"linkverifier: run {run.status}", err=True)
         sys.exit(EXIT_INTERNAL)
     stalled = outcome.stats.get("linkverifier/stalled_rows")

@@ -22,6 +22,7 @@ from crawler.interrupts import Interrupts
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
+from crawler.store.status import stopped
 
 __all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_crawl", "open_run", "run_hreflang", "run_verify"]
 
@@ -169,7 +170,7 @@ def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
     if interrupts.signum is not None:
         summary = run.finish(INTERRUPTED)
     elif run.fault is not None:  # rows not answered stay unchecked, for --resume once storage works again
-        summary = run.finish(f"stopped: {run.fault.reason}")
+        summary = run.finish(stopped(run.fault.reason))
     else:
         if spool is not None and not run.complete:
             missing = 0
@@ -179,7 +180,7 @@ def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
             logging.getLogger(__name__).warning("%d rows were not answered by the crawl: answered as error/stalled", missing)
         reason = stats.get("finish_reason") or "finished"
         complete = run.complete if spool is not None else True
-        summary = run.finish(FINISHED if complete and reason == "finished" else f"stopped: {reason}")
+        summary = run.finish(FINISHED if complete and reason == "finished" else stopped(reason))
     stats["linkverifier/counts"] = dict(summary.counts)
     return Outcome(stats, summary, interrupts.exit_code)
 
@@ -216,7 +217,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     try:
         crawler = crawl(settings, "verify", run=run, rows=rows, done_rows=done)
     except BaseException:
-        run.finish("stopped: internal error")
+        run.finish(stopped("internal error"))
         raise
     return finish_crawl(crawler, run, rows)
 
@@ -255,10 +256,10 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
         return issues, stats, None
     except StorageError as fault:  # the database or --out stopped taking writes: say so, if it still can
         with contextlib.suppress(StorageError):
-            store.finish_run(run_id, utc_now(), f"stopped: {fault.reason}", 0, wait=0.0)
+            store.finish_run(run_id, utc_now(), stopped(fault.reason), 0, wait=0.0)
         raise
     except BaseException:
-        store.finish_run(run_id, utc_now(), "stopped: internal error", 0)
+        store.finish_run(run_id, utc_now(), stopped("internal error"), 0)
         raise
     finally:
         store.close()

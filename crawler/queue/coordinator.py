@@ -24,6 +24,7 @@ from crawler.analysis.results import error_result
 from crawler.lifecycle import FINISHED, INTERRUPTED, Run
 from crawler.queue.keys import TASKS, connect, requeue_expired, results_key, task_of
 from crawler.store.spool import RowSpool
+from crawler.store.status import stopped
 
 __all__ = ["run_queue"]
 
@@ -78,7 +79,7 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if run.fault is not None:  # storage failed: what is not collected stays in Redis for --resume's run
-        summary = run.finish(f"stopped: {run.fault.reason}")
+        summary = run.finish(stopped(run.fault.reason))
         return Outcome({"linkverifier/counts": dict(summary.counts), "linkverifier/rows": total}, summary)
     summary = run.finish(FINISHED)
     server.delete(results_key(job), f"linkverifier:{job}:queued")

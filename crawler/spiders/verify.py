@@ -44,6 +44,7 @@ from crawler.failures import failure_reason
 from crawler.hosting.lookup import Hosting
 from crawler.lists.backlinks import Row, iter_rows
 from crawler.store.spool import RowSpool
+from crawler.store.status import stopped
 from crawler.watchdog import Watchdog
 
 __all__ = ["VerifySpider", "fetched_page", "UNREACHABLE_TARGET"]
@@ -147,7 +148,7 @@ class VerifySpider(scrapy.Spider):
         if self.own_run:
             from crawler.lifecycle import FINISHED
 
-            self.run.finish(FINISHED if self.run.complete else f"stopped: {reason}")
+            self.run.finish(FINISHED if self.run.complete else stopped(reason))
         if self.own_spool:
             self.spool.close()
         self.hosting.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from crawler.store.faults import LOCKED, DatabaseLocked, storage_error
+from crawler.store.status import RunStatus
 from scoring.check_result import best_link
 
 __all__ = ["Store", "History", "SCHEMA", "read_only", "DEFAULT_WAIT"]
@@ -38,7 +39,7 @@ CREATE TABLE IF NOT EXISTS runs (
     input TEXT,
     started_at TEXT NOT NULL,
     finished_at TEXT,
-    status TEXT NOT NULL DEFAULT 'running',
+    status TEXT NOT NULL DEFAULT 'running',  -- crawler.store.status
     rows INTEGER,
     options TEXT,
     fingerprint TEXT
@@ -302,7 +303,7 @@ class Store:
         if row is None:
             return None
         status = self.connection.execute("SELECT status FROM runs WHERE id = ?", (row[0],)).fetchone()[0]
-        return None if status == "finished" else int(row[0])
+        return None if status == RunStatus.FINISHED else int(row[0])
 
     def run_rows(self, run_id: int) -> set[int]:
         """The row numbers a run has checked."""
@@ -353,7 +354,7 @@ class Store:
 
     def reopen_run(self, run_id: int) -> None:
         self._write(lambda: self.connection.execute(
-            "UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?", (run_id,)))
+            "UPDATE runs SET status = ?, finished_at = NULL WHERE id = ?", (RunStatus.RUNNING, run_id)))
 
     def finish_run(self, run_id: int, finished_at: str | None, status: str, rows: int | None = None,
                    wait: float | None = None) -> None:
