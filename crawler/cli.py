@@ -13,7 +13,7 @@ import click
 from crawler import __version__
 from crawler import options as opts
 from crawler.lists.backlinks import InputError, iter_rows
-from crawler.runs import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
+from crawler.run.crawl import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 from crawler.store.status import stopped
@@ -23,7 +23,7 @@ __all__ = ["main"]
 
 class _Commands(click.Group):
     """Every command: storage that fails (a full disk, a database locked too long) is one line and exit 74,
-    wherever it is met; a run met by it mid-crawl has already ended in order (``crawler.lifecycle``)."""
+    wherever it is met; a run met by it mid-crawl has already ended in order (``crawler.run.lifecycle``)."""
 
     def invoke(self, ctx):
         try:
@@ -132,7 +132,7 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     each distinct referring page as `verify` does, in its result format.
     """
     from crawler.lists.referrers import read_referrers
-    from crawler.referrer_run import verify_candidates
+    from crawler.run.referrers import verify_candidates
     from extract.urls import Target
 
     if options["render"]:

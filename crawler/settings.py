@@ -21,9 +21,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # callbacks return at once and judge pages in tasks of their own.)
 CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
-EXTENSIONS = {  # ours lets 404/410 answers lower a host's delay (crawler.throttle)
+EXTENSIONS = {  # ours lets 404/410 answers lower a host's delay (crawler.run.throttle)
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.throttle.AutoThrottle": 0,
+    "crawler.run.throttle.AutoThrottle": 0,
 }
 AUTOTHROTTLE_START_DELAY = 0.25
 AUTOTHROTTLE_MAX_DELAY = 10
@@ -63,7 +63,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robots_txt.RobotsMiddleware": 100,
 }
 # Spiders that yield results as items (discover) hand them to the run
-# (crawler.lifecycle); verify answers the run directly.
+# (crawler.run.lifecycle); verify answers the run directly.
 ITEM_PIPELINES = {
     "crawler.pipelines.run.RunPipeline": 300,
 }

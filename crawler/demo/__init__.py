@@ -24,7 +24,7 @@ DEMO_DIR = Path(__file__).parent
 
 def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path], dict]:
     """Serve the sample web, verify its backlinks; returns (paths, crawl stats)."""
-    from crawler.runs import run_verify  # the same path as `linkverifier verify`
+    from crawler.run.crawl import run_verify  # the same path as `linkverifier verify`
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {

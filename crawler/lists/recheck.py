@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from crawler.lifecycle import FINISHED
 from crawler.lists.backlinks import Row, make_row
+from crawler.run.lifecycle import FINISHED
 from crawler.store.database import Store
 
 __all__ = ["recheck_rows"]

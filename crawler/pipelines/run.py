@@ -1,4 +1,4 @@
-"""Hand each result a spider yields to the run (``crawler.lifecycle.Run``): stored, then written in input order."""
+"""Hand each result a spider yields to the run (``crawler.run.lifecycle.Run``): stored, then written in input order."""
 
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ import sys
 import time
 
 from crawler.analysis.results import error_result
-from crawler.lifecycle import FINISHED, INTERRUPTED, Run
 from crawler.queue.keys import TASKS, connect, requeue_expired, results_key, task_of
+from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run
 from crawler.store.spool import RowSpool
 from crawler.store.status import stopped
 
@@ -43,7 +43,7 @@ def _raise_stop(signum, _frame):
 
 def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db: str, quiet: bool,
               brands: tuple[str, ...] = (), keywords: tuple[str, ...] = ()):
-    from crawler.runs import Outcome
+    from crawler.run.crawl import Outcome
 
     server = connect(url)
     server.ping()  # fail early and clearly when Redis is not there

@@ -17,12 +17,12 @@ Stages:
 
 Every row is answered exactly once, whatever happens on the way. Each
 source page in flight has an entry in ``groups`` (the ledger); it leaves it
-only through ``_answer``, which hands its results to the run (``crawler.lifecycle``)
+only through ``_answer``, which hands its results to the run (``crawler.run.lifecycle``)
 and frees its place in the in-flight window. A page whose request never
 comes back (a request Scrapy drops without calling back, a callback that
 raises, an analysis that is cancelled) would otherwise hold its place for
 ever, and once the window is full of them nothing moves: the stall
-watchdog (``crawler.watchdog``) answers such pages and unblocks the run.
+watchdog (``crawler.run.watchdog``) answers such pages and unblocks the run.
 Results go straight to the run, not through Scrapy's item pipelines, so
 the watchdog and the interrupt handler can answer rows outside a callback.
 """
@@ -43,9 +43,9 @@ from crawler.analysis.tasks import analyze_target, verify_page
 from crawler.failures import failure_reason
 from crawler.hosting.lookup import Hosting
 from crawler.lists.backlinks import Row, iter_rows
+from crawler.run.watchdog import Watchdog
 from crawler.store.spool import RowSpool
 from crawler.store.status import stopped
-from crawler.watchdog import Watchdog
 
 __all__ = ["VerifySpider", "fetched_page", "UNREACHABLE_TARGET"]
 
@@ -105,7 +105,7 @@ class VerifySpider(scrapy.Spider):
         self.groups: dict[str, list[Row]] = {}  # the ledger: source pages in flight -> their rows
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
-        self.run = None  # crawler.lifecycle.Run: every answer goes there
+        self.run = None  # crawler.run.lifecycle.Run: every answer goes there
         self.own_run = False
         self._room = asyncio.Event()
         self.render = False  # --render: set from the settings in from_crawler
@@ -127,7 +127,7 @@ class VerifySpider(scrapy.Spider):
         spider.run = getattr(crawler, "linkverifier_run", None)
         spider.own_run = spider.run is None and spider.keeps_run
         if spider.own_run:  # run as `scrapy crawl verify -a input=...`: a run of its own, finished on close
-            from crawler.runs import open_run
+            from crawler.run.crawl import open_run
 
             spider.run = open_run(crawler.settings)
             crawler.linkverifier_run = spider.run
@@ -146,7 +146,7 @@ class VerifySpider(scrapy.Spider):
         if self.pool:
             self.pool.close(kill=self.stopping)
         if self.own_run:
-            from crawler.lifecycle import FINISHED
+            from crawler.run.lifecycle import FINISHED
 
             self.run.finish(FINISHED if self.run.complete else stopped(reason))
         if self.own_spool:
@@ -206,7 +206,7 @@ class VerifySpider(scrapy.Spider):
         self.started_all = True
 
     def storage_changed(self) -> None:
-        """The database's lock came or went (``crawler.lifecycle.Run.waiting``): look at the window again."""
+        """The database's lock came or went (``crawler.run.lifecycle.Run.waiting``): look at the window again."""
         self._room.set()
 
     def stop_taking_rows(self) -> None:

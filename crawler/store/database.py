@@ -244,7 +244,7 @@ class Store:
         """Run ``work`` (its writes) as one transaction and commit it.
 
         A lock another program holds is waited for up to the store's ``wait``, saying so on stderr once;
-        with ``wait`` given, it is tried for that long only and silently (``crawler.lifecycle.Run`` waits
+        with ``wait`` given, it is tried for that long only and silently (``crawler.run.lifecycle.Run`` waits
         without holding up the crawl, and says so itself). A full disk, a read-only file or a lock held too
         long raise ``StorageError``; the transaction is rolled back, so the database stays as it was.
         """

@@ -3,7 +3,7 @@
 SQLite and the file system report a full disk, a read-only file and a lock
 in their own terms (``SQLITE_FULL``, ``ENOSPC``, ``SQLITE_BUSY``…). The store
 and the writers turn them into a ``StorageError`` naming the file and the
-reason; the run then ends in order (``crawler.lifecycle``) and the command
+reason; the run then ends in order (``crawler.run.lifecycle``) and the command
 exits ``EXIT_STORAGE``, a status of its own: 1 is for bugs.
 """
 

@@ -102,7 +102,7 @@ class Watchdog:
             if self._closing_since is None:
                 self._closing_since = now
                 logger.warning("every row is answered but the crawl did not end: closing it")
-                from crawler.interrupts import close_spider
+                from crawler.run.interrupts import close_spider
 
                 close_spider(self.crawler, "finished")
             elif now - self._closing_since > self.bound:

@@ -87,7 +87,7 @@ class Interrupts:
         reactor.callLater(GRACE_SECONDS, self.stop_now)
 
     def storage_failed(self, fault) -> None:
-        """Storage failed under the run (``crawler.lifecycle.Run.fault``): end it as an interrupt ends it,
+        """Storage failed under the run (``crawler.run.lifecycle.Run.fault``): end it as an interrupt ends it,
         with the pages in flight answered (in memory) and no new rows taken. Silent: the command's last line
         says what happened and where the rows are."""
         from twisted.internet import reactor

@@ -64,7 +64,7 @@ def _store_engagement(db_path: str, report: ReferrerReport, sources: list[str]) 
 
 
 def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], **options):
-    from crawler.runs import run_verify
+    from crawler.run.crawl import run_verify
 
     rows = _rows(report, target)
     final_out = options["out"]

@@ -3,9 +3,9 @@
 The commands in ``crawler.cli`` parse and check what the user gave, then
 call these; the demo and ``referrers`` run ``verify`` through here too, so
 every path builds its crawl the same way and gets the same guarantees:
-the run is opened and finished by ``crawler.lifecycle.Run`` however the
+the run is opened and finished by ``crawler.run.lifecycle.Run`` however the
 crawl ends (complete, interrupted, stalled, crashed); Ctrl-C and SIGTERM are
-handled by ``crawler.interrupts``; the analysis processes are ended before
+handled by ``crawler.run.interrupts``; the analysis processes are ended before
 ``crawl()`` returns; and a row the crawl failed to answer is answered here.
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import click
 
 from crawler.analysis.results import error_result
-from crawler.interrupts import Interrupts
-from crawler.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
+from crawler.run.interrupts import Interrupts
+from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 from crawler.store.status import stopped

@@ -101,7 +101,7 @@ class Run:
         self._last_try = 0.0
         self.output_fault: StorageError | None = None
         if progress and sys.stderr.isatty():
-            from crawler.progress import ProgressBar
+            from crawler.run.progress import ProgressBar
 
             self._progress = ProgressBar()
 
