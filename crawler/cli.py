@@ -13,6 +13,7 @@ import click
 from crawler import __version__
 from crawler import options as opts
 from crawler.lists.backlinks import InputError, iter_rows
+from crawler.reports.writers import write_atomically
 from crawler.run.crawl import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
@@ -204,7 +205,7 @@ def changes(db: str, since: str | None, out: str | None, fail_on: frozenset[str]
     """Per backlink, what changed between its last two checks: new, lost (and why), back,
     rel changed (followed <-> nofollow/sponsored/ugc), anchor, placement, target."""
     from crawler.reports.changes import backlink_changes
-    from crawler.store.writers import write_records
+    from crawler.reports.writers import write_records
 
     opts.require_db(db)
     if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
@@ -325,7 +326,7 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
     except DisavowError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
-    opts.write_atomically(out, text)
+    write_atomically(out, text)
     added = [e.line for e in entries if e.line not in set(previous)]
     for line in added:
         click.echo(f"+ {line}", err=True)
@@ -351,7 +352,7 @@ def report(db: str, out: str, market: str | None, brands: tuple[str, ...], keywo
     from crawler.reports.profile import load_profile
 
     opts.require_db(db)
-    opts.write_atomically(out, render_report(load_profile(db, market, brands, keywords), db, utc_now()))
+    write_atomically(out, render_report(load_profile(db, market, brands, keywords), db, utc_now()))
     click.echo(f"report: {out}", err=True)
 
 

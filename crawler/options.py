@@ -20,7 +20,7 @@ from crawler.store.status import is_stopped
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait",
-           "older_than", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify", "write_atomically"]
+           "older_than", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -28,7 +28,7 @@ EXIT_INTERNAL = 1
 
 def out_path(ctx, param, value: str | None) -> str | None:
     """--out must name a format we write (exit 2 naming them, before any work) in a folder we can write."""
-    from crawler.store.writers import OutputError, output_format
+    from crawler.reports.writers import OutputError, output_format
 
     try:
         output_format(value)
@@ -219,22 +219,6 @@ def require_db(db: str) -> None:
     except sqlite3.Error as exc:
         click.echo(f"linkverifier: {db} is not a linkverifier database ({exc})", err=True)
         sys.exit(EXIT_BAD_INPUT)
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` under a temporary name, then rename: a reader never sees half a file.
-    A full disk (or a folder gone read-only) leaves no temporary file and raises StorageError."""
-    from crawler.store.faults import storage_error
-
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise storage_error(exc, path) or exc from None
 
 
 EXIT_CHANGED = 3  # changes --fail-on: a change of a kind asked for is there

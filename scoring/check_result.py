@@ -5,7 +5,7 @@ analysis process to the crawler, into SQLite and Redis, out to JSONL, CSV,
 JSON and XLSX, and back from the store for the report, ``disavow``,
 ``changes`` and ``recheck``. So it stays a plain dict, typed here once
 (``CheckResult``), built in ``crawler.analysis.results`` and written in
-``crawler.store.writers``; what every reader asks of it — the best link —
+``crawler.reports.writers``; what every reader asks of it — the best link —
 is answered here only.
 """
 

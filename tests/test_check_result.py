@@ -5,7 +5,7 @@ from typing import get_type_hints
 from crawler.analysis.page import _best_first
 from crawler.analysis.results import base_result
 from crawler.lists.backlinks import Row
-from crawler.store.writers import CSV_FIELDS
+from crawler.reports.writers import CSV_FIELDS
 from scoring.check_result import CheckResult, LinkRecord, PageFields, best_link
 
 

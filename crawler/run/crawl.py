@@ -231,8 +231,8 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
     site would report problems that are not there) and is marked so.
     """
     from crawler.analysis.results import utc_now
+    from crawler.reports.writers import ISSUE_FIELDS, write_records
     from crawler.store.database import Store
-    from crawler.store.writers import ISSUE_FIELDS, write_records
     from scoring.hreflang_audit import audit
 
     settings = crawl_settings(**options)

@@ -47,10 +47,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from crawler.analysis.results import status_key, utc_now
+from crawler.reports.writers import ResultWriter
 from crawler.store.database import Store
 from crawler.store.faults import DatabaseLocked, StorageError, storage_error
 from crawler.store.status import RunStatus, stopped
-from crawler.store.writers import ResultWriter
 from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
 from scoring.triage import triage
 

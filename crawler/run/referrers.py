@@ -15,8 +15,8 @@ import tempfile
 from crawler.analysis.results import utc_now
 from crawler.lists.backlinks import Row
 from crawler.lists.referrers import ReferrerReport
+from crawler.reports.writers import open_writer
 from crawler.store.database import Store
-from crawler.store.writers import open_writer
 from extract.urls import Target, host_of, normalized_key, registered_domain
 
 __all__ = ["verify_candidates", "distinct_pages"]

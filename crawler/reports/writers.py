@@ -8,7 +8,7 @@ CSV is written for spreadsheets: UTF-8 with a byte-order mark (Excel reads
 "Überblick" and Cyrillic right only with it), and the export's own columns
 (DR, First seen…) each in a column of their own, under their own header
 (prefixed ``input_`` only where a name would clash with ours). XLSX
-(``crawler.store.xlsx``) has the same columns, and a sheet per referring domain. CSV cells never start with ``= + - @`` (or a tab or
+(``crawler.reports.xlsx``) has the same columns, and a sheet per referring domain. CSV cells never start with ``= + - @`` (or a tab or
 carriage return): spreadsheets would run them as formulas.
 """
 
@@ -24,7 +24,7 @@ from typing import IO
 from crawler.store.faults import storage_error
 from scoring.check_result import best_link
 
-__all__ = ["ResultWriter", "OutputError", "open_writer", "flatten", "safe_cell", "write_records", "output_format",
+__all__ = ["ResultWriter", "OutputError", "open_writer", "flatten", "safe_cell", "write_records", "write_atomically", "output_format",
            "CSV_FIELDS", "ISSUE_FIELDS", "FORMATS"]
 
 # --out suffix -> format; no suffix is JSON Lines.
@@ -103,6 +103,20 @@ def input_columns(names: list[str]) -> dict[str, str]:
 ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
 
 
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` under a temporary name, then rename: a reader never sees half a file.
+    A full disk (or a folder gone read-only) leaves no temporary file and raises StorageError."""
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise storage_error(exc, path) or exc from None
+
+
 def write_records(path: str | None, records: list[dict], fields: list[str]) -> None:
     """Write plain records (hreflang issues, changes…) as JSON Lines, CSV or JSON, atomically."""
     writer = ResultWriter(path, fields=fields, flatten_row=lambda record: {k: safe_cell(record.get(k)) for k in fields})
@@ -173,7 +187,7 @@ class ResultWriter:
             self._csv.writerow(self._flat(result))
         elif self.format == "xlsx":
             if self._xlsx is None:
-                from crawler.store.xlsx import XlsxResults
+                from crawler.reports.xlsx import XlsxResults
 
                 self._xlsx = XlsxResults(self._tmp, self._columns())
             self._xlsx.write(self._flat(result), result)
@@ -199,7 +213,7 @@ class ResultWriter:
             self._csv = csv.DictWriter(self._handle, fieldnames=self._columns())
             self._csv.writeheader()
         if self.format == "xlsx":
-            from crawler.store.xlsx import XlsxResults
+            from crawler.reports.xlsx import XlsxResults
 
             (self._xlsx or XlsxResults(self._tmp, self._columns())).close()
         elif self.format == "json":
