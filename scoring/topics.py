@@ -26,7 +26,6 @@ a zero-day whitepaper.
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import re
@@ -38,7 +37,7 @@ import numpy as np
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["LANGUAGES", "TopicSpace", "TOPICS_PATH", "load_topic_space", "tokens", "read_sib200"]
+__all__ = ["LANGUAGES", "TopicSpace", "TOPICS_PATH", "load_topic_space", "tokens"]
 
 TOPICS_PATH = Path(__file__).resolve().parent / "models" / "topics.npy.gz"
 # The 30 languages SEO markets care most about -> their SIB-200 folders.
@@ -79,13 +78,6 @@ def tokens(text: str) -> list[str]:
         elif word.isdigit() and len(word) >= 3:
             out.append(word)  # years and figures are shared across languages
     return out
-
-
-def read_sib200(data_dir: Path, language: str, split: str) -> dict[str, tuple[str, str]]:
-    """``index_id -> (category, text)`` of one language's split."""
-    path = data_dir / "topics" / "sib200" / LANGUAGES[language] / f"{split}.tsv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["index_id"]: (row["category"], row["text"]) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
 
 
 def _vectorizer() -> TfidfVectorizer:

@@ -155,7 +155,7 @@ def test_velocity_spikes():
 
 def test_summary_spikes_per_language_and_country():
     from crawler.reports.profile import LinkVerdict, Profile
-    from scoring.profile_summary import summarize
+    from crawler.reports.summary import summarize
 
     def verdict(domain, language, country, first_seen):
         result = {"source_url": f"http://{domain}/", "target": "acme.com", "status": "live", "follow": True, "topical_fit": 0.5,

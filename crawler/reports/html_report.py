@@ -26,9 +26,9 @@ from pathlib import Path
 from markupsafe import Markup
 
 from crawler.reports.profile import Profile
+from crawler.reports.summary import summarize
 from crawler.store.database import History
 from scoring.check_result import best_link
-from scoring.profile_summary import summarize
 from scoring.triage import VERDICTS
 
 __all__ = ["render_report"]

@@ -26,7 +26,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "DATASETS", "EVALUATION_ONLY", "TRAINABLE", "LabelledPage", "iso_language", "is_dev", "missing_data",
+from scoring.topics import LANGUAGES
+
+__all__ = ["DATA_DIR", "DATASETS", "read_sib200", "EVALUATION_ONLY", "TRAINABLE", "LabelledPage", "iso_language", "is_dev", "missing_data",
            "normalise_anchor", "placement_pages"]
 
 # The full data: LINKVERIFIER_DATA, else ../shared/data beside the project.
@@ -159,3 +161,10 @@ def iso_language(code: str | None) -> str | None:
         return None
     code = code[:2].lower()
     return {"nb": "no", "nn": "no"}.get(code, code)
+
+
+def read_sib200(data_dir: Path, language: str, split: str) -> dict[str, tuple[str, str]]:
+    """``index_id -> (category, text)`` of one language's split."""
+    path = data_dir / "topics" / "sib200" / LANGUAGES[language] / f"{split}.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["index_id"]: (row["category"], row["text"]) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}

@@ -20,7 +20,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from scoring.topics import LANGUAGES, read_sib200
+from scoring.topics import LANGUAGES
+from scoring.training.datasets import read_sib200
 
 __all__ = ["Page", "sib200_pages", "pairs", "masakhanews_pairs", "niche_pages", "NICHES_DIR", "DEV_NICHES"]
 

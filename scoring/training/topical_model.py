@@ -38,9 +38,9 @@ from threadpoolctl import threadpool_limits
 
 from scoring.concepts import LEXICON_DIR, bags, forget_lexicons
 from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model, rows_of
-from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space, read_sib200
+from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space
 from scoring.training import concept_graph, concept_lexicon
-from scoring.training.datasets import DATA_DIR
+from scoring.training.datasets import DATA_DIR, read_sib200
 from scoring.training.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
 
 __all__ = ["train_topical_model", "fit_calibration", "fit_imputation", "calibration_pairs"]
