@@ -14,10 +14,9 @@ from crawler import __version__
 from crawler import options as opts
 from crawler.lists.backlinks import InputError, iter_rows
 from crawler.reports.writers import write_atomically
-from crawler.run.crawl import crawl, crawl_settings, finish_crawl, open_run, run_hreflang, run_verify
+from crawler.run.crawl import run_discover, run_hreflang, run_verify, run_worker
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
-from crawler.store.status import stopped
 
 __all__ = ["main"]
 
@@ -177,19 +176,9 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
         click.echo("linkverifier: " + "; ".join(problems), err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
     opts.check_db(options["db"])
-    settings = crawl_settings(**options)
-    settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
-    settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
-    settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    run = open_run(settings)
-    try:
-        crawler = crawl(settings, "discover", run=run, sites=list(sites), target=target, max_pages=max_pages)
-    except BaseException:
-        run.finish(stopped("internal error"))
-        raise
-    outcome = finish_crawl(crawler, run)
+    outcome = run_discover(list(sites), target, max_pages, **options)
     if not options["quiet"] and outcome.exit_code is None:
-        click.echo(f"crawled {len(crawler.spider.seen)} pages", err=True)
+        click.echo(f"crawled {outcome.stats['linkverifier/pages']} pages", err=True)
     opts.end(outcome, options)
 
 
@@ -281,15 +270,7 @@ def worker(queue: str, visibility_timeout: float, **options):
     except Exception as exc:
         click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
         sys.exit(opts.EXIT_INTERNAL)
-    settings = crawl_settings(**options)
-    settings.setdict({
-        "REDIS_URL": queue,
-        "LINKVERIFIER_VISIBILITY_TIMEOUT": visibility_timeout,
-        "ITEM_PIPELINES": {},  # the worker spider sends its results to Redis itself
-        "LINKVERIFIER_PROGRESS": False,
-    }, priority="cmdline")
-    crawler = crawl(settings, "worker")
-    exit_code = crawler.linkverifier_interrupts.exit_code
+    exit_code = run_worker(queue, visibility_timeout, **options)
     if exit_code is not None:  # its leased tasks go back to the queue when their lease runs out
         click.echo("linkverifier: worker interrupted", err=True)
         sys.exit(exit_code)

@@ -222,6 +222,37 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     return finish_crawl(crawler, run, rows)
 
 
+def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Outcome:
+    """Crawl the candidate sites for pages that link to the target; each found page is answered as
+    ``verify`` answers a row. The outcome's stats say how many pages were crawled (linkverifier/pages)."""
+    settings = crawl_settings(**options)
+    settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
+    settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
+    settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
+    run = open_run(settings)
+    try:
+        crawler = crawl(settings, "discover", run=run, sites=sites, target=target, max_pages=max_pages)
+    except BaseException:
+        run.finish(stopped("internal error"))
+        raise
+    outcome = finish_crawl(crawler, run)
+    outcome.stats["linkverifier/pages"] = len(crawler.spider.seen)
+    return outcome
+
+
+def run_worker(queue: str, visibility_timeout: float, **options) -> int | None:
+    """Fetch and analyse the queue's tasks until the worker spider ends; the exit status of the signal that
+    ended it, else None (a worker's leased tasks go back to the queue when their lease runs out)."""
+    settings = crawl_settings(**options)
+    settings.setdict({
+        "REDIS_URL": queue,
+        "LINKVERIFIER_VISIBILITY_TIMEOUT": visibility_timeout,
+        "ITEM_PIPELINES": {},  # the worker spider sends its results to Redis itself
+        "LINKVERIFIER_PROGRESS": False,
+    }, priority="cmdline")
+    return crawl(settings, "worker").linkverifier_interrupts.exit_code
+
+
 def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict, int | None]:
     """Crawl the site, audit it, write the issues and keep them in the database.
 
