@@ -58,17 +58,8 @@ class Watchdog:
             self._task = None
 
     def _dropped(self, request, spider=None) -> None:
-        """The scheduler refused a request: its rows are answered now, not at the next stall."""
-        key = request.meta.get("group")
-        if key is not None:
-            rows = self.spider.groups.get(key, [])
-            from crawler.analysis.results import error_result
-
-            self.spider._answer(key, [error_result(row, "stalled", "the request was dropped by the crawler") for row in rows])
-        elif request.meta.get("target_key") is not None:
-            from crawler.spiders.verify import UNREACHABLE_TARGET
-
-            self.spider._settle(request.meta["target_key"], {**UNREACHABLE_TARGET, "error": "dropped"})
+        """The scheduler refused a request: the spider answers its rows now, not at the next stall."""
+        self.spider.answer_dropped(request)
 
     async def _watch(self) -> None:
         while True:

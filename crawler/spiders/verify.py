@@ -242,6 +242,15 @@ class VerifySpider(scrapy.Spider):
             self._answer(key, [error_result(row, "stalled", message) for row in rows])
         return answered
 
+    def answer_dropped(self, request) -> None:
+        """The scheduler refused ``request`` (the watchdog hears it): its rows, or the rows waiting on its
+        target, are answered now, not at the next stall."""
+        key = request.meta.get("group")
+        if key is not None:
+            self._answer(key, [error_result(row, "stalled", "the request was dropped by the crawler") for row in self.groups.get(key, [])])
+        elif request.meta.get("target_key") is not None:
+            self._settle(request.meta["target_key"], {**UNREACHABLE_TARGET, "error": "dropped"})
+
     # --- targets -----------------------------------------------------------
     async def parse_target(self, response):
         key = response.meta["target_key"]
