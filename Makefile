@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train evaluate bench bench-advertools bench-memory bench-render bench-report soak clean system-deps
+.PHONY: install demo test test-fast lint train evaluate bench bench-advertools bench-memory bench-render bench-report soak clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ system-deps:
 test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check crawler extract scoring tests bench
 	$(PY) -m pytest -q
+
+# The quick loop while changing code (under 2 minutes): everything but the slow modules (tests/conftest.py).
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check crawler extract scoring tests bench
+	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler extract scoring tests bench
