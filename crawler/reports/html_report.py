@@ -26,7 +26,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from crawler.reports.profile import Profile
-from crawler.reports.summary import summarize
+from crawler.reports.summary import representative_link, summarize
 from crawler.store.database import History
 from scoring.check_result import best_link
 from scoring.triage import VERDICTS
@@ -117,11 +117,11 @@ def _localization(profile: Profile) -> dict:
             localized[language][link.result["localized_target"]] += 1
         by_domain[link.domain].append(link)
     items = [{"language": language, "domains": len(domains),
-              "page": localized[language].most_common(1)[0][0] if localized[language] else None}
-             for language, domains in sorted(by_language.items(), key=lambda kv: -len(kv[1]))]
+              "page": min(localized[language].items(), key=lambda kv: (-kv[1], kv[0]))[0] if localized[language] else None}
+             for language, domains in sorted(by_language.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     rows = []
     for domain, links in sorted(by_domain.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        first = links[0].result
+        first = min(links, key=lambda link: link.result["source_url"]).result
         rows.append({"domain": domain, "links": len(links), "links_text": _plural(len(links), "link"),
                      "language": (first.get("page") or {}).get("language"), "page": first["source_url"],
                      "href": best_link(first).get("href"),
@@ -135,7 +135,7 @@ def _domains(profile: Profile, disavowed: set[str], traffic: dict[str, dict]) ->
     rows = []
     for domain, links in sorted(profile.domains().items(), key=lambda kv: (-len(kv[1]), kv[0])):
         verdicts = {"disavow" if domain in disavowed else link.verdict for link in links}
-        page = min(links, key=lambda link: (not link.good, link.risk)).result.get("page") or {}
+        page = representative_link(links).result.get("page") or {}
         visits = traffic.get(domain, {})
         rows.append({"domain": domain, "links": len(links), "verdict": min(verdicts, key=VERDICTS.index),
                      "risk": max(link.risk for link in links), "language": page.get("language"), "country": page.get("country"),

@@ -9,7 +9,7 @@ from scoring.check_result import best_link
 from scoring.risk import DISAVOW_THRESHOLD, decisive_risk
 from scoring.velocity import spikes, week_of, weekly_counts
 
-__all__ = ["summarize", "first_seen_of"]
+__all__ = ["summarize", "first_seen_of", "representative_link"]
 
 _FIRST_SEEN_KEYS = ("First seen", "first_seen", "First Seen", "FirstIndexedDate", "First indexed", "first seen")
 
@@ -23,15 +23,21 @@ def first_seen_of(link) -> str | None:
     return link.first_seen
 
 
+def representative_link(links: list):
+    """A referring domain's link that stands for it: its best (good first, then least risky; then by URL)."""
+    return min(links, key=lambda link: (not link.good, link.risk, link.result["source_url"]))
+
+
 def _shares(counter: Counter) -> list[tuple[str, int, float]]:
     total = sum(counter.values()) or 1
-    return [(key, count, count / total) for key, count in counter.most_common()]
+    # Ties by name: the checks reach the database in the order their pages answered, and the report should not.
+    return [(key, count, count / total) for key, count in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
 
 def summarize(profile) -> dict:
     domains = profile.domains()
     # One representative per referring domain: its best link (good first, then least risky).
-    representative = {d: min(links, key=lambda link: (not link.good, link.risk)) for d, links in domains.items()}
+    representative = {d: representative_link(links) for d, links in domains.items()}
     languages = Counter((link.result.get("page") or {}).get("language") or "unknown" for link in representative.values())
     countries = Counter((link.result.get("page") or {}).get("country") or "generic TLD" for link in representative.values())
     market = profile.market_languages
