@@ -214,9 +214,10 @@ def _packed_tables(profile: Profile, domains: list[dict]) -> Markup:
     """The link and domain tables for report.js: gzip'd JSON in base64, one array per field (column-wise), so a
     500,000-link report loads in a few seconds (report.js inflates it with the browser's DecompressionStream),
     and nothing in it can end or change the <script> block that carries it (base64 has no ``<``). Written a
-    chunk at a time into the compressor: memory holds the compressed bytes and one field's values at a time."""
+    chunk at a time into the compressor: besides the compressed bytes, memory holds one tuple a row (of values
+    the profile already holds) and one field's dictionary codes, never the JSON text."""
     tables = [("domains", DOMAIN_COLUMNS, list(_domain_fields(domains)), {"query": "domains-q"}),
-              ("links", LINK_COLUMNS, list(_link_fields(profile)), {"query": "q", "status": "status", "statusField": 3})]
+              ("links", LINK_COLUMNS, list(_link_fields(profile)), {"query": "q", "status": "status"})]
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=6, mtime=0) as packed:
         def write(text: str) -> None:
@@ -225,6 +226,8 @@ def _packed_tables(profile: Profile, domains: list[dict]) -> Markup:
         write("[")
         for number, (name, columns, rows, extra) in enumerate(tables):
             fields = [field for _label, _kind, names in columns for field in names]
+            if "status" in extra:  # the status filter reads the field of that name
+                extra = {**extra, "statusField": fields.index("status")}
             head = {"id": name, "count": len(rows), **extra,
                     "columns": [{"label": label, "kind": kind, "fields": [fields.index(f) for f in names]} for label, kind, names in columns]}
             write(("," if number else "") + _json(head)[:-1] + ',"fields":[')
