@@ -14,7 +14,7 @@ from extract.urls import resolve_href
 
 __all__ = [
     "Alternate", "HreflangCode", "html_alternates", "header_links", "header_alternates", "header_canonical", "canonical_url",
-    "iter_sitemap", "parse_code", "same_language_code",
+    "iter_sitemap", "parse_code", "InvalidCode", "same_language_code",
 ]
 
 @dataclass(frozen=True)
@@ -111,8 +111,12 @@ class HreflangCode:
         return self.language is None
 
 
-def parse_code(code: str) -> HreflangCode | str:
-    """A valid code, or the reason it is invalid (Google's rules).
+class InvalidCode(ValueError):
+    """An hreflang value Google ignores; the message says why."""
+
+
+def parse_code(code: str) -> HreflangCode:
+    """A valid code; ``InvalidCode`` with the reason when it is not (Google's rules).
 
     language: ISO 639-1; optional script: ISO 15924; optional region: ISO
     3166-1 alpha-2; hyphen-separated, case-insensitive; ``x-default``.
@@ -121,9 +125,9 @@ def parse_code(code: str) -> HreflangCode | str:
     if value.lower() == "x-default":
         return HreflangCode(None)
     if not value:
-        return "empty hreflang value"
+        raise InvalidCode("empty hreflang value")
     if "_" in value:
-        return f"{code!r} uses an underscore; hreflang codes use a hyphen ({value.replace('_', '-')})"
+        raise InvalidCode(f"{code!r} uses an underscore; hreflang codes use a hyphen ({value.replace('_', '-')})")
     languages, regions, scripts = _code_tables()
     parts = value.lower().split("-")
     language = parts[0]
@@ -131,25 +135,25 @@ def parse_code(code: str) -> HreflangCode | str:
         hint = {"jp": " (Japanese is ja)", "gr": " (Greek is el)", "cn": " (Chinese is zh)", "dk": " (Danish is da)",
                 "se": " (Swedish is sv)", "cz": " (Czech is cs)", "ua": " (Ukrainian is uk)", "kr": " (Korean is ko)"}
         if language in regions and language not in languages:
-            return f"{code!r} is a region alone: hreflang needs a language first{hint.get(language, '')}"
-        return f"{code!r}: {language!r} is not an ISO 639-1 language code{hint.get(language, '')}"
+            raise InvalidCode(f"{code!r} is a region alone: hreflang needs a language first{hint.get(language, '')}")
+        raise InvalidCode(f"{code!r}: {language!r} is not an ISO 639-1 language code{hint.get(language, '')}")
     rest = parts[1:]
     script = region = None
     if rest and len(rest[0]) == 4:
         if rest[0] not in scripts:
-            return f"{code!r}: {rest[0]!r} is not an ISO 15924 script"
+            raise InvalidCode(f"{code!r}: {rest[0]!r} is not an ISO 15924 script")
         script = rest.pop(0)
     if rest:
         candidate = rest.pop(0)
         if candidate.isdigit():
-            return f"{code!r}: numeric regions such as {candidate} (UN M.49) are not supported; use ISO 3166-1 alpha-2 countries"
+            raise InvalidCode(f"{code!r}: numeric regions such as {candidate} (UN M.49) are not supported; use ISO 3166-1 alpha-2 countries")
         if candidate == "uk":
-            return f"{code!r}: the United Kingdom is GB in ISO 3166-1 ({language}-GB)"
+            raise InvalidCode(f"{code!r}: the United Kingdom is GB in ISO 3166-1 ({language}-GB)")
         if candidate not in regions:
-            return f"{code!r}: {candidate!r} is not an ISO 3166-1 alpha-2 region"
+            raise InvalidCode(f"{code!r}: {candidate!r} is not an ISO 3166-1 alpha-2 region")
         region = candidate
     if rest:
-        return f"{code!r} has more parts than language-script-region"
+        raise InvalidCode(f"{code!r} has more parts than language-script-region")
     return HreflangCode(language, script, region)
 
 

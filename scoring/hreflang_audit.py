@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
-from extract.hreflang import HreflangCode, parse_code, same_language_code
+from extract.hreflang import HreflangCode, InvalidCode, parse_code, same_language_code
 from extract.urls import country_from_host, host_of
 
 __all__ = ["SEVERITY", "audit", "Annotation"]
@@ -56,9 +57,21 @@ class Annotation:
     method: str  # "html" | "header" | "sitemap"
     in_head: bool = True
 
+    @cached_property
+    def _parsed(self) -> tuple[HreflangCode | None, str | None]:
+        try:
+            return parse_code(self.hreflang), None
+        except InvalidCode as exc:
+            return None, str(exc)
+
     @property
-    def code(self) -> HreflangCode | str:
-        return parse_code(self.hreflang)
+    def code(self) -> HreflangCode | None:
+        """The parsed code; None when Google ignores it (``problem`` says why)."""
+        return self._parsed[0]
+
+    @property
+    def problem(self) -> str | None:
+        return self._parsed[1]
 
 
 class _Issues:
@@ -97,7 +110,7 @@ def _target_problem(record: dict | None) -> str | None:
 
 def _self_code(url: str, annotations: list[Annotation]) -> str | None:
     """The code the page uses for itself: a language code, else ``x-default``."""
-    own = [a for a in annotations if a.url == url and not isinstance(a.code, str)]
+    own = [a for a in annotations if a.url == url and a.code is not None]
     for annotation in own:
         if not annotation.code.is_default:
             return annotation.hreflang
@@ -106,14 +119,14 @@ def _self_code(url: str, annotations: list[Annotation]) -> str | None:
 
 def _check_codes(url: str, annotations: list[Annotation], issues: _Issues) -> None:
     for a in annotations:
-        if isinstance(a.code, str):
-            issues.add("invalid_code", url, a.code, a.url or a.href, a.hreflang)
+        if a.problem is not None:
+            issues.add("invalid_code", url, a.problem, a.url or a.href, a.hreflang)
         if a.url is not None and not a.href.lower().startswith(("http://", "https://")):
             issues.add("relative_url", url, f"hreflang {a.hreflang} href {a.href!r} is not a fully-qualified URL", a.url, a.hreflang)
     by_code: dict[str, set[str]] = defaultdict(set)
     by_url: dict[str, set[str]] = defaultdict(set)
     for a in annotations:
-        if a.url and not isinstance(a.code, str):
+        if a.url and a.code is not None:
             by_code[a.hreflang.lower()].add(a.url)
             if not a.code.is_default:
                 by_url[a.url].add(a.hreflang.lower())
@@ -146,7 +159,7 @@ def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, di
         return
     _check_codes(url, effective, issues)
     _check_methods(url, annotations, issues)
-    valid = [a for a in effective if a.url and not isinstance(a.code, str)]
+    valid = [a for a in effective if a.url and a.code is not None]
     self_code = _self_code(url, valid)
     if self_code is None:
         issues.add("missing_self_reference", url, "the page's annotations do not include the page itself")
@@ -195,9 +208,12 @@ def _check_language(record: dict, self_code: str, issues: _Issues) -> None:
         issues.add("content_language_mismatch", url,
                    f"declared {self_code}, but the main text is written in {record['language']} "
                    f"(p={record['language_probability']:.2f}, {record['letters']} letters)", url, self_code)
-    parsed = parse_code(self_code)
+    try:
+        parsed = parse_code(self_code)
+    except InvalidCode:  # said once, as invalid_code
+        parsed = None
     country = country_from_host(host_of(url))
-    if isinstance(parsed, HreflangCode) and parsed.region and country and country.lower() != parsed.region:
+    if parsed is not None and parsed.region and country and country.lower() != parsed.region:
         issues.add("region_cctld_mismatch", url, f"{self_code} targets region {parsed.region.upper()} on a .{country.lower()} site", url, self_code)
 
 
@@ -220,7 +236,7 @@ def _trusted_language(record: dict) -> str | None:
 
 def _x_default_targets(records: dict[str, dict], sitemap: dict) -> set[str]:
     """URLs named only as x-default (a page also named as a language version is that version, not a selector)."""
-    named = [a for record in records.values() for a in _annotations(record, sitemap) if a.url and not isinstance(a.code, str)]
+    named = [a for record in records.values() for a in _annotations(record, sitemap) if a.url and a.code is not None]
     return {a.url for a in named if a.code.is_default} - {a.url for a in named if not a.code.is_default}
 
 
@@ -250,7 +266,7 @@ def _check_locale_adaptive(records: dict[str, dict], probes: dict[str, dict], as
     for url, record in sorted(records.items()):
         if "accept-language" in record.get("vary", []) and not record["error"] and not record["redirected"]:
             cluster = _annotations(record, sitemap)
-            if not any(not isinstance(a.code, str) and a.code.is_default for a in cluster):
+            if not any(a.code is not None and a.code.is_default for a in cluster):
                 issues.add("vary_without_x_default", url, "the page varies by Accept-Language (Vary header) but names no "
                            "x-default: readers whose language is not listed, and Googlebot, get no version chosen for them")
     return selectors

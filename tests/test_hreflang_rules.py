@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from extract.hreflang import HreflangCode, iter_sitemap, parse_code
+from extract.hreflang import HreflangCode, InvalidCode, iter_sitemap, parse_code
 
 
 @pytest.mark.parametrize("code, parsed", [
@@ -23,8 +23,8 @@ def test_valid_codes(code, parsed):
     ("zh-Hanx", "not an ISO 15924"), ("en-US-x", "more parts"), ("", "empty"), ("eng", "not an ISO 639-1"),
 ])
 def test_invalid_codes(code, reason):
-    result = parse_code(code)
-    assert isinstance(result, str) and reason in result
+    with pytest.raises(InvalidCode, match=reason):
+        parse_code(code)
 
 
 def _sitemap(urls: int, alternates: int) -> bytes:
