@@ -1,10 +1,11 @@
-"""The picklable record of one fetch that crosses into the analysis processes."""
+"""The picklable records that cross between the crawling process and the analysis processes: one fetch
+(FetchedPage) and what a target page gave (TargetProfile)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FetchedPage"]
+__all__ = ["FetchedPage", "TargetProfile"]
 
 
 @dataclass
@@ -24,3 +25,20 @@ class FetchedPage:
 
     def header_list(self, name: str) -> list[str]:
         return self.headers.get(name.lower(), [])
+
+
+@dataclass(frozen=True)
+class TargetProfile:
+    """What the verifier knows of a target page: its language, the text its topic is read from, its
+    hreflang alternates; or, when it could not be read (``ok`` false), why."""
+
+    ok: bool
+    error: str | None = None
+    url: str | None = None
+    language: str | None = None
+    topic_text: str = ""
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute URL)
+
+    @classmethod
+    def unreachable(cls, error: str) -> TargetProfile:
+        return cls(ok=False, error=error)

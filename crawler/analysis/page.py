@@ -13,7 +13,7 @@ hreflang alternates. Everything returned is plain data (picklable, JSON-able).
 
 from __future__ import annotations
 
-from crawler.analysis.fetched import FetchedPage
+from crawler.analysis.fetched import FetchedPage, TargetProfile
 from crawler.hosting.lookup import no_hosting
 from extract.challenges import challenge_markers
 from extract.content import main_content
@@ -171,20 +171,15 @@ def page_country(host: str, hosting: dict | None) -> dict:
     return {"country": hosted, "country_source": "hosting" if hosted else None}
 
 
-def analyze_target(page: FetchedPage) -> dict:
+def analyze_target(page: FetchedPage) -> TargetProfile:
     """What the verifier needs to know about a target page."""
     if page.status >= 400:
-        return {"ok": False, "error": f"HTTP {page.status}"}
+        return TargetProfile.unreachable(f"HTTP {page.status}")
     if page_problem(page):
-        return {"ok": False, "error": page_problem(page)}
+        return TargetProfile.unreachable(page_problem(page))
     tree, tags, base, _text = _parse(page)
     content = main_content(tree, page.final_url)
     language, _source = detect_language(content.text, declared_language(tree, page.header("content-language"), tags))
     alternates = html_alternates(tree, base, tags) + header_alternates(page.header_list("link"), page.final_url)
-    return {
-        "ok": True,
-        "url": page.final_url,
-        "language": language,
-        "topic_text": content.text[:TOPIC_CHARS],
-        "alternates": [(a.hreflang, a.url) for a in alternates if a.url],
-    }
+    return TargetProfile(ok=True, url=page.final_url, language=language, topic_text=content.text[:TOPIC_CHARS],
+                         alternates=tuple((a.hreflang, a.url) for a in alternates if a.url))

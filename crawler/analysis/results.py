@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from crawler.analysis.fetched import TargetProfile
 from extract.urls import Target
 from scoring.check_result import CheckResult, best_link
 from scoring.localization import localized_target
@@ -54,7 +55,7 @@ def error_result(row, reason: str, message: str | None = None, *, status: str = 
     return result
 
 
-def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile: dict | None) -> CheckResult:
+def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile: TargetProfile | None) -> CheckResult:
     """A live/lost result from a page that answered with HTML."""
     result = base_result(row)
     result.update({k: v for k, v in fetch.items() if k != "flags"})
@@ -83,18 +84,18 @@ def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile
         result["follow"] = best_link(result)["follow"]
     else:
         result.update(status="lost", reason="link_removed", follow=None)
-    if target_profile and target_profile.get("ok"):
-        result["target_language"] = target_profile["language"]
+    if target_profile is not None and target_profile.ok:
+        result["target_language"] = target_profile.language
         from scoring.topical import topical_fit  # analysis workers only: keeps scikit-learn out of the crawler
 
         result["topical_fit"] = topical_fit(
-            analysis["topic_text"], target_profile["topic_text"], analysis["page"]["language"], target_profile["language"]
+            analysis["topic_text"], target_profile.topic_text, analysis["page"]["language"], target_profile.language
         )
         result["localized_target"] = localized_target(
             analysis["page"]["language"],
             analysis["page"]["country"],
-            target_profile["language"],
-            target_profile["alternates"],
+            target_profile.language,
+            list(target_profile.alternates),
         )
     else:  # the target page could not be read: no fit to judge, and the row says why
         flags.add("target_unreachable")

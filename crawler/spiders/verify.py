@@ -36,7 +36,7 @@ import scrapy
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 
-from crawler.analysis.fetched import FetchedPage
+from crawler.analysis.fetched import FetchedPage, TargetProfile
 from crawler.analysis.pool import AnalysisPool
 from crawler.analysis.results import error_result
 from crawler.analysis.tasks import analyze_target, verify_page
@@ -47,7 +47,7 @@ from crawler.run.watchdog import Watchdog
 from crawler.store.spool import RowSpool
 from crawler.store.status import stopped
 
-__all__ = ["VerifySpider", "fetched_page", "UNREACHABLE_TARGET"]
+__all__ = ["VerifySpider", "fetched_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,6 @@ MAX_IN_FLIGHT = 128
 
 # The profile of a target page that could not be read; its rows get no
 # topical fit and the flag ``target_unreachable``.
-UNREACHABLE_TARGET = {"ok": False}
 
 
 def fetched_page(response, requested_url: str) -> FetchedPage:
@@ -235,7 +234,7 @@ class VerifySpider(scrapy.Spider):
 
     def answer_stalled(self, message: str) -> int:
         for key in list(self.profiles):
-            self._settle(key, {**UNREACHABLE_TARGET, "error": "stalled"})
+            self._settle(key, TargetProfile.unreachable("stalled"))
         answered = 0
         for key, rows in list(self.groups.items()):
             answered += len(rows)
@@ -249,12 +248,12 @@ class VerifySpider(scrapy.Spider):
         if key is not None:
             self._answer(key, [error_result(row, "stalled", "the request was dropped by the crawler") for row in self.groups.get(key, [])])
         elif request.meta.get("target_key") is not None:
-            self._settle(request.meta["target_key"], {**UNREACHABLE_TARGET, "error": "dropped"})
+            self._settle(request.meta["target_key"], TargetProfile.unreachable("dropped"))
 
     # --- targets -----------------------------------------------------------
     async def parse_target(self, response):
         key = response.meta["target_key"]
-        profile = {**UNREACHABLE_TARGET, "error": "analysis_error"}
+        profile = TargetProfile.unreachable("analysis_error")
         try:
             profile = await self.pool.run(analyze_target, fetched_page(response, response.request.url))
         except Exception:
@@ -265,9 +264,9 @@ class VerifySpider(scrapy.Spider):
         yield  # an async generator, like every callback here
 
     def target_failed(self, failure):
-        self._settle(failure.request.meta["target_key"], {**UNREACHABLE_TARGET, "error": failure_reason(failure.value)})
+        self._settle(failure.request.meta["target_key"], TargetProfile.unreachable(failure_reason(failure.value)))
 
-    def _settle(self, key: str, profile: dict) -> None:
+    def _settle(self, key: str, profile: TargetProfile) -> None:
         future = self.profiles.get(key)
         if future is not None and not future.done():
             future.set_result(profile)
