@@ -15,6 +15,7 @@ from crawler import options as opts
 from crawler.lists.backlinks import InputError, iter_rows
 from crawler.reports.writers import write_atomically
 from crawler.run.crawl import run_discover, run_hreflang, run_verify, run_worker
+from crawler.run.stats import PAGES
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 
@@ -111,12 +112,12 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     except Exception as exc:
         opts.failed(exc, "hreflang audit")
     if interrupted is not None:  # an audit of part of a site would report false problems: none is written
-        click.echo(f"linkverifier: interrupted after {stats.get('linkverifier/pages', 0)} pages: no audit written", err=True)
+        click.echo(f"linkverifier: interrupted after {stats.get(PAGES, 0)} pages: no audit written", err=True)
         sys.exit(interrupted)
     if not options["quiet"]:
         counts = Counter(f"{i['severity']} {i['code']}" for i in issues)
         summary = ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "no issues"
-        click.echo(f"audited {stats.get('linkverifier/pages', 0)} pages: {summary}", err=True)
+        click.echo(f"audited {stats.get(PAGES, 0)} pages: {summary}", err=True)
 
 
 @main.command()
@@ -178,7 +179,7 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     opts.check_db(options["db"])
     outcome = run_discover(list(sites), target, max_pages, **options)
     if not options["quiet"] and outcome.exit_code is None:
-        click.echo(f"crawled {outcome.stats['linkverifier/pages']} pages", err=True)
+        click.echo(f"crawled {outcome.pages} pages", err=True)
     opts.end(outcome, options)
 
 
@@ -377,8 +378,8 @@ def demo(out_dir: str, workers: int | None):
     if problem:
         click.echo(f"linkverifier: --out-dir {out_dir}: {problem}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
-    paths, stats = run_demo(Path(out_dir), workers=workers)
-    click.echo(opts.summary(stats, str(paths["results"]), str(paths["database"])).split("\n")[0])
+    paths, outcome = run_demo(Path(out_dir), workers=workers)
+    click.echo(opts.summary(outcome, str(paths["results"]), str(paths["database"])).split("\n")[0])
     for name in ("report", "results", "database", "input"):
         click.echo(f"{name}: {paths[name]}")
 

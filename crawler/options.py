@@ -148,8 +148,8 @@ def check_render(options: dict) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def summary(stats: dict, out: str | None, db: str) -> str:
-    counts = stats.get("linkverifier/counts", {})
+def summary(outcome, out: str | None, db: str) -> str:
+    counts = outcome.counts
     total = sum(counts.values())
     parts = ", ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     where = f"results: {out}" if out else "results: stdout"
@@ -161,7 +161,7 @@ def end(outcome, options: dict, resume_hint: str | None = None) -> None:
     run = outcome.summary
     fault = run and (run.fault or run.output_fault)
     if fault:
-        total = outcome.stats.get("linkverifier/rows")
+        total = outcome.rows
         where = run.output or "stdout"
         checked = f"{run.answered}{f' of {total}' if total else ''} rows checked, {run.written} written to {where}"
         if run.output_fault and where == "stdout":
@@ -172,7 +172,7 @@ def end(outcome, options: dict, resume_hint: str | None = None) -> None:
         sys.exit(EXIT_STORAGE)
     if outcome.exit_code is not None:
         where = (run.output if run else None) or "stdout"
-        total = f" of {outcome.stats.get('linkverifier/rows')}" if outcome.stats.get("linkverifier/rows") else ""
+        total = f" of {outcome.rows}" if outcome.rows else ""
         hint = "; run the same command with --resume to check the rest" if resume_hint else ""
         click.echo(f"linkverifier: interrupted: {run.answered if run else 0}{total} rows checked, "
                    f"{run.written if run else 0} written to {where} (partial){hint}", err=True)
@@ -180,12 +180,12 @@ def end(outcome, options: dict, resume_hint: str | None = None) -> None:
     if run is not None and is_stopped(run.status):
         click.echo(f"linkverifier: run {run.status}", err=True)
         sys.exit(EXIT_INTERNAL)
-    stalled = outcome.stats.get("linkverifier/stalled_rows")
+    stalled = outcome.stalled_rows
     if stalled and not options["quiet"]:
         click.echo(f"linkverifier: {stalled} rows got no answer in time (error/stalled): see their message", err=True)
     if not options["quiet"]:
         out = run.output if run and run.output else options["out"]
-        click.echo(summary(outcome.stats, out, options["db"]), err=True)
+        click.echo(summary(outcome, out, options["db"]), err=True)
 
 
 def failed(exc: Exception, command: str) -> None:

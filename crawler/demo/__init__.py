@@ -23,7 +23,7 @@ DEMO_DIR = Path(__file__).parent
 
 
 def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path], dict]:
-    """Serve the sample web, verify its backlinks; returns (paths, crawl stats)."""
+    """Serve the sample web, verify its backlinks; returns (paths, the run's Outcome)."""
     from crawler.run.crawl import run_verify  # the same path as `linkverifier verify`
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -61,4 +61,4 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
     from crawler.reports.profile import load_profile
 
     paths["report"].write_text(render_report(load_profile(str(paths["database"])), str(paths["database"]), utc_now()), encoding="utf-8")
-    return paths, outcome.stats
+    return paths, outcome

@@ -23,6 +23,7 @@ import time
 from crawler.analysis.results import error_result
 from crawler.queue.keys import TASKS, connect, requeue_expired, results_key, task_of
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run
+from crawler.run.stats import COUNTS, ROWS
 from crawler.store.spool import RowSpool
 from crawler.store.status import stopped
 
@@ -74,13 +75,13 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     except _Stop as stop:
         # The queued work stays in Redis: the same command collects it later.
         summary = run.finish(INTERRUPTED)
-        return Outcome({"linkverifier/counts": dict(summary.counts), "linkverifier/rows": total}, summary, 128 + stop.signum)
+        return Outcome({COUNTS: dict(summary.counts), ROWS: total}, summary, 128 + stop.signum)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if run.fault is not None:  # storage failed: what is not collected stays in Redis for --resume's run
         summary = run.finish(stopped(run.fault.reason))
-        return Outcome({"linkverifier/counts": dict(summary.counts), "linkverifier/rows": total}, summary)
+        return Outcome({COUNTS: dict(summary.counts), ROWS: total}, summary)
     summary = run.finish(FINISHED)
     server.delete(results_key(job), f"linkverifier:{job}:queued")
-    return Outcome({"linkverifier/counts": dict(summary.counts), "finish_reason": "finished"}, summary)
+    return Outcome({COUNTS: dict(summary.counts), "finish_reason": "finished"}, summary)

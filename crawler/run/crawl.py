@@ -20,6 +20,7 @@ import click
 from crawler.analysis.results import error_result
 from crawler.run.interrupts import Interrupts
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
+from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 from crawler.store.status import stopped
@@ -31,9 +32,28 @@ __all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_craw
 class Outcome:
     """How a command's crawl ended, for the CLI's summary and exit status."""
 
-    stats: dict
+    stats: dict  # Scrapy's stats, and ours under linkverifier/: read them through the properties below
     summary: RunSummary | None = None  # for commands that check rows
     exit_code: int | None = None  # 130 / 143 when a signal ended it
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows answered per status (live, lost, error/timeout…)."""
+        return self.stats.get(COUNTS, {})
+
+    @property
+    def rows(self) -> int | None:
+        """Rows in the input, when known."""
+        return self.stats.get(ROWS)
+
+    @property
+    def stalled_rows(self) -> int:
+        return self.stats.get(STALLED_ROWS) or 0
+
+    @property
+    def pages(self) -> int:
+        """Pages crawled (discover, hreflang)."""
+        return self.stats.get(PAGES, 0)
 
 
 def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazily
@@ -181,7 +201,7 @@ def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
         reason = stats.get("finish_reason") or "finished"
         complete = run.complete if spool is not None else True
         summary = run.finish(FINISHED if complete and reason == "finished" else stopped(reason))
-    stats["linkverifier/counts"] = dict(summary.counts)
+    stats[COUNTS] = dict(summary.counts)
     return Outcome(stats, summary, interrupts.exit_code)
 
 
@@ -224,7 +244,7 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
 
 def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Outcome:
     """Crawl the candidate sites for pages that link to the target; each found page is answered as
-    ``verify`` answers a row. The outcome's stats say how many pages were crawled (linkverifier/pages)."""
+    ``verify`` answers a row. The outcome says how many pages were crawled."""
     settings = crawl_settings(**options)
     settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
@@ -236,7 +256,7 @@ def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Ou
         run.finish(stopped("internal error"))
         raise
     outcome = finish_crawl(crawler, run)
-    outcome.stats["linkverifier/pages"] = len(crawler.spider.seen)
+    outcome.stats[PAGES] = len(crawler.spider.seen)
     return outcome
 
 
@@ -274,7 +294,7 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
         crawler = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
         spider = crawler.spider
         stats = crawler.stats.get_stats()
-        stats["linkverifier/pages"] = len(spider.records)
+        stats[PAGES] = len(spider.records)
         interrupted = crawler.linkverifier_interrupts.exit_code
         if interrupted is not None:
             store.finish_run(run_id, utc_now(), INTERRUPTED, 0)

@@ -20,6 +20,8 @@ import time
 
 from scrapy import signals
 
+from crawler.run.stats import STALLED_ROWS
+
 __all__ = ["Watchdog", "stall_bound"]
 
 logger = logging.getLogger(__name__)
@@ -82,7 +84,7 @@ class Watchdog:
         pending_targets = any(not future.done() for future in spider.profiles.values())
         if spider.groups or pending_targets:
             answered = spider.answer_stalled(f"no answer: nothing progressed for {self.bound:.0f} s (stall watchdog)")
-            self.crawler.stats.inc_value("linkverifier/stalled_rows", answered)
+            self.crawler.stats.inc_value(STALLED_ROWS, answered)
             print(f"linkverifier: nothing progressed for {self.bound:.0f} s: answered {answered} waiting rows "
                   "as error/stalled and went on", file=sys.stderr)
             self.last = now

@@ -43,6 +43,7 @@ from crawler.analysis.tasks import analyze_target, verify_page
 from crawler.failures import failure_reason
 from crawler.hosting.lookup import Hosting
 from crawler.lists.backlinks import Row, iter_rows
+from crawler.run.stats import RENDER_FAILED, RENDERED, ROWS
 from crawler.run.watchdog import Watchdog
 from crawler.store.spool import RowSpool
 from crawler.store.status import stopped
@@ -157,7 +158,7 @@ class VerifySpider(scrapy.Spider):
             self.spool = RowSpool(iter_rows(self.input_path, self.default_target), self.default_target)
             self.own_spool = True
         self.spool.skip(self.done_rows)  # checked before the crash; the run writes them from the database
-        self.crawler.stats.set_value("linkverifier/rows", len(self.spool))
+        self.crawler.stats.set_value(ROWS, len(self.spool))
         self.run.expect(len(self.spool), self.done_rows)
         return self.spool
 
@@ -350,7 +351,7 @@ class VerifySpider(scrapy.Spider):
         except BaseException:  # cancelled: the rows keep their verdicts as served
             self._answer(key, served)
             raise
-        self.crawler.stats.inc_value("linkverifier/rendered")
+        self.crawler.stats.inc_value(RENDERED)
         results = []
         for before, after in zip(served, rendered, strict=True):
             if before["status"] == "lost" and after["status"] == "live":
@@ -366,7 +367,7 @@ class VerifySpider(scrapy.Spider):
     def render_failed(self, failure):
         """Chromium could not show the page: the rows keep their verdicts as served."""
         logger.warning("rendering %s failed: %s", failure.request.url, failure.value)
-        self.crawler.stats.inc_value("linkverifier/render_failed")
+        self.crawler.stats.inc_value(RENDER_FAILED)
         self._answer(failure.request.meta["group"], failure.request.meta["served"])
 
     def source_failed(self, failure):
