@@ -20,7 +20,7 @@ from crawler.store.status import is_stopped
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait",
-           "older_than", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
+           "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -146,6 +146,15 @@ def check_render(options: dict) -> None:
     except RenderUnavailable as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+
+
+def command_options(command: click.Command, **given) -> dict:
+    """The options ``command`` would get from a command line that gives ``given``: every other option at its
+    default, each value converted and checked by the option's own type and callback. For callers that run a
+    command's work without a command line (the demo): an option added later reaches them with its default."""
+    context = click.Context(command)
+    return {param.name: param.process_value(context, given[param.name] if param.name in given else param.get_default(context))
+            for param in command.params if isinstance(param, click.Option)}
 
 
 def summary(outcome, out: str | None, db: str) -> str:

@@ -24,6 +24,8 @@ DEMO_DIR = Path(__file__).parent
 
 def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path], dict]:
     """Serve the sample web, verify its backlinks; returns (paths, the run's Outcome)."""
+    from crawler.cli import verify
+    from crawler.options import command_options
     from crawler.run.crawl import run_verify  # the same path as `linkverifier verify`
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -40,22 +42,22 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
         os.environ["http_proxy"] = os.environ["HTTP_PROXY"] = web.proxy_url
         os.environ["no_proxy"] = os.environ["NO_PROXY"] = ""
         rows = iter_rows(str(paths["input"]))
-        outcome = run_verify(
-            rows,
-            None,
-            str(paths["input"]),
+        # `linkverifier verify` with these options, every other one at its default.
+        options = command_options(
+            verify,
             db=str(paths["database"]),
             out=str(paths["results"]),
             timeout=10.0,
             concurrency=16,
-            ignore_robots=False,
             workers=workers,
             quiet=1,
-            verbose=0,
             # Where each sample host "is hosted": made-up addresses and a database for them (sample_ip_db).
             resolve=[f"{host}:{address}" for host, address in PINNED.items()],
             ip_db=[str(SAMPLE_IP_DB)],
         )
+        for taken in ("target", "resume", "queue"):  # verify's own arguments, not the run's options
+            options.pop(taken)
+        outcome = run_verify(rows, None, str(paths["input"]), **options)
     from crawler.analysis.results import utc_now
     from crawler.reports.html_report import render_report
     from crawler.reports.profile import load_profile

@@ -93,7 +93,12 @@ def _hosting(representative: dict) -> dict:
             subnets[page["ip_network"]].append(domain)
     shared = sorted(((net, sorted(domains)) for net, domains in subnets.items() if len(domains) > 1),
                     key=lambda item: (-len(item[1]), item[0]))
-    hosts = {page["ip_network"]: page.get("shared_host") for page in pages.values() if page.get("ip_network")}
+    # A subnet's mass host (CDN, shared host) as any of its pages names it: pages of one /24 may differ (one
+    # behind the CDN's edge headers, one not), and which came last must not decide.
+    hosts: dict[str, str] = {}
+    for _domain, page in sorted(pages.items()):
+        if page.get("ip_network") and page.get("shared_host"):
+            hosts.setdefault(page["ip_network"], page["shared_host"])
     return {
         "referring_ips": len({page["ip"] for page in pages.values() if page.get("ip")}),
         "referring_subnets": len(subnets),
