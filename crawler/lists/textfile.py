@@ -56,17 +56,24 @@ def detect_encoding(handle: BinaryIO) -> str:
 def _seekable_bytes(path: str) -> BinaryIO:
     """The file's bytes, seekable (the encoding check reads them twice): standard input, a pipe and a
     gzip'd file (a server's rotated log, a compressed export) are copied to a temporary file first."""
+    raw: BinaryIO | None = None
     try:
-        raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 - open_text closes it
-        if not raw.seekable():
-            copy: BinaryIO = tempfile.TemporaryFile()
-            shutil.copyfileobj(raw, copy)
-            if path != "-":
-                raw.close()
-            raw = copy
+        if path == "-":  # copied, never closed: standard input stays the process's
+            raw = tempfile.TemporaryFile()
+            shutil.copyfileobj(sys.stdin.buffer, raw)
+        else:
+            raw = open(path, "rb")  # noqa: SIM115 - open_text closes it
+            if not raw.seekable():  # a named pipe, /dev/stdin
+                with raw:
+                    copy: BinaryIO = tempfile.TemporaryFile()
+                    shutil.copyfileobj(raw, copy)
+                raw = copy
+        raw.seek(0)
         gzipped = raw.read(2) == b"\x1f\x8b"
         raw.seek(0)
     except OSError as exc:
+        if raw is not None:
+            raw.close()
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not gzipped:
         return raw
