@@ -1,9 +1,9 @@
 """Read backlink lists: exports of the big SEO tools, or a plain list of URLs.
 
 Stages:
-1. open the file (stdin is copied to a temporary file) and decide its
-   encoding: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode text"),
-   else windows-1252; the text is then read as a stream, never whole;
+1. open the file, stdin or a gzip'd file (``crawler.lists.textfile``) and
+   decide its encoding: UTF-8 with or without BOM, UTF-16 (Excel's "Unicode
+   text"), else windows-1252; the text is then read as a stream, never whole;
 2. decide the shape: a header naming a known source column means CSV/TSV
    (delimiter sniffed), otherwise a plain list of URLs, one per line;
 3. turn each line into a ``Row``: source URL, target, the other columns kept
