@@ -14,6 +14,7 @@ from pathlib import Path
 from scoring.training.datasets import DATA_DIR, missing_data
 from scoring.training.evaluation import niche_scores, placement_evaluation, topical_scores
 from scoring.training.language_eval import language_scores
+from scoring.training.topic_pairs import ENCODER_NICHE_LANGUAGES, UNREAD_NICHE_LANGUAGES
 
 __all__ = ["main"]
 
@@ -50,12 +51,20 @@ def main(argv: list[str] | None = None) -> int:
     for name, score in language_scores(args.data).items():
         confusions = ", ".join(f"{pair} x{count}" for pair, count in score["confusions"]) or "none"
         print(f"  {name:<40} {score['accuracy']:.2%} of {score['n']} (errors: {confusions})")
-    for title, encoder in (("topical fit on held-out niche pages (what backlinks look like):", True),
-                           ("the same pages scored as in the 14 languages the sentence encoder does not read:", False)):
+    evaluations = (
+        ("topical fit on held-out niche pages in the sentence encoder's languages (what backlinks look like):", {}),
+        ("Ukrainian, which the encoder reads through Russian, within and against those five:",
+         {"languages": ("uk",), "against": ENCODER_NICHE_LANGUAGES}),
+        ("in six languages the encoder does not read (sv fi cs hu vi el), within, across and against English:",
+         {"languages": UNREAD_NICHE_LANGUAGES, "against": ("en",)}),
+        ("the encoder's languages scored as if it did not read them:", {"encoder": False}),
+    )
+    for title, options in evaluations:
         print(title)
-        for relation, score in niche_scores(encoder=encoder).items():
+        for relation, score in niche_scores(**options).items():
             print(f"  {relation:<18} ROC AUC {score['auc']:.3f}  different-topic pairs >= 0.5: "
-                  f"{score['different >= 0.5']:.1%}  same-topic pairs >= 0.5: {score['same >= 0.5']:.1%}  ({score['pairs']} pairs)")
+                  f"{score['different >= 0.5']:.1%} (>= 0.9: {score['different >= 0.9']})  same-topic pairs >= 0.5: "
+                  f"{score['same >= 0.5']:.1%}  ({score['pairs']} pairs)")
     print("topical fit, ROC AUC of same- vs different-topic pairs:")
     for name, by_method in topical_scores(args.data).items():
         print(f"  {name:<34} " + "  ".join(f"{method} {auc:.3f}" for method, auc in by_method.items()))

@@ -12,9 +12,10 @@ A text becomes (``TopicModel.represent``):
   "mortgage" meets "deposit", "bitcoin" meets "wallet".
 
 The model file ``scoring/models/topic_model.npz`` (``make train``) holds each
-concept's and each known word's latent vector (int8, one scale per row), the
-calibration of ``scoring.topical`` and its estimate of the sentence encoder's
-cosine for languages the encoder does not read. It is loaded once per process.
+concept's and each known word's latent vector (int8, one scale per row) and the
+two calibrations of ``scoring.topical``: with the sentence encoder's cosine, and
+without it for a pair in a language the encoder does not read. It is loaded once
+per process.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def rows_of(synsets: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> tuple[
 class TopicModel:
     def __init__(self, synsets: np.ndarray, latent: np.ndarray, scales: np.ndarray, vocabulary: list[str],
                  word_latent: np.ndarray, word_scales: np.ndarray, calibration: np.ndarray | None = None,
-                 imputation: np.ndarray | None = None):
+                 calibration_unread: np.ndarray | None = None):
         self.synsets = synsets  # sorted synset ids, one per row of ``latent``
         self.latent = latent  # int8, concepts x dimensions
         self.scales = scales.astype(np.float32)
@@ -85,10 +86,9 @@ class TopicModel:
         self.word_latent = word_latent
         self.word_scales = word_scales.astype(np.float32)
         self.calibration = calibration  # logistic weights then bias over scoring.topical's features
-        # Linear weights then intercept: the sentence encoder's cosine estimated
-        # from the other features, where the encoder does not read a language
-        # (``scoring.sentence_encoder.COVERED``).
-        self.imputation = imputation
+        # The same over the features but the sentence encoder's, for a pair it
+        # does not read (a language outside ``scoring.sentence_encoder.COVERED``).
+        self.calibration_unread = calibration_unread
         self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
 
     def _represent(self, text: str, language: str | None) -> Representation:
@@ -122,7 +122,7 @@ class TopicModel:
             "vocabulary": np.frombuffer(vocabulary, np.uint8), "word_latent": self.word_latent,
             "word_scales": self.word_scales,
             "calibration": self.calibration if self.calibration is not None else np.zeros(0),
-            "imputation": self.imputation if self.imputation is not None else np.zeros(0),
+            "calibration_unread": self.calibration_unread if self.calibration_unread is not None else np.zeros(0),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -137,11 +137,11 @@ class TopicModel:
     def load(cls, path: Path = MODEL_PATH) -> TopicModel:
         with np.load(path, allow_pickle=False) as arrays:
             calibration = arrays["calibration"]
-            imputation = arrays["imputation"] if "imputation" in arrays.files else np.zeros(0)
+            unread = arrays["calibration_unread"] if "calibration_unread" in arrays.files else np.zeros(0)
             vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n") if arrays["vocabulary"].size else []
             return cls(arrays["synsets"], arrays["latent"], arrays["scales"], vocabulary, arrays["word_latent"],
                        arrays["word_scales"], calibration.astype(np.float64) if calibration.size else None,
-                       imputation.astype(np.float64) if imputation.size else None)
+                       unread.astype(np.float64) if unread.size else None)
 
 
 _lock = threading.Lock()

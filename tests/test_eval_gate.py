@@ -16,6 +16,7 @@ from scoring.training.datasets import DATA_DIR
 from scoring.training.eval_sample import SAMPLE_DIR
 from scoring.training.evaluation import niche_scores, placement_scores, topical_scores
 from scoring.training.language_eval import language_scores
+from scoring.training.topic_pairs import ENCODER_NICHE_LANGUAGES, UNREAD_NICHE_LANGUAGES
 
 FULL = (DATA_DIR / "placement").is_dir()
 SOURCES = [
@@ -42,18 +43,32 @@ TOPICAL_FLOORS = {
     "sample": {"sib200 dev, cross-language": 0.79, "sib200 dev, same language": 0.755, "masakhanews dev, en-fr articles": 0.75},
     "full": {"sib200 dev, cross-language": 0.79, "sib200 dev, same language": 0.755, "masakhanews dev, en-fr articles": 0.74},
 }
-# The held-out niche pages (tests/data/niches, in the repository: the same for both sources).
-# Measured: ROC AUC 0.991 overall, 0.993 across languages, 0.982 within one; 1.3% of
-# different-topic pairs >= 0.5; 88.0% of same-topic pairs >= 0.5 (the bar: 85%).
+# The held-out niche pages (tests/data/niches, in the repository: the same for both sources), in the
+# five languages the sentence encoder was trained on. Measured: ROC AUC 0.991 overall, 0.993 across
+# languages, 0.982 within one; 1.3% of different-topic pairs >= 0.5; 87.9% of same-topic pairs >= 0.5
+# (the bar: 85%). The same before #25.
 NICHE_FLOORS = {"all": 0.98, "across languages": 0.985, "same language": 0.97}
 NICHE_MOST_DIFFERENT_OVER_HALF = 0.02
 NICHE_LEAST_SAME_OVER_HALF = 0.85
-# The same pages without the encoder, as the 14 languages it does not read are scored.
-# Measured on the scores as written (3 decimals): ROC AUC 0.947 (0.956 across languages, 0.881
-# within one; unrounded 0.952, 0.962, 0.921: more pairs now tie at 0.000); 1.9% of different-topic
-# pairs and 69.8% of same-topic pairs >= 0.5. The model of the stop before: 0.952 (0.962, 0.920), 1.5%, 68%.
+# The same pages without the encoder, as the 13 languages it does not read are scored.
+# Measured on the scores as written (3 decimals): ROC AUC 0.947 (0.957 across languages, 0.877
+# within one); 1.9% of different-topic pairs and 69.7% of same-topic pairs >= 0.5, none >= 0.9
+# (before #25: 0.947, 0.956, 0.881; 1.9%, 69.8%; pairs at 1.00).
 NICHE_WITHOUT_ENCODER_FLOORS = {"all": 0.935, "across languages": 0.945, "same language": 0.86}
 NICHE_WITHOUT_ENCODER_MOST_DIFFERENT_OVER_HALF = 0.025
+# Ukrainian pages, which the encoder reads through Russian (#25), within Ukrainian and against the
+# five. Measured: ROC AUC 0.939 (0.947 against the five, 0.880 within Ukrainian); 1.1% of
+# different-topic pairs and 49.4% of same-topic pairs >= 0.5. Before, without the encoder: 0.868
+# (0.877, 0.698), 1.7%, 43.3%.
+NICHE_UKRAINIAN_FLOORS = {"all": 0.93, "against en de fr es ru": 0.935, "same language": 0.86}
+NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF = 0.02
+# Six languages the encoder does not read (sv fi cs hu vi el, #25), within one, across two and
+# against English. Measured: ROC AUC 0.899 (0.827 within one language, 0.893 across two, 0.928
+# against English); 1.6% of different-topic pairs >= 0.5 and none >= 0.9; 50.9% of same-topic pairs
+# >= 0.5. Before: 0.890 (0.822, 0.883, 0.923), 1.6%, 380 pairs >= 0.9, 47.9%. The bars
+# (0.97, 2%, none >= 0.9, 85%) are not met but for the last two.
+NICHE_UNREAD_FLOORS = {"all": 0.89, "same language": 0.815, "across languages": 0.885, "against en": 0.92}
+NICHE_UNREAD_MOST_DIFFERENT_OVER_HALF = 0.02
 # Measured: 100% of 690 SIB-200 dev pages on both; real pages 100% of 51 (sample), 99.5% of 1,031 (full);
 # MasakhaNEWS 100% of 320 (sample), 99.8% of 1,068 (full).
 LANGUAGE_FLOORS = {
@@ -127,6 +142,23 @@ def test_topical_fit_on_held_out_niche_pages_without_the_encoder():
     for relation, floor in NICHE_WITHOUT_ENCODER_FLOORS.items():
         assert scores[relation]["auc"] >= floor, f"{relation}: {scores[relation]}"
     assert scores["all"]["different >= 0.5"] <= NICHE_WITHOUT_ENCODER_MOST_DIFFERENT_OVER_HALF, scores["all"]
+    assert scores["all"]["different >= 0.9"] == 0, scores["all"]
+
+
+def test_topical_fit_on_ukrainian_niche_pages():
+    scores = niche_scores(languages=("uk",), against=ENCODER_NICHE_LANGUAGES)
+    for relation, floor in NICHE_UKRAINIAN_FLOORS.items():
+        assert scores[relation]["auc"] >= floor, f"{relation}: {scores[relation]}"
+    assert scores["all"]["different >= 0.5"] <= NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF, scores["all"]
+
+
+def test_topical_fit_in_six_languages_the_encoder_does_not_read():
+    scores = niche_scores(languages=UNREAD_NICHE_LANGUAGES, against=("en",))
+    assert scores["all"]["niches"] >= 20 and scores["all"]["languages"] == 7
+    for relation, floor in NICHE_UNREAD_FLOORS.items():
+        assert scores[relation]["auc"] >= floor, f"{relation}: {scores[relation]}"
+    assert scores["all"]["different >= 0.5"] <= NICHE_UNREAD_MOST_DIFFERENT_OVER_HALF, scores["all"]
+    assert scores["all"]["different >= 0.9"] == 0, scores["all"]
 
 
 @pytest.mark.parametrize("source", SOURCES)

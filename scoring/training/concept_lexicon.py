@@ -19,10 +19,11 @@ from __future__ import annotations
 import gzip
 import math
 import sys
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from scoring.concepts import _WORD, LEXICON_DIR, normalise, segmenting
+from scoring.concepts import _WORD, LEXICON_DIR, PHRASE_SYLLABLES, normalise, phrased, segmenting
 from scoring.topics import LANGUAGES
 from scoring.training.datasets import DATA_DIR
 
@@ -58,10 +59,13 @@ def _base36(number: int) -> str:
 
 def _keys(language: str, lemma: str) -> list[str]:
     """The normalised form(s) a lemma is found under: single words only (multi-word lemmas
-    would need phrase matching), whole strings for languages segmented by this lexicon."""
+    would need phrase matching), but whole strings for languages segmented by this lexicon
+    and up to ``PHRASE_SYLLABLES`` syllables for those written a syllable at a time."""
     if segmenting(language):
         return [lemma.lower()] if 1 < len(lemma) <= 6 and " " not in lemma else []
     words = _WORD.findall(lemma)
+    if phrased(language) and 1 < len(words) <= PHRASE_SYLLABLES and " ".join(words) == " ".join(lemma.split()):
+        return [unicodedata.normalize("NFC", " ".join(words).lower())]
     if len(words) != 1 or len(words[0]) < 2 or words[0] != lemma.strip():
         return []
     return [normalise(language, words[0])]
@@ -105,6 +109,13 @@ def build(language: str, data_dir: Path = DATA_DIR, directory: Path = LEXICON_DI
                     for key in _keys(language, lemma):
                         concepts[key].add(synset)
     frequencies = _frequencies(language)
+    if phrased(language):  # wordfreq counts syllables; it estimates a phrase from them
+        import wordfreq
+
+        for key in concepts:
+            if " " in key and key not in frequencies:
+                frequencies[key] = wordfreq.word_frequency(key, language) or 0.0
+        frequencies = {key: f for key, f in frequencies.items() if f > 0}
     # Absent from a list of words used once in a million or more: rarer than its rarest.
     floor = min(frequencies.values()) if frequencies else 1e-6
     unseen = -math.log10(floor) + 0.5

@@ -128,32 +128,48 @@ def topical_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
     return scores
 
 
-def niche_scores(niches_dir: Path | None = None, encoder: bool = True) -> dict[str, dict[str, float]]:
+def niche_scores(niches_dir: Path | None = None, encoder: bool = True, languages: tuple[str, ...] | None = None,
+                 against: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
     """Topical fit on the held-out niche pages: per language relation, ROC AUC, the share of
-    different-topic pairs scored >= 0.5 and the share of same-topic pairs scored >= 0.5.
-    ``encoder=False`` scores the pages as if their languages were among those the sentence
-    encoder does not read: what the other 14 market languages get, on text we can judge."""
+    different-topic pairs scored >= 0.5, their number >= 0.9, and the share of same-topic pairs >= 0.5.
+    ``languages``: the pages in those languages (default: the five the sentence encoder was trained
+    on, ``ENCODER_NICHE_LANGUAGES``), within one language and across two; ``against``: also each of
+    them against the pages in these ("against en"). ``encoder=False`` scores the pages as if their
+    languages were among those the sentence encoder does not read."""
     from sklearn.metrics import roc_auc_score
 
     from scoring.topical import topical_fit
-    from scoring.training.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
+    from scoring.training.topic_pairs import DEV_NICHES, ENCODER_NICHE_LANGUAGES, NICHES_DIR, niche_pages
 
-    pages = [p for p in niche_pages(niches_dir or NICHES_DIR) if p.topic not in DEV_NICHES]
-    scored: dict[str, tuple[list[int], list[float]]] = {"same language": ([], []), "across languages": ([], [])}
+    languages = languages or ENCODER_NICHE_LANGUAGES
+    against = tuple(language for language in against if language not in languages)
+    pages = [p for p in niche_pages(niches_dir or NICHES_DIR)
+             if p.topic not in DEV_NICHES and p.language in set(languages) | set(against)]
+    opposite = f"against {' '.join(against)}"
+    relations = ["same language", "across languages"] + ([opposite] if against else [])
+    scored: dict[str, tuple[list[int], list[float]]] = {relation: ([], []) for relation in relations}
     for i, first in enumerate(pages):
         for second in pages[i + 1 :]:
-            relation = "same language" if first.language == second.language else "across languages"
+            outside = (first.language in against) + (second.language in against)
+            if outside == 2:
+                continue
+            if outside:
+                relation = opposite
+            else:
+                relation = "same language" if first.language == second.language else "across languages"
             scored[relation][0].append(int(first.topic == second.topic))
             scored[relation][1].append(topical_fit(first.text, second.text, first.language, second.language,
                                                    encoder=encoder))
-    scored["all"] = (scored["same language"][0] + scored["across languages"][0],
-                     scored["same language"][1] + scored["across languages"][1])
+    scored["all"] = ([y for r in relations for y in scored[r][0]], [f for r in relations for f in scored[r][1]])
     out = {}
     for relation, (labels, scores) in scored.items():
+        if not labels:  # one language: nothing across languages
+            continue
         truth, fit = np.array(labels), np.array(scores)
         out[relation] = {
             "auc": float(roc_auc_score(truth, fit)),
             "different >= 0.5": float((fit[truth == 0] >= 0.5).mean()),
+            "different >= 0.9": int((fit[truth == 0] >= 0.9).sum()),
             "same >= 0.5": float((fit[truth == 1] >= 0.5).mean()),
             "pairs": len(truth),
         }
