@@ -115,6 +115,7 @@ class Lexicon:
         self.unseen = unseen  # the weight of a word too rare for the frequency list
         self._parts: dict[str, tuple[str, ...]] = {}
         self._meanings: dict[str, tuple] = {}
+        self._starts: frozenset[str] | None = None
 
     @classmethod
     def load(cls, language: str, directory: Path = LEXICON_DIR) -> Lexicon | None:
@@ -134,6 +135,13 @@ class Lexicon:
                 if ids:
                     concepts[key] = tuple(int(i, 36) for i in ids.split(" "))
         return cls(language, weights, concepts, unseen)
+
+    @property
+    def phrase_starts(self) -> frozenset[str]:
+        """The first syllables of the lexicon's entries of several syllables (``PHRASED`` languages)."""
+        if self._starts is None:
+            self._starts = frozenset(key.split(" ", 1)[0] for key in self.concepts if " " in key)
+        return self._starts
 
     def weight(self, key: str) -> float:
         return self.weights.get(key, self.unseen)
@@ -251,7 +259,7 @@ def words_of(text: str, language: str | None) -> list[str]:
     """The normalised words of a text, as counted by ``bags``."""
     lex = lexicon(language)
     if lex is not None and phrased(language or ""):
-        return _phrases(text, lex.concepts)
+        return _phrases(text, lex)
     out: list[str] = []
     for word in _WORD.findall(text):
         if _NO_SPACES.search(word):
@@ -267,31 +275,35 @@ def words_of(text: str, language: str | None) -> list[str]:
     return out
 
 
-def _phrases(text: str, known: dict) -> list[str]:
+def _phrases(text: str, lex: Lexicon) -> list[str]:
     """Syllables joined by the longest lexicon entry they spell, within a run that only spaces separate."""
     out: list[str] = []
     run: list[str] = []
     end = -1
     for match in _WORD.finditer(text):
         if run and text[end : match.start()].strip():  # punctuation between: a new run
-            out.extend(_join(run, known))
+            out.extend(_join(run, lex))
             run = []
         run.append(unicodedata.normalize("NFC", match.group().lower()))
         end = match.end()
-    out.extend(_join(run, known))
+    out.extend(_join(run, lex))
     return out
 
 
-def _join(syllables: list[str], known: dict) -> list[str]:
+def _join(syllables: list[str], lex: Lexicon) -> list[str]:
     out, i = [], 0
+    starts = lex.phrase_starts
     while i < len(syllables):
-        for size in range(min(PHRASE_SYLLABLES, len(syllables) - i), 0, -1):
-            piece = " ".join(syllables[i : i + size])
-            if size == 1 or piece in known:
-                if size > 1 or (len(piece) > 1 and not piece.isdigit()) or len(piece) >= 3:
-                    out.append(piece)
-                i += size
-                break
+        size = 1
+        if syllables[i] in starts:  # only then can a longer entry begin here
+            for longer in range(min(PHRASE_SYLLABLES, len(syllables) - i), 1, -1):
+                if " ".join(syllables[i : i + longer]) in lex.concepts:
+                    size = longer
+                    break
+        piece = " ".join(syllables[i : i + size])
+        if size > 1 or (len(piece) > 1 and not piece.isdigit()) or len(piece) >= 3:
+            out.append(piece)
+        i += size
     return out
 
 
