@@ -65,7 +65,7 @@ def build(path: str | Path, links: int, seed: int = 7) -> Path:
     domains = max(1, links // 10)
     for start in range(0, links, BATCH):
         results = [_result(rng, row, domains) for row in range(start + 1, min(links, start + BATCH) + 1)]
-        store._write(lambda results=results: [store._add_check(run_id, r["row"], r, "import") for r in results])
+        store.add_checks(run_id, results)
     store.finish_run(run_id, "2026-12-01T11:00:00Z", "finished", links)
     store.close()
     return path

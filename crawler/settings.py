@@ -57,9 +57,12 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 
 # Scrapy's own robots middleware is replaced by ours, which also evaluates
-# Googlebot's rules (for "indexable") whether or not we obey them.
-ROBOTSTXT_OBEY = False
+# Googlebot's rules (for "indexable") whether or not we obey them: robots.txt
+# is always read (ROBOTSTXT_OBEY), obeyed as LINKVERIFIER_OBEY_ROBOTS says.
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_USER_AGENT = "linkverifier"  # our token in robots.txt groups
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots_txt.RobotsMiddleware": 100,
 }
 # Spiders that yield results as items (discover) hand them to the run
@@ -72,7 +75,6 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 
 # --- linkverifier ---
 LINKVERIFIER_OBEY_ROBOTS = True  # --ignore-robots turns it off
-LINKVERIFIER_ROBOTS_AGENT = "linkverifier"  # our token in robots.txt groups
 LINKVERIFIER_INPUT = None  # path of the backlink list ("-" for stdin)
 LINKVERIFIER_TARGET = None  # --target, when the list has no target column
 LINKVERIFIER_DB = "linkverifier.db"  # SQLite history

@@ -94,7 +94,7 @@ def report_tables(html: str) -> dict[str, dict]:
     packed = html.split('id="report-data">', 1)[1].split("</script>", 1)[0]
     tables = {}
     for table in json.loads(gzip.decompress(base64.b64decode(packed))):
-        # Column-wise, as html_report._packed_tables writes it: a field is plain values or a dictionary's codes.
+        # Column-wise, as html_report.packed_tables writes it: a field is plain values or a dictionary's codes.
         fields = [f["plain"] if "plain" in f else [f["values"][code] for code in f["codes"]] for f in table["fields"]]
         assert all(len(field) == table["count"] for field in fields), "a field without a value for every row"
         table["rows"] = [[fields[c["fields"][0]][i] if len(c["fields"]) == 1 else [fields[f][i] for f in c["fields"]]

@@ -1,11 +1,12 @@
-"""The picklable records that cross between the crawling process and the analysis processes: one fetch
-(FetchedPage) and what a target page gave (TargetProfile)."""
+"""The records of one page's analysis: the picklable ones that cross between the crawling process and
+the analysis processes, one fetch (FetchedPage) and what a target page gave (TargetProfile); and what a
+source page gave (PageAnalysis), which the analysis process turns into result records."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["FetchedPage", "TargetProfile"]
+__all__ = ["FetchedPage", "TargetProfile", "PageAnalysis", "TargetLinks"]
 
 
 @dataclass
@@ -42,3 +43,34 @@ class TargetProfile:
     @classmethod
     def unreachable(cls, error: str) -> TargetProfile:
         return cls(ok=False, error=error)
+
+
+@dataclass(frozen=True)
+class TargetLinks:
+    """The links a source page has to one target, best first (each as the result record writes it),
+    and whether only its scripts name the target."""
+
+    links: tuple[dict, ...] = ()
+    js_link: bool = False
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    """What a source page gave; or, when it is not an HTML page that can be read (``error`` set), why."""
+
+    error: str | None
+    noindex: bool = False
+    page_nofollow: bool = False
+    canonical_url: str | None = None
+    canonical_elsewhere: bool = False
+    page: dict = field(default_factory=dict)  # the result record's ``page`` object, as written out
+    per_target: dict[str, TargetLinks] = field(default_factory=dict)  # by Target.key
+    topic_text: str = ""  # the lead of the main text, read for topical fit
+    links: tuple[str, ...] = ()  # every link of the page, when asked for (discover crawls on from them)
+
+    @classmethod
+    def unreadable(cls, error: str) -> PageAnalysis:
+        return cls(error=error)
+
+    def links_to(self, key: str) -> TargetLinks:
+        return self.per_target.get(key, TargetLinks())

@@ -57,11 +57,11 @@ def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -
         message = f"HTTP {page.status}"
         return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows], []
     analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()), collect_links)
-    if analysis["error"]:
+    if analysis.error:
         message = f"HTTP {page.status}, Content-Type {page.header('content-type') or 'none'}"
-        return [error_result(row, analysis["error"], message, fetch=fetch) for row in rows], []
+        return [error_result(row, analysis.error, message, fetch=fetch) for row in rows], []
     results = [page_result(row, row.target, fetch, analysis, profiles.get(row.target.key)) for row in rows]
-    return results, analysis["links"]
+    return results, list(analysis.links)
 
 
 def discover_page(page: FetchedPage, row, profiles: dict) -> tuple[dict, list[str]]:

@@ -13,7 +13,7 @@ hreflang alternates. Everything returned is plain data (picklable, JSON-able).
 
 from __future__ import annotations
 
-from crawler.analysis.fetched import FetchedPage, TargetProfile
+from crawler.analysis.fetched import FetchedPage, PageAnalysis, TargetLinks, TargetProfile
 from crawler.hosting.lookup import no_hosting
 from extract.challenges import challenge_markers
 from extract.content import main_content
@@ -117,10 +117,10 @@ def _best_first(link: dict) -> tuple:
     return (not link["follow"], link["hidden"], link["placement"] != "editorial", _MATCH_RANK[link["match"]], -link["editorial_score"])
 
 
-def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool = False) -> dict:
+def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool = False) -> PageAnalysis:
     problem = page_problem(page)
     if problem:
-        return {"error": problem}
+        return PageAnalysis.unreadable(problem)
     tree, tags, base, source = _parse(page)
     directives = robots_directives(tree, page.header_list("x-robots-tag"), tags)
     canonical = page_canonical(tree, page, base, tags)
@@ -136,14 +136,14 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
         if found and page_links is None:
             page_links = PageLinks(tree, content)
         links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
-        per_target[target.key] = {"links": links, "js_link": not links and script_mentions(tree, target)}
-    return {
-        "error": None,
-        "noindex": directives.noindex,
-        "page_nofollow": directives.nofollow,
-        "canonical_url": canonical,
-        "canonical_elsewhere": bool(canonical) and normalized_key(canonical) != normalized_key(page.final_url),
-        "page": {
+        per_target[target.key] = TargetLinks(tuple(links), js_link=not links and script_mentions(tree, target))
+    return PageAnalysis(
+        error=None,
+        noindex=directives.noindex,
+        page_nofollow=directives.nofollow,
+        canonical_url=canonical,
+        canonical_elsewhere=bool(canonical) and normalized_key(canonical) != normalized_key(page.final_url),
+        page={
             "title": title(tree, tags),
             "language": language,
             "language_source": language_source,
@@ -155,11 +155,11 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
             "footprints": page_footprints(tree, source, tags),
             **(page.hosting or no_hosting()),
         },
-        "per_target": per_target,
-        "topic_text": content.text[:TOPIC_CHARS],
+        per_target=per_target,
+        topic_text=content.text[:TOPIC_CHARS],
         # discover crawls on from here; verify does not need them.
-        "links": page_link_urls(tree, base, resolved) if collect_links else [],
-    }
+        links=tuple(page_link_urls(tree, base, resolved)) if collect_links else (),
+    )
 
 
 def page_country(host: str, hosting: dict | None) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.analysis.fetched import TargetProfile
+from crawler.analysis.fetched import PageAnalysis, TargetProfile
 from extract.urls import Target
 from scoring.check_result import CheckResult, best_link
 from scoring.localization import localized_target
@@ -55,29 +55,30 @@ def error_result(row, reason: str, message: str | None = None, *, status: str = 
     return result
 
 
-def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile: TargetProfile | None) -> CheckResult:
+def page_result(row, target: Target, fetch: dict, analysis: PageAnalysis,
+                target_profile: TargetProfile | None) -> CheckResult:
     """A live/lost result from a page that answered with HTML."""
     result = base_result(row)
     result.update({k: v for k, v in fetch.items() if k != "flags"})
     flags = set(result["flags"]) | set(fetch.get("flags", []))
-    found = analysis["per_target"].get(target.key, {"links": [], "js_link": False})
-    links = found["links"]
-    noindex = analysis["noindex"] or "robots_disallowed" in fetch["flags"]
+    found = analysis.links_to(target.key)
+    links = list(found.links)
+    noindex = analysis.noindex or "robots_disallowed" in fetch["flags"]
     result["indexable"] = not noindex
-    result["canonical_url"] = analysis["canonical_url"]
-    result["page"] = analysis["page"]
-    if analysis["noindex"]:
+    result["canonical_url"] = analysis.canonical_url
+    result["page"] = analysis.page
+    if analysis.noindex:
         flags.add("noindex")
-    if analysis["page_nofollow"]:
+    if analysis.page_nofollow:
         flags.add("page_nofollow")
-    if analysis["canonical_elsewhere"]:
+    if analysis.canonical_elsewhere:
         flags.add("canonical_elsewhere")
-    if found["js_link"]:
+    if found.js_link:
         flags.add("js_link")
     if any(link["hidden"] for link in links) and all(link["hidden"] for link in links):
         flags.add("hidden")
     if links:
-        if analysis["page_nofollow"]:
+        if analysis.page_nofollow:
             for link in links:
                 link["follow"] = False
         result.update(status="live", reason=None, links=links)
@@ -89,11 +90,11 @@ def page_result(row, target: Target, fetch: dict, analysis: dict, target_profile
         from scoring.topical import topical_fit  # analysis workers only: keeps scikit-learn out of the crawler
 
         result["topical_fit"] = topical_fit(
-            analysis["topic_text"], target_profile.topic_text, analysis["page"]["language"], target_profile.language
+            analysis.topic_text, target_profile.topic_text, analysis.page["language"], target_profile.language
         )
         result["localized_target"] = localized_target(
-            analysis["page"]["language"],
-            analysis["page"]["country"],
+            analysis.page["language"],
+            analysis.page["country"],
             target_profile.language,
             list(target_profile.alternates),
         )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.misc import build_from_crawler, load_object
 
 __all__ = ["RobotsDisallowed", "RobotsMiddleware"]
 
@@ -21,15 +20,14 @@ class RobotsDisallowed(IgnoreRequest):
 
 
 class RobotsMiddleware(RobotsTxtMiddleware):
-    def __init__(self, crawler):  # noqa: D107 - parent's checks, minus ROBOTSTXT_OBEY
-        self._default_useragent = crawler.settings["USER_AGENT"]
-        self._robotstxt_useragent = crawler.settings["LINKVERIFIER_ROBOTS_AGENT"]
-        self.crawler = crawler
-        self._stats = crawler.stats
-        self._parsers = {}
-        self._parserimpl = load_object(crawler.settings.get("ROBOTSTXT_PARSER"))
-        build_from_crawler(self._parserimpl, crawler, b"")
-        self._obey = crawler.settings.getbool("LINKVERIFIER_OBEY_ROBOTS")
+    """Scrapy's, set up by Scrapy (``ROBOTSTXT_OBEY`` on: read robots.txt), answering for Googlebot too and
+    obeying it only as ``LINKVERIFIER_OBEY_ROBOTS`` says."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.agent = crawler.settings["ROBOTSTXT_USER_AGENT"]
+        self.obey = crawler.settings.getbool("LINKVERIFIER_OBEY_ROBOTS")
+        self.stats = crawler.stats
 
     async def process_request(self, request, spider=None):
         if request.meta.get("dont_obey_robotstxt") or not request.url.startswith("http"):
@@ -39,7 +37,7 @@ class RobotsMiddleware(RobotsTxtMiddleware):
             request.meta["googlebot_allowed"] = True
             return None
         request.meta["googlebot_allowed"] = bool(parser.allowed(request.url, "Googlebot"))
-        if self._obey and not parser.allowed(request.url, self._robotstxt_useragent):
-            self._stats.inc_value("robotstxt/forbidden")
-            raise RobotsDisallowed(f"robots.txt disallows {request.url} for {self._robotstxt_useragent}")
+        if self.obey and not parser.allowed(request.url, self.agent):
+            self.stats.inc_value("robotstxt/forbidden")
+            raise RobotsDisallowed(f"robots.txt disallows {request.url} for {self.agent}")
         return None

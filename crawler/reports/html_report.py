@@ -31,7 +31,7 @@ from crawler.store.database import History
 from scoring.check_result import best_link
 from scoring.triage import VERDICTS
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "packed_tables"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -210,7 +210,7 @@ def _field(values: list) -> tuple[str, list | None, list]:
     return "dictionary", [list(key) if isinstance(key, tuple) else key for key in index], codes
 
 
-def _packed_tables(profile: Profile, domains: list[dict]) -> Markup:
+def packed_tables(profile: Profile, domains: list[dict]) -> Markup:
     """The link and domain tables for report.js: gzip'd JSON in base64, one array per field (column-wise), so a
     500,000-link report loads in a few seconds (report.js inflates it with the browser's DecompressionStream),
     and nothing in it can end or change the <script> block that carries it (base64 has no ``<``). Written a
@@ -295,7 +295,7 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
         "attributions": profile.attributions,
         "db_path": db_path,
         "localization": _localization(profile),
-        "tables": _packed_tables(profile, domains),
+        "tables": packed_tables(profile, domains),
         "link_columns": [label for label, _kind, _fields in LINK_COLUMNS],
         "domain_columns": [label for label, _kind, _fields in DOMAIN_COLUMNS],
         "issues": issues,

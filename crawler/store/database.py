@@ -386,6 +386,10 @@ class Store:
         """Store one check, committed at once (``wait``: see ``_write``)."""
         self._write(lambda: self._add_check(run_id, row_number, result, via), wait)
 
+    def add_checks(self, run_id: int, results: list[dict], via: str = "import", wait: float | None = None) -> None:
+        """Store many checks (each its ``row``) in one transaction: an import, a generated profile."""
+        self._write(lambda: [self._add_check(run_id, result.get("row"), result, via) for result in results], wait)
+
     def _add_check(self, run_id: int, row_number: int | None, result: dict, via: str) -> None:
         checked_at = result["checked_at"]
         backlink_id = self._backlink_id(result["source_url"], result["target"], checked_at, result["status"], via,

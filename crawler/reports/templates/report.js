@@ -57,7 +57,7 @@ function sortValue(kind, v){
   return String(v === null ? '' : v).toLowerCase();
 }
 function VirtualTable(spec){
-  // The data is column-wise (html_report._packed_tables): one array per field, a cell made of its column's fields.
+  // The data is column-wise (html_report.packed_tables): one array per field, a cell made of its column's fields.
   var table = document.getElementById(spec.id), box = table.parentNode, body = table.tBodies[0];
   var fields = spec.fields.map(function(f){ return f.plain || f.codes.map(function(code){ return f.values[code]; }); });
   var count = spec.count, kinds = spec.columns.map(function(c){ return c.kind; });
@@ -153,7 +153,7 @@ function VirtualTable(spec){
   // The filter's text, lowercased once, while the reader looks at the page: the first keystroke is then as fast as the rest.
   (window.requestIdleCallback || setTimeout)(function(){ if (!haystack) texts(); });
 }
-// The data is gzip'd JSON in base64 in a block that never runs (html_report._packed_tables).
+// The data is gzip'd JSON in base64 in a block that never runs (html_report.packed_tables).
 function loadTables(){
   var packed = atob(document.getElementById('report-data').textContent.trim()), bytes = new Uint8Array(packed.length);
   for (var i = 0; i < packed.length; i++) bytes[i] = packed.charCodeAt(i);
