@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import html
 
@@ -13,17 +14,35 @@ from extract.selectors import PageTags
 from extract.urls import resolve_href
 
 __all__ = [
-    "Alternate", "HreflangCode", "html_alternates", "header_links", "header_alternates", "header_canonical", "canonical_url",
+    "Alternate", "HreflangCode", "HreflangRecord", "html_alternates", "header_links", "header_alternates", "header_canonical", "canonical_url",
     "iter_sitemap", "parse_code", "InvalidCode", "same_language_code",
 ]
 
 @dataclass(frozen=True)
 class Alternate:
+    """One hreflang annotation, wherever it was written."""
+
     hreflang: str  # as written
     href: str  # as written
     url: str | None  # absolute
     method: str  # "html" | "header" | "sitemap"
     in_head: bool = True
+
+    @cached_property
+    def _parsed(self) -> tuple[HreflangCode | None, str | None]:
+        try:
+            return parse_code(self.hreflang), None
+        except InvalidCode as exc:
+            return None, str(exc)
+
+    @property
+    def code(self) -> HreflangCode | None:
+        """The parsed code; None when Google ignores it (``problem`` says why)."""
+        return self._parsed[0]
+
+    @property
+    def problem(self) -> str | None:
+        return self._parsed[1]
 
 
 def html_alternates(tree: html.HtmlElement | None, base: str, tags: PageTags | None = None) -> list[Alternate]:
@@ -191,3 +210,32 @@ def iter_sitemap(stream) -> Iterator[tuple]:
         element.clear()
         while element.getprevious() is not None:
             del element.getparent()[0]
+
+
+@dataclass(frozen=True)
+class HreflangRecord:
+    """What the hreflang audit (``scoring.hreflang_audit``) knows of one page: how it answered and, when it
+    is HTML, what it says. Made in the analysis workers (``crawler.analysis.hreflang_page``), or by the
+    crawling process for a fetch that failed."""
+
+    url: str  # as requested
+    final_url: str
+    status: int | None
+    redirected: bool = False
+    googlebot_allowed: bool = True
+    error: str | None = None  # why the fetch failed
+    html: bool = False
+    noindex: bool = False
+    canonical: str | None = None
+    html_lang: str | None = None
+    language: str | None = None  # of the main text, as detected
+    language_probability: float = 0.0
+    letters: int = 0
+    alternates: tuple[Alternate, ...] = ()
+    links: tuple[str, ...] = ()
+    vary: tuple[str, ...] = ()  # the Vary header's fields, lower case ("accept-language": it varies by the reader's language)
+
+    @property
+    def usable(self) -> bool:
+        """A 200 page, reached without a redirect: what annotations may point at."""
+        return self.status == 200 and not self.redirected and not self.error

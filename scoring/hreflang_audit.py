@@ -24,13 +24,11 @@ x-default: ``x_default_language_selector``, a notice, not a broken target.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import cached_property
 
-from extract.hreflang import HreflangCode, InvalidCode, parse_code, same_language_code
+from extract.hreflang import Alternate, HreflangRecord, InvalidCode, parse_code, same_language_code
 from extract.urls import country_from_host, host_of
 
-__all__ = ["SEVERITY", "audit", "Annotation"]
+__all__ = ["SEVERITY", "audit"]
 
 SEVERITY = {
     "invalid_code": "error", "missing_return_link": "error", "inconsistent_return_code": "error",
@@ -49,31 +47,6 @@ MIN_LETTERS = 200
 MIN_PROBABILITY = 0.9
 
 
-@dataclass(frozen=True)
-class Annotation:
-    hreflang: str
-    href: str  # as written
-    url: str | None  # absolute
-    method: str  # "html" | "header" | "sitemap"
-    in_head: bool = True
-
-    @cached_property
-    def _parsed(self) -> tuple[HreflangCode | None, str | None]:
-        try:
-            return parse_code(self.hreflang), None
-        except InvalidCode as exc:
-            return None, str(exc)
-
-    @property
-    def code(self) -> HreflangCode | None:
-        """The parsed code; None when Google ignores it (``problem`` says why)."""
-        return self._parsed[0]
-
-    @property
-    def problem(self) -> str | None:
-        return self._parsed[1]
-
-
 class _Issues:
     def __init__(self) -> None:
         self.items: list[dict] = []
@@ -87,28 +60,28 @@ class _Issues:
         self.items.append({"code": code, "severity": SEVERITY[code], "url": url, "href": href, "hreflang": hreflang, "detail": detail})
 
 
-def _annotations(record: dict, sitemap: dict[str, list[tuple[str, str]]]) -> list[Annotation]:
-    found = [Annotation(a["hreflang"], a["href"], a["url"], a["method"], a["in_head"]) for a in record["alternates"]]
-    for hreflang, href in sitemap.get(record["url"], []) + (sitemap.get(record["final_url"], []) if record["final_url"] != record["url"] else []):
-        found.append(Annotation(hreflang, href, href if href.startswith(("http://", "https://")) else None, "sitemap"))
+def _annotations(record: HreflangRecord, sitemap: dict[str, list[tuple[str, str]]]) -> list[Alternate]:
+    found = list(record.alternates)
+    for hreflang, href in sitemap.get(record.url, []) + (sitemap.get(record.final_url, []) if record.final_url != record.url else []):
+        found.append(Alternate(hreflang, href, href if href.startswith(("http://", "https://")) else None, "sitemap"))
     return found
 
 
-def _target_problem(record: dict | None) -> str | None:
+def _target_problem(record: HreflangRecord | None) -> str | None:
     if record is None:
         return "was not fetched (crawl limit or an invalid URL)"
-    if record["error"]:
-        return f"gives no usable answer ({record['error']})"
-    if record["redirected"]:
-        return f"redirects to {record['final_url']}"
-    if record["status"] != 200:
-        return f"answers HTTP {record['status']}"
-    if not record["googlebot_allowed"]:
+    if record.error:
+        return f"gives no usable answer ({record.error})"
+    if record.redirected:
+        return f"redirects to {record.final_url}"
+    if record.status != 200:
+        return f"answers HTTP {record.status}"
+    if not record.googlebot_allowed:
         return "is blocked for Googlebot by robots.txt"
     return None
 
 
-def _self_code(url: str, annotations: list[Annotation]) -> str | None:
+def _self_code(url: str, annotations: list[Alternate]) -> str | None:
     """The code the page uses for itself: a language code, else ``x-default``."""
     own = [a for a in annotations if a.url == url and a.code is not None]
     for annotation in own:
@@ -117,7 +90,7 @@ def _self_code(url: str, annotations: list[Annotation]) -> str | None:
     return own[0].hreflang if own else None
 
 
-def _check_codes(url: str, annotations: list[Annotation], issues: _Issues) -> None:
+def _check_codes(url: str, annotations: list[Alternate], issues: _Issues) -> None:
     for a in annotations:
         if a.problem is not None:
             issues.add("invalid_code", url, a.problem, a.url or a.href, a.hreflang)
@@ -138,7 +111,7 @@ def _check_codes(url: str, annotations: list[Annotation], issues: _Issues) -> No
             issues.add("duplicate_url", url, f"{target} is annotated as {', '.join(sorted(codes))}", target, None)
 
 
-def _check_methods(url: str, annotations: list[Annotation], issues: _Issues) -> None:
+def _check_methods(url: str, annotations: list[Alternate], issues: _Issues) -> None:
     sets: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
     for a in annotations:
         if a.method != "html" or a.in_head:
@@ -148,9 +121,9 @@ def _check_methods(url: str, annotations: list[Annotation], issues: _Issues) -> 
         issues.add("methods_disagree", url, f"the annotation methods name different alternates ({summary})")
 
 
-def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, dict], records: dict[str, dict],
+def _check_page(record: HreflangRecord, annotations: list[Alternate], pages: dict[str, HreflangRecord], records: dict[str, HreflangRecord],
                 sitemap: dict, issues: _Issues, selectors: frozenset[str] = frozenset()) -> None:
-    url = record["final_url"]
+    url = record.final_url
     for a in annotations:
         if a.method == "html" and not a.in_head:
             issues.add("outside_head", url, f"<link hreflang={a.hreflang}> is in <body>; Google reads it only in <head>", a.url, a.hreflang)
@@ -163,8 +136,8 @@ def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, di
     self_code = _self_code(url, valid)
     if self_code is None:
         issues.add("missing_self_reference", url, "the page's annotations do not include the page itself")
-    elif record["canonical"] and record["canonical"] != url:
-        issues.add("self_not_canonical", url, f"the page's own hreflang entry is not its canonical ({record['canonical']})", url, self_code)
+    elif record.canonical and record.canonical != url:
+        issues.add("self_not_canonical", url, f"the page's own hreflang entry is not its canonical ({record.canonical})", url, self_code)
     if not any(a.code.is_default for a in valid):
         issues.add("missing_x_default", url, "no x-default alternate for users whose language is not listed")
     if self_code and self_code.lower() != "x-default":
@@ -179,10 +152,10 @@ def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, di
         if problem:
             issues.add("target_not_200", url, f"the {a.hreflang} alternate {problem}", a.url, a.hreflang)
             continue
-        if target["noindex"]:
+        if target.noindex:
             issues.add("target_noindex", url, f"the {a.hreflang} alternate is noindex", a.url, a.hreflang)
-        if target["canonical"] and target["canonical"] != a.url:
-            issues.add("target_not_canonical", url, f"the {a.hreflang} alternate's canonical is {target['canonical']}", a.url, a.hreflang)
+        if target.canonical and target.canonical != a.url:
+            issues.add("target_not_canonical", url, f"the {a.hreflang} alternate's canonical is {target.canonical}", a.url, a.hreflang)
         back = [b for b in _annotations(target, sitemap) if b.url == url and (b.method != "html" or b.in_head)]
         if not back:
             # One issue per target page, however many codes name it (de and x-default).
@@ -197,17 +170,17 @@ def _check_page(record: dict, annotations: list[Annotation], pages: dict[str, di
                 issues.add("region_cctld_mismatch", url, f"{a.hreflang} targets region {a.code.region.upper()} on a .{country.lower()} site", a.url, a.hreflang)
 
 
-def _check_language(record: dict, self_code: str, issues: _Issues) -> None:
-    url = record["final_url"]
+def _check_language(record: HreflangRecord, self_code: str, issues: _Issues) -> None:
+    url = record.final_url
     declared = same_language_code(self_code)
-    html_lang = same_language_code(record["html_lang"])
+    html_lang = same_language_code(record.html_lang)
     if html_lang and html_lang != declared:
-        issues.add("html_lang_mismatch", url, f"<html lang={record['html_lang']}> but hreflang says {self_code}", url, self_code)
-    detected = same_language_code(record["language"])
-    if detected and detected != declared and record["letters"] >= MIN_LETTERS and record["language_probability"] >= MIN_PROBABILITY:
+        issues.add("html_lang_mismatch", url, f"<html lang={record.html_lang}> but hreflang says {self_code}", url, self_code)
+    detected = same_language_code(record.language)
+    if detected and detected != declared and record.letters >= MIN_LETTERS and record.language_probability >= MIN_PROBABILITY:
         issues.add("content_language_mismatch", url,
-                   f"declared {self_code}, but the main text is written in {record['language']} "
-                   f"(p={record['language_probability']:.2f}, {record['letters']} letters)", url, self_code)
+                   f"declared {self_code}, but the main text is written in {record.language} "
+                   f"(p={record.language_probability:.2f}, {record.letters} letters)", url, self_code)
     try:
         parsed = parse_code(self_code)
     except InvalidCode:  # said once, as invalid_code
@@ -217,40 +190,40 @@ def _check_language(record: dict, self_code: str, issues: _Issues) -> None:
         issues.add("region_cctld_mismatch", url, f"{self_code} targets region {parsed.region.upper()} on a .{country.lower()} site", url, self_code)
 
 
-def _describe(record: dict) -> str:
+def _describe(record: HreflangRecord) -> str:
     """One response, as the locale-adaptive issues show it."""
-    if record["error"]:
-        return f"no usable answer ({record['error']})"
-    text = f"HTTP {record['status']}" + (f", redirected to {record['final_url']}" if record["redirected"] else "")
-    if record["language"]:
-        text += f", text in {record['language']}"
-    codes = sorted({a["hreflang"].lower() for a in record["alternates"]})
+    if record.error:
+        return f"no usable answer ({record.error})"
+    text = f"HTTP {record.status}" + (f", redirected to {record.final_url}" if record.redirected else "")
+    if record.language:
+        text += f", text in {record.language}"
+    codes = sorted({a.hreflang.lower() for a in record.alternates})
     return text + (f", hreflang {' '.join(codes)}" if codes else "")
 
 
-def _trusted_language(record: dict) -> str | None:
-    if record["letters"] >= MIN_LETTERS and record["language_probability"] >= MIN_PROBABILITY:
-        return same_language_code(record["language"])
+def _trusted_language(record: HreflangRecord) -> str | None:
+    if record.letters >= MIN_LETTERS and record.language_probability >= MIN_PROBABILITY:
+        return same_language_code(record.language)
     return None
 
 
-def _x_default_targets(records: dict[str, dict], sitemap: dict) -> set[str]:
+def _x_default_targets(records: dict[str, HreflangRecord], sitemap: dict) -> set[str]:
     """URLs named only as x-default (a page also named as a language version is that version, not a selector)."""
     named = [a for record in records.values() for a in _annotations(record, sitemap) if a.url and a.code is not None]
     return {a.url for a in named if a.code.is_default} - {a.url for a in named if not a.code.is_default}
 
 
-def _check_locale_adaptive(records: dict[str, dict], probes: dict[str, dict], asked: dict[str, str],
+def _check_locale_adaptive(records: dict[str, HreflangRecord], probes: dict[str, HreflangRecord], asked: dict[str, str],
                            x_defaults: set[str], sitemap: dict, issues: _Issues) -> set[str]:
     """Pages that answer by the reader's language; returns the x-default targets that are language selectors."""
     selectors = set()
     for url, probe in sorted(probes.items()):
         first = records.get(url)
-        if first is None or first["error"] or probe["error"]:
+        if first is None or first.error or probe.error:
             continue
         language = asked.get(url, "another language")
         both = f"without Accept-Language (as Googlebot): {_describe(first)}; with Accept-Language {language}: {_describe(probe)}"
-        if (first["final_url"], first["status"]) != (probe["final_url"], probe["status"]):
+        if (first.final_url, first.status) != (probe.final_url, probe.status):
             if url in x_defaults:
                 selectors.add(url)
                 issues.add("x_default_language_selector", url, "x-default points at a page that sends each reader to their "
@@ -258,13 +231,13 @@ def _check_locale_adaptive(records: dict[str, dict], probes: dict[str, dict], as
             else:
                 issues.add("locale_adaptive_redirect", url, f"redirects by the reader's language, which Googlebot does not send: {both}")
             continue
-        first_set = {(a["hreflang"].lower(), a["url"]) for a in first["alternates"]}
-        probe_set = {(a["hreflang"].lower(), a["url"]) for a in probe["alternates"]}
+        first_set = {(a.hreflang.lower(), a.url) for a in first.alternates}
+        probe_set = {(a.hreflang.lower(), a.url) for a in probe.alternates}
         languages = (_trusted_language(first), _trusted_language(probe))
         if first_set != probe_set or (None not in languages and languages[0] != languages[1]):
             issues.add("locale_adaptive_content", url, f"serves other content by the reader's language: {both}")
     for url, record in sorted(records.items()):
-        if "accept-language" in record.get("vary", []) and not record["error"] and not record["redirected"]:
+        if "accept-language" in record.vary and not record.error and not record.redirected:
             cluster = _annotations(record, sitemap)
             if not any(a.code is not None and a.code.is_default for a in cluster):
                 issues.add("vary_without_x_default", url, "the page varies by Accept-Language (Vary header) but names no "
@@ -272,22 +245,22 @@ def _check_locale_adaptive(records: dict[str, dict], probes: dict[str, dict], as
     return selectors
 
 
-def audit(records: dict[str, dict], sitemap: dict[str, list[tuple[str, str]]], discovered: set[str],
-          crawled: set[str], probes: dict[str, dict] | None = None, asked: dict[str, str] | None = None) -> list[dict]:
+def audit(records: dict[str, HreflangRecord], sitemap: dict[str, list[tuple[str, str]]], discovered: set[str],
+          crawled: set[str], probes: dict[str, HreflangRecord] | None = None, asked: dict[str, str] | None = None) -> list[dict]:
     """Issues for a crawl: ``records`` by requested URL, sitemap annotations by <loc>,
     URLs reachable by links or sitemaps, the URLs crawled as site pages, and the cluster pages
     fetched again with another Accept-Language (``probes``, by requested URL; ``asked``: the language)."""
     issues = _Issues()
     selectors = frozenset(_check_locale_adaptive(records, probes or {}, asked or {}, _x_default_targets(records, sitemap),
                                                  sitemap, issues))
-    pages = {r["final_url"]: r for r in records.values() if r["status"] == 200 and not r["redirected"] and not r["error"]}
+    pages = {r.final_url: r for r in records.values() if r.usable}
     annotated = {url: _annotations(record, sitemap) for url, record in pages.items()}
     for url, record in sorted(pages.items()):
         _check_page(record, annotated[url], pages, records, sitemap, issues, selectors)
     if any(annotated.values()):
         for url, record in sorted(pages.items()):
-            canonical_elsewhere = record["canonical"] and record["canonical"] != url
-            if url in crawled and record["html"] and not annotated[url] and not record["noindex"] and not canonical_elsewhere:
+            canonical_elsewhere = record.canonical and record.canonical != url
+            if url in crawled and record.html and not annotated[url] and not record.noindex and not canonical_elsewhere:
                 issues.add("missing_hreflang", url, "the site uses hreflang, but this page has none")
         targets = {a.url for annotations in annotated.values() for a in annotations if a.url}
         # Only real pages: a broken target is already a target_not_200.

@@ -27,12 +27,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request
 
-from crawler.analysis.hreflang_record import page_record
 from crawler.analysis.pool import AnalysisPool
 from crawler.analysis.tasks import analyze_hreflang_page
 from crawler.failures import failure_reason
 from crawler.spiders.verify import fetched_page
-from extract.hreflang import iter_sitemap
+from extract.hreflang import HreflangRecord, iter_sitemap
 from extract.urls import host_of, invalid_url_reason, registered_domain
 
 __all__ = ["HreflangSpider"]
@@ -55,7 +54,7 @@ class HreflangSpider(scrapy.Spider):
         self.start_url = start_url
         self.sitemaps = [s for s in (sitemaps.split(",") if isinstance(sitemaps, str) else sitemaps) if s]
         self.max_pages = int(max_pages)
-        self.records: dict[str, dict] = {}  # requested URL -> page record
+        self.records: dict[str, HreflangRecord] = {}  # requested URL -> page record
         self.sitemap_alternates: dict[str, list[tuple[str, str]]] = {}  # <loc> -> [(hreflang, href)]
         self.discovered: set[str] = {start_url}  # URLs reachable by links or sitemaps
         self.crawl_pages: set[str] = set()  # URLs crawled as site pages (not only as targets)
@@ -64,7 +63,7 @@ class HreflangSpider(scrapy.Spider):
         self.domains = {registered_domain(host_of(start_url))}
         self.pool: AnalysisPool | None = None
         self.render = False  # --render: pages are read as Chromium shows them (hreflang tags scripts add count)
-        self.probes: dict[str, dict] = {}  # requested URL -> its record fetched with another Accept-Language
+        self.probes: dict[str, HreflangRecord] = {}  # requested URL -> its record fetched with another Accept-Language
         self.probe_language: dict[str, str] = {}  # requested URL -> the language that probe asked for
         self.cluster_languages: dict[str, set[str]] = {}  # URL -> the languages of the annotations that name it
 
@@ -149,10 +148,10 @@ class HreflangSpider(scrapy.Spider):
         requested = response.meta["requested"]
         record = await self.pool.run(analyze_hreflang_page, fetched_page(response, requested))
         self.records[requested] = record
-        for alternate in record["alternates"]:
-            if alternate["url"]:
-                self._note_domain(alternate["url"])
-        annotations = [(a["hreflang"], a["url"]) for a in record["alternates"] if a["url"]] + self.sitemap_alternates.get(requested, [])
+        for alternate in record.alternates:
+            if alternate.url:
+                self._note_domain(alternate.url)
+        annotations = [(a.hreflang, a.url) for a in record.alternates if a.url] + self.sitemap_alternates.get(requested, [])
         languages = {_language(code) for code, _url in annotations} - {None}
         for _code, url in annotations:
             self.cluster_languages.setdefault(url, set()).update(languages)
@@ -164,7 +163,7 @@ class HreflangSpider(scrapy.Spider):
         if probe:
             yield probe
         if requested in self.crawl_pages:
-            for link in record["links"]:
+            for link in record.links:
                 self.discovered.add(link)  # linked from the site, wherever it points
                 if self._internal(link):
                     request = self._page_request(link, crawl=True)
@@ -172,11 +171,11 @@ class HreflangSpider(scrapy.Spider):
                         yield request
 
     # --- locale-adaptive probes ---------------------------------------------------
-    def _probe_request(self, requested: str, record: dict, languages: set[str]) -> Request | None:
+    def _probe_request(self, requested: str, record: HreflangRecord, languages: set[str]) -> Request | None:
         """The page again, asking for one of its cluster's languages other than the one it served."""
-        if requested in self.probe_language or record["error"]:
+        if requested in self.probe_language or record.error:
             return None
-        served = _language(record["language"]) or _language(record["html_lang"])
+        served = _language(record.language) or _language(record.html_lang)
         choices = sorted((languages | self.cluster_languages.get(requested, set())) - {served})
         if not choices:
             return None
@@ -196,11 +195,11 @@ class HreflangSpider(scrapy.Spider):
 
     def probe_failed(self, failure):
         requested = failure.request.meta["requested"]
-        self.probes[requested] = page_record(requested, requested, None, error=failure_reason(failure.value))
+        self.probes[requested] = HreflangRecord(requested, requested, None, error=failure_reason(failure.value))
 
     def page_failed(self, failure):
         requested = failure.request.meta["requested"]
-        self.records[requested] = page_record(
+        self.records[requested] = HreflangRecord(
             requested, requested, None, googlebot_allowed=failure.request.meta.get("googlebot_allowed", True),
             error=failure_reason(failure.value),
         )
