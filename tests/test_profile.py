@@ -165,7 +165,7 @@ def test_summary_spikes_per_language_and_country():
     links = [verdict(f"en{i}.com", "en", None, f"2026-0{1 + i % 3}-05") for i in range(6)]
     links += [verdict(f"ru{i}.ru", "ru", "RU", "2026-04-06") for i in range(5)]
     figures = summarize(Profile(links=links, market_languages={"en"}))
-    assert [str(w) for w in figures["velocity_by_language"]["ru"]["spikes"]] == ["2026-04-06"]
-    assert [str(w) for w in figures["velocity_by_country"]["RU"]["spikes"]] == ["2026-04-06"]
-    assert figures["velocity_by_language"]["en"]["spikes"] == []
-    assert figures["domains"] == 11 and round(figures["same_language_share"], 2) == 0.55
+    assert [str(w) for w in figures.velocity_by_language["ru"].spikes] == ["2026-04-06"]
+    assert [str(w) for w in figures.velocity_by_country["RU"].spikes] == ["2026-04-06"]
+    assert figures.velocity_by_language["en"].spikes == []
+    assert figures.domains == 11 and round(figures.same_language_share, 2) == 0.55

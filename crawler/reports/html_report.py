@@ -250,48 +250,49 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
     issues, traffic = _from_history(db_path)
     disavowed = {entry.line[len("domain:"):] for entry in plan_disavow(profile) if entry.line.startswith("domain:")}
     live = sum(1 for c in profile.checks if c["status"] == "live")
-    links = max(1, figures["links"])
+    links = max(1, figures.links)
     counted = [(len(profile.checks), "link checked", "links checked"), (live, "live", "live"),
-               (figures["domains"], "referring domain", "referring domains"),
-               (figures["referring_ips"], "referring IP", "referring IPs"), (figures["referring_subnets"], "referring /24", "referring /24s"),
+               (figures.domains, "referring domain", "referring domains"),
+               (figures.hosting.referring_ips, "referring IP", "referring IPs"), (figures.hosting.referring_subnets, "referring /24", "referring /24s"),
                (len(profile.networks), "network", "networks"),
-               (figures["risky_domains"], "risky domain", "risky domains")]
+               (figures.risky_domains, "risky domain", "risky domains")]
     cards = [(value, one if value == 1 else many) for value, one, many in counted[:3]] + [
-        (f"{figures['followed'] / links:.0%}", "followed"), (f"{figures['editorial'] / links:.0%}", "editorial"),
-        (f"{figures['same_language_share']:.0%}", "same language as market"),
+        (f"{figures.followed / links:.0%}", "followed"), (f"{figures.editorial / links:.0%}", "editorial"),
+        (f"{figures.same_language_share:.0%}", "same language as market"),
     ] + [(value, one if value == 1 else many) for value, one, many in counted[3:]]
-    if not figures["hosted_known"]:  # a database from before hosting was looked up: no zero cards
+    if not figures.hosting.hosted_known:  # a database from before hosting was looked up: no zero cards
         cards = [card for card in cards if "referring IP" not in card[1] and "/24" not in card[1]]
-    market = set(figures["market"])
-    by_language = figures["anchors_by_language"]
+    market = set(figures.market)
+    by_language = figures.anchors_by_language
     domains = _domains(profile, disavowed, traffic)
     context = {
         "nonce": secrets.token_urlsafe(16),
-        "header": {"links": _plural(figures["links"], "live link"), "domains": _plural(figures["domains"], "referring domain"),
-                   "market": ", ".join(figures["market"]), "generated_at": generated_at},
+        "header": {"links": _plural(figures.links, "live link"), "domains": _plural(figures.domains, "referring domain"),
+                   "market": ", ".join(figures.market), "generated_at": generated_at},
         "cards": cards,
         "charts": {
-            "languages": _bars([(k, n) for k, n, _ in figures["languages"]], "languages", highlight=market),
-            "countries": _bars([(k, n) for k, n, _ in figures["countries"]], "countries"),
-            "hosting_countries": _bars([(k, n) for k, n, _ in figures["hosting_countries"]], "hosting-countries"),
-            "anchors": _bars(figures["anchors"], "anchors"),
-            "fit": _bars(figures["fit_buckets"], "fit"),
-            "placement": _bars([("editorial", figures["editorial"]), ("boilerplate", figures["links"] - figures["editorial"]),
-                                ("followed", figures["followed"]), ("qualified", figures["links"] - figures["followed"])], "placement"),
+            "languages": _bars([(k, n) for k, n, _ in figures.languages], "languages", highlight=market),
+            "countries": _bars([(k, n) for k, n, _ in figures.countries], "countries"),
+            "hosting_countries": _bars([(k, n) for k, n, _ in figures.hosting.hosting_countries], "hosting-countries"),
+            "anchors": _bars(figures.anchors, "anchors"),
+            "fit": _bars(figures.fit_buckets, "fit"),
+            "placement": _bars([("editorial", figures.editorial), ("boilerplate", figures.links - figures.editorial),
+                                ("followed", figures.followed), ("qualified", figures.links - figures.followed)], "placement"),
         },
         # Anchor classes per language of the linking page: a bought cluster shows as exact match in one language.
         "anchor_table": {"classes": [name for name, _ in next(iter(by_language.values()), [])],
                          "rows": [(language, [count for _, count in counts]) for language, counts in sorted(by_language.items())]},
-        "velocity": _timeline(figures["velocity"]["series"], figures["velocity"]["spikes"]),
-        "spikes": figures["velocity"]["spikes"],
-        "group_spikes": [(kind, value, v["spikes"]) for kind, key in (("language", "velocity_by_language"), ("country", "velocity_by_country"))
-                         for value, v in figures[key].items() if v["spikes"]],
+        "velocity": _timeline(figures.velocity.series, figures.velocity.spikes),
+        "spikes": figures.velocity.spikes,
+        "group_spikes": [(kind, value, v.spikes) for kind, timelines in (("language", figures.velocity_by_language),
+                                                                          ("country", figures.velocity_by_country))
+                         for value, v in timelines.items() if v.spikes],
         "domains": domains,
         "networks": profile.networks[:SHOWN_ROWS],
         "network_total": len(profile.networks),
         "members_shown": MEMBERS_SHOWN,
-        "top_subnets": figures["top_subnets"],
-        "hosted_known": figures["hosted_known"],
+        "top_subnets": figures.hosting.top_subnets,
+        "hosted_known": figures.hosting.hosted_known,
         "attributions": profile.attributions,
         "db_path": db_path,
         "localization": _localization(profile),
