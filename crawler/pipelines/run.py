@@ -14,7 +14,8 @@ class RunPipeline:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
-        run = getattr(self.crawler, "linkverifier_run", None)
-        if run is not None and not getattr(self.crawler.spider, "abandoned", False):
+        spider = self.crawler.spider
+        run = getattr(spider, "run", None)  # the spider's run (crawler.spiders.verify), if it keeps one
+        if run is not None and not getattr(spider, "abandoned", False):
             run.add(item["result"])
         return item

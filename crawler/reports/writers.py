@@ -103,11 +103,16 @@ def input_columns(names: list[str]) -> dict[str, str]:
 ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
 
 
+def temporary_name(path: Path) -> Path:
+    """Where a file is written before it is renamed into place: hidden, beside it, never a final name."""
+    return path.with_name(f".{path.name}.partial")
+
+
 def write_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` under a temporary name, then rename: a reader never sees half a file.
     A full disk (or a folder gone read-only) leaves no temporary file and raises StorageError."""
     target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
+    partial = temporary_name(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(text, encoding="utf-8")
@@ -152,7 +157,7 @@ class ResultWriter:
             self._handle = sys.stdout
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._tmp = self.path.with_name(f".{self.path.name}.partial")
+            self._tmp = temporary_name(self.path)
             if self.format == "xlsx":
                 self._handle = None
             else:  # utf-8-sig: the byte-order mark spreadsheets need

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
@@ -24,6 +25,9 @@ from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 from crawler.store.status import stopped
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 __all__ = ["Outcome", "crawl", "crawl_settings", "crawler_process", "finish_crawl", "open_run", "run_hreflang", "run_verify"]
 
@@ -106,18 +110,33 @@ def crawler_process(settings):
     return process
 
 
-def crawl(settings, spider: str, run: Run | None = None, **arguments):
-    """Run one spider to the end (or to an interrupt); returns its crawler (stats, spider, interrupts).
+class Crawled(NamedTuple):
+    """A crawl that ended: Scrapy's crawler (its stats, its spider) and the interrupts that watched it."""
+
+    crawler: Crawler
+    interrupts: Interrupts
+
+    @property
+    def spider(self):
+        return self.crawler.spider
+
+    @property
+    def exit_code(self) -> int | None:
+        """The exit status of the signal that ended the crawl; None when none did."""
+        return self.interrupts.exit_code
+
+
+def crawl(settings, spider: str, run: Run | None = None, **arguments) -> Crawled:
+    """Run one spider to the end (or to an interrupt). ``run`` goes to the spider, which answers it.
 
     Whatever way the crawl ends, the analysis processes are gone when this returns.
     """
     process = crawler_process(settings)
     crawler = process.create_crawler(spider)
-    crawler.linkverifier_run = run
     interrupts = Interrupts(crawler, quiet=settings.get("LOG_LEVEL") == "ERROR")
-    crawler.linkverifier_interrupts = interrupts
     if run is not None:
-        run.on_storage = lambda changed: _storage_changed(crawler, changed)
+        run.on_storage = lambda changed: _storage_changed(crawler, interrupts, changed)
+        arguments["run"] = run
     try:
         process.crawl(crawler, **arguments)
         process.start(install_signal_handlers=False)
@@ -126,16 +145,16 @@ def crawl(settings, spider: str, run: Run | None = None, **arguments):
         pool = getattr(getattr(crawler, "spider", None), "pool", None)
         if pool is not None:
             pool.close(kill=True)
-    return crawler
+    return Crawled(crawler, interrupts)
 
 
-def _storage_changed(crawler, run: Run) -> None:
+def _storage_changed(crawler, interrupts: Interrupts, run: Run) -> None:
     """The run met a storage fault (end the crawl in order) or a lock came or went (the spider takes
     no new rows while the database is locked, and goes on when it is free)."""
     from twisted.internet import reactor
 
     if run.fault is not None:
-        reactor.callLater(0, crawler.linkverifier_interrupts.storage_failed, run.fault)
+        reactor.callLater(0, interrupts.storage_failed, run.fault)
         return
     spider = getattr(crawler, "spider", None)
     if spider is not None and hasattr(spider, "storage_changed"):
@@ -178,15 +197,15 @@ def open_run(settings) -> Run:
     )
 
 
-def finish_crawl(crawler, run: Run, spool: RowSpool | None = None) -> Outcome:
+def finish_crawl(crawled: Crawled, run: Run, spool: RowSpool | None = None) -> Outcome:
     """Finish ``run`` after its crawl, whatever way the crawl ended.
 
     Interrupted: every checked row is written and the run marked
     ``interrupted``. Otherwise every row the crawl failed to answer (only a
     bug can leave one) is answered ``error/stalled`` here: no row is ever lost.
     """
-    stats = crawler.stats.get_stats()
-    interrupts = crawler.linkverifier_interrupts
+    stats = crawled.crawler.stats.get_stats()
+    interrupts = crawled.interrupts
     if interrupts.signum is not None:
         summary = run.finish(INTERRUPTED)
     elif run.fault is not None:  # rows not answered stay unchecked, for --resume once storage works again
@@ -235,11 +254,11 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     settings.set("LINKVERIFIER_RUN_OPTIONS", run_options or {}, priority="cmdline")
     run = open_run(settings)
     try:
-        crawler = crawl(settings, "verify", run=run, rows=rows, done_rows=done)
+        crawled = crawl(settings, "verify", run=run, rows=rows, done_rows=done)
     except BaseException:
         run.finish(stopped("internal error"))
         raise
-    return finish_crawl(crawler, run, rows)
+    return finish_crawl(crawled, run, rows)
 
 
 def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Outcome:
@@ -251,12 +270,12 @@ def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Ou
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
     run = open_run(settings)
     try:
-        crawler = crawl(settings, "discover", run=run, sites=sites, target=target, max_pages=max_pages)
+        crawled = crawl(settings, "discover", run=run, sites=sites, target=target, max_pages=max_pages)
     except BaseException:
         run.finish(stopped("internal error"))
         raise
-    outcome = finish_crawl(crawler, run)
-    outcome.stats[PAGES] = len(crawler.spider.seen)
+    outcome = finish_crawl(crawled, run)
+    outcome.stats[PAGES] = len(crawled.spider.seen)
     return outcome
 
 
@@ -270,7 +289,7 @@ def run_worker(queue: str, visibility_timeout: float, **options) -> int | None:
         "ITEM_PIPELINES": {},  # the worker spider sends its results to Redis itself
         "LINKVERIFIER_PROGRESS": False,
     }, priority="cmdline")
-    return crawl(settings, "worker").linkverifier_interrupts.exit_code
+    return crawl(settings, "worker").exit_code
 
 
 def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict, int | None]:
@@ -291,11 +310,11 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
     store = Store(options["db"])
     run_id = store.start_run("hreflang", start_url, utc_now(), {"sitemaps": list(sitemaps), "max_pages": max_pages})
     try:
-        crawler = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
-        spider = crawler.spider
-        stats = crawler.stats.get_stats()
+        crawled = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
+        spider = crawled.spider
+        stats = crawled.crawler.stats.get_stats()
         stats[PAGES] = len(spider.records)
-        interrupted = crawler.linkverifier_interrupts.exit_code
+        interrupted = crawled.exit_code
         if interrupted is not None:
             store.finish_run(run_id, utc_now(), INTERRUPTED, 0)
             return [], stats, interrupted

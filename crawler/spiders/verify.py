@@ -95,7 +95,7 @@ class VerifySpider(scrapy.Spider):
     keeps_run = True  # answers go to a run in --db (the queue's worker sends them to Redis)
 
     def __init__(self, input: str | None = None, target: str | None = None, rows: RowSpool | None = None,
-                 done_rows: set[int] | None = None, *args, **kwargs):
+                 done_rows: set[int] | None = None, run=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.spool = rows  # the CLI reads (and validates) the list itself
         self.own_spool = False
@@ -105,7 +105,7 @@ class VerifySpider(scrapy.Spider):
         self.groups: dict[str, list[Row]] = {}  # the ledger: source pages in flight -> their rows
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
-        self.run = None  # crawler.run.lifecycle.Run: every answer goes there
+        self.run = run  # crawler.run.lifecycle.Run: every answer goes there (None: one of its own, or none)
         self.own_run = False
         self._room = asyncio.Event()
         self.render = False  # --render: set from the settings in from_crawler
@@ -124,13 +124,11 @@ class VerifySpider(scrapy.Spider):
         spider.pool = AnalysisPool.from_settings(crawler.settings)
         spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
         spider.hosting = Hosting.from_settings(crawler.settings)
-        spider.run = getattr(crawler, "linkverifier_run", None)
         spider.own_run = spider.run is None and spider.keeps_run
         if spider.own_run:  # run as `scrapy crawl verify -a input=...`: a run of its own, finished on close
             from crawler.run.crawl import open_run
 
             spider.run = open_run(crawler.settings)
-            crawler.linkverifier_run = spider.run
         spider.watchdog = Watchdog(crawler, spider)
         crawler.signals.connect(spider.closed_down, signal=scrapy.signals.spider_closed)
         crawler.signals.connect(spider._keep_open, signal=scrapy.signals.spider_idle)
