@@ -82,7 +82,7 @@ class Watchdog:
         if busy or now - self.last < self.bound:
             return
         pending_targets = any(not future.done() for future in spider.profiles.values())
-        if spider.groups or pending_targets:
+        if spider.ledger or pending_targets:
             answered = spider.answer_stalled(f"no answer: nothing progressed for {self.bound:.0f} s (stall watchdog)")
             self.crawler.stats.inc_value(STALLED_ROWS, answered)
             print(f"linkverifier: nothing progressed for {self.bound:.0f} s: answered {answered} waiting rows "

@@ -16,9 +16,9 @@ Stages:
    and a link that appears there makes the row live, flagged ``js_link``.
 
 Every row is answered exactly once, whatever happens on the way. Each
-source page in flight has an entry in ``groups`` (the ledger); it leaves it
-only through ``_answer``, which hands its results to the run (``crawler.run.lifecycle``)
-and frees its place in the in-flight window. A page whose request never
+source page in flight has an entry in the ledger (``crawler.spiders.ledger``);
+it leaves it only through ``_answer``, which hands its results to the run
+(``crawler.run.lifecycle``) and frees its place in the in-flight window. A page whose request never
 comes back (a request Scrapy drops without calling back, a callback that
 raises, an analysis that is cancelled) would otherwise hold its place for
 ever, and once the window is full of them nothing moves: the stall
@@ -45,6 +45,7 @@ from crawler.hosting.lookup import Hosting
 from crawler.lists.backlinks import Row, iter_rows
 from crawler.run.stats import RENDER_FAILED, RENDERED, ROWS
 from crawler.run.watchdog import Watchdog
+from crawler.spiders.ledger import RowLedger
 from crawler.store.spool import RowSpool
 from crawler.store.status import stopped
 
@@ -102,7 +103,7 @@ class VerifySpider(scrapy.Spider):
         self.done_rows = done_rows or set()  # --resume: rows checked before the crash
         self.input_path = input
         self.default_target = target
-        self.groups: dict[str, list[Row]] = {}  # the ledger: source pages in flight -> their rows
+        self.ledger = RowLedger(self._deliver)  # source pages in flight -> their rows, answered once
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
         self.run = run  # crawler.run.lifecycle.Run: every answer goes there (None: one of its own, or none)
@@ -162,7 +163,7 @@ class VerifySpider(scrapy.Spider):
 
     @property
     def in_flight(self) -> int:
-        return len(self.groups)
+        return len(self.ledger)
 
     async def start(self):
         self.watchdog.start()  # from the first request: targets wait on downloads too
@@ -192,7 +193,7 @@ class VerifySpider(scrapy.Spider):
                 await self._room.wait()
             if self.stopping:
                 break
-            group = self.groups[key] = spool.group(key)
+            group = self.ledger.open(key, spool.group(key))
             self.hosting.start(group[0].source_url)
             yield Request(
                 group[0].source_url,
@@ -222,10 +223,8 @@ class VerifySpider(scrapy.Spider):
 
     def _answer(self, key: str, results: list[dict]) -> None:
         """The one way a source page leaves the ledger: its rows are answered, its place freed."""
-        if self.groups.pop(key, None) is None:
-            return  # answered already (by the watchdog): the first answer stands
-        self._deliver(key, results)
-        self._room.set()
+        if self.ledger.answer(key, results):  # else answered already (by the watchdog): the first answer stands
+            self._room.set()
 
     def _deliver(self, key: str, results: list[dict]) -> None:
         """Where a page's answers go: the run (the queue's worker sends them to Redis instead)."""
@@ -234,10 +233,8 @@ class VerifySpider(scrapy.Spider):
     def answer_stalled(self, message: str) -> int:
         for key in list(self.profiles):
             self._settle(key, TargetProfile.unreachable("stalled"))
-        answered = 0
-        for key, rows in list(self.groups.items()):
-            answered += len(rows)
-            self._answer(key, [error_result(row, "stalled", message) for row in rows])
+        answered = self.ledger.answer_all("stalled", message)
+        self._room.set()
         return answered
 
     def answer_dropped(self, request) -> None:
@@ -245,7 +242,8 @@ class VerifySpider(scrapy.Spider):
         target, are answered now, not at the next stall."""
         key = request.meta.get("group")
         if key is not None:
-            self._answer(key, [error_result(row, "stalled", "the request was dropped by the crawler") for row in self.groups.get(key, [])])
+            if self.ledger.answer_with_error(key, "stalled", "the request was dropped by the crawler"):
+                self._room.set()
         elif request.meta.get("target_key") is not None:
             self._settle(request.meta["target_key"], TargetProfile.unreachable("dropped"))
 
@@ -291,7 +289,7 @@ class VerifySpider(scrapy.Spider):
 
     def parse_source(self, response):
         key = response.meta["group"]
-        rows = self.groups.get(key)
+        rows = self.ledger.rows(key)
         if rows is None:
             return None  # answered already (by the watchdog)
         task = asyncio.ensure_future(self._judge(key, fetched_page(response, rows[0].source_url)))
@@ -303,7 +301,7 @@ class VerifySpider(scrapy.Spider):
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             logger.error("judging a page failed", exc_info=task.exception())
-        if not self._tasks and not self.groups:
+        if not self._tasks and not self.ledger:
             self._wake_engine()
 
     def _wake_engine(self) -> None:
@@ -317,7 +315,7 @@ class VerifySpider(scrapy.Spider):
             nextcall.schedule()
 
     async def _judge(self, key: str, page: FetchedPage) -> None:
-        rows = self.groups.get(key)
+        rows = self.ledger.rows(key)
         if rows is None:
             return
         try:
@@ -335,13 +333,13 @@ class VerifySpider(scrapy.Spider):
 
     def _keep_open(self) -> None:
         """The engine sees no request in flight while pages are judged by our tasks: not idle yet."""
-        if self.groups or self._tasks:
+        if self.ledger or self._tasks:
             raise DontCloseSpider
 
     async def parse_rendered(self, response):
         key = response.meta["group"]
         served = response.meta["served"]
-        rows = self.groups.get(key)
+        rows = self.ledger.rows(key)
         if rows is None:
             return
         try:
@@ -370,7 +368,7 @@ class VerifySpider(scrapy.Spider):
 
     def source_failed(self, failure):
         key = failure.request.meta["group"]
-        rows = self.groups.get(key, [])
+        rows = (self.ledger.rows(key) or [])
         reason = failure_reason(failure.value)
         message = str(failure.value) or type(failure.value).__name__
         fetch = None

@@ -46,7 +46,7 @@ class WorkerSpider(RedisMixin, VerifySpider):
         rows = rows_of_task(task)
         key = str(rows[0].index)  # a task's first row names its group uniquely within a job
         group = f"{task['job']}:{key}"
-        self.groups[group] = rows
+        self.ledger.open(group, rows)
         self.tasks[group] = {"task": data, "job": task["job"]}
         requests = []
         for row in rows:
