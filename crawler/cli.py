@@ -47,18 +47,18 @@ def main():
 @click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
 @click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable): exact-match anchors count in verdicts and networks.")
 @opts.fetch_options
-def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, **options):
+def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, options: opts.RunOptions):
     """Check every backlink in BACKLINKS (a CSV/TSV export or a list of URLs; - for stdin).
 
     One result per input row, in input order: is the link live, does it pass
     credit, can Google index the page, where does the link sit, what language
     and country is the page, and how well its topic fits the target.
     """
-    if options["render"]:
+    if options.render:
         opts.check_render(options)
     try:
         # Read once, as a stream, into a spool on disk: memory stays flat however long the list.
-        spool = RowSpool(iter_rows(backlinks, target), target, directory=spool_directory(options["db"]))
+        spool = RowSpool(iter_rows(backlinks, target), target, directory=spool_directory(options.db))
     except InputError as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
@@ -66,20 +66,20 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
         click.echo(f"linkverifier: cannot spool the list to disk: {exc}", err=True)
         sys.exit(opts.EXIT_INTERNAL)
     with spool:
-        opts.check_db(options["db"])
+        opts.check_db(options.db)
         if queue:
             from crawler.queue.coordinator import run_queue
 
             try:
-                outcome = run_queue(spool, queue, backlinks, out=options["out"], db=options["db"], quiet=bool(options["quiet"]),
-                                    brands=options["brands"], keywords=options["keywords"])
+                outcome = run_queue(spool, queue, backlinks, out=options.out, db=options.db, quiet=bool(options.quiet),
+                                    brands=options.brands, keywords=options.keywords)
             except Exception as exc:  # Redis unreachable, mostly
                 click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
                 sys.exit(opts.EXIT_INTERNAL)
             opts.end(outcome, options, resume_hint="verify")
             return
         try:
-            outcome = run_verify(spool, target, backlinks, resume=resume, **options)
+            outcome = run_verify(spool, target, backlinks, options, resume=resume)
         except Exception as exc:  # storage: one line, exit 74; anything else is a bug: exit 1
             opts.failed(exc, "verify")
     opts.end(outcome, options, resume_hint="verify")
@@ -90,7 +90,7 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
 @click.option("--sitemap", "sitemaps", multiple=True, help="A sitemap (or sitemap index) URL; repeatable. robots.txt's Sitemap: lines are read too.")
 @click.option("--max-pages", default=5000, show_default=True, type=click.IntRange(min=1), help="Site pages to crawl (hreflang targets are fetched on top).")
 @opts.fetch_options
-def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **options):
+def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, options: opts.RunOptions):
     """Audit a site's hreflang setup from START_URL: HTML <link> tags, HTTP Link headers and XML sitemaps.
 
     Writes one issue per line (code, severity, url, href, hreflang, detail);
@@ -100,21 +100,21 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
     """
     from extract.urls import invalid_url_reason
 
-    if options["render"]:
+    if options.render:
         opts.check_render(options)
     problem = invalid_url_reason(start_url)
     if problem:
         click.echo(f"linkverifier: START_URL: {problem}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
-    opts.check_db(options["db"])
+    opts.check_db(options.db)
     try:
-        issues, stats, interrupted = run_hreflang(start_url, list(sitemaps), max_pages, **options)
+        issues, stats, interrupted = run_hreflang(start_url, list(sitemaps), max_pages, options)
     except Exception as exc:
         opts.failed(exc, "hreflang audit")
     if interrupted is not None:  # an audit of part of a site would report false problems: none is written
         click.echo(f"linkverifier: interrupted after {stats.get(PAGES, 0)} pages: no audit written", err=True)
         sys.exit(interrupted)
-    if not options["quiet"]:
+    if not options.quiet:
         counts = Counter(f"{i['severity']} {i['code']}" for i in issues)
         summary = ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "no issues"
         click.echo(f"audited {stats.get(PAGES, 0)} pages: {summary}", err=True)
@@ -124,7 +124,7 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, **option
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--target", required=True, help="Your site: the domain (or URL) the referring pages must link to.")
 @opts.fetch_options
-def referrers(sources: tuple[str, ...], target: str, **options):
+def referrers(sources: tuple[str, ...], target: str, options: opts.RunOptions):
     """Verify the referring pages named in access logs or analytics exports (SOURCES, .gz too).
 
     Reads Apache/Nginx combined logs and referral exports (a "Page referrer",
@@ -136,7 +136,7 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     from crawler.run.referrers import verify_candidates
     from extract.urls import Target
 
-    if options["render"]:
+    if options.render:
         opts.check_render(options)
     try:
         parsed_target = Target.parse(target)
@@ -144,13 +144,13 @@ def referrers(sources: tuple[str, ...], target: str, **options):
     except (InputError, ValueError) as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
-    opts.check_db(options["db"])
-    if not options["quiet"]:
+    opts.check_db(options.db)
+    if not options.quiet:
         dropped = ", ".join(f"{why} {n}" for why, n in report.dropped.most_common())
         click.echo(f"read {report.lines} lines ({report.malformed} malformed): {len(report.candidates)} candidate pages; "
                    f"left out: {dropped or 'none'}", err=True)
     try:
-        outcome = verify_candidates(report, parsed_target, list(sources), **options)
+        outcome = verify_candidates(report, parsed_target, list(sources), options)
     except Exception as exc:
         opts.failed(exc, "referrers")
     opts.end(outcome, options)
@@ -161,12 +161,12 @@ def referrers(sources: tuple[str, ...], target: str, **options):
 @click.option("--target", required=True, help="The domain (or URL) whose links to find.")
 @click.option("--max-pages", default=500, show_default=True, type=click.IntRange(min=1), help="Pages to crawl per site.")
 @opts.fetch_options
-def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
+def discover(sites: tuple[str, ...], target: str, max_pages: int, options: opts.RunOptions):
     """Crawl candidate SITES (same host, breadth first) and report every page that links to the target,
     in `verify`'s result format."""
     from extract.urls import Target, invalid_url_reason
 
-    if options["render"]:
+    if options.render:
         opts.check_render(options)
     problems = [f"{site}: {invalid_url_reason(site)}" for site in sites if invalid_url_reason(site)]
     try:
@@ -176,9 +176,9 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, **options):
     if problems:
         click.echo("linkverifier: " + "; ".join(problems), err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
-    opts.check_db(options["db"])
-    outcome = run_discover(list(sites), target, max_pages, **options)
-    if not options["quiet"] and outcome.exit_code is None:
+    opts.check_db(options.db)
+    outcome = run_discover(list(sites), target, max_pages, options)
+    if not options.quiet and outcome.exit_code is None:
         click.echo(f"crawled {outcome.pages} pages", err=True)
     opts.end(outcome, options)
 
@@ -221,7 +221,7 @@ def changes(db: str, since: str | None, out: str | None, fail_on: frozenset[str]
 @click.option("--resume", is_flag=True, help="Continue the last unfinished recheck in --db.")
 @opts.notify_option
 @opts.fetch_options
-def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **options):
+def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], options: opts.RunOptions):
     """Verify again every backlink the database knows (the monitoring loop, for cron or a timer).
 
     Each backlink is checked against its target as `verify` checks it, with the
@@ -232,21 +232,21 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **o
     from crawler.lists.recheck import recheck_rows
     from crawler.reports.changes import backlink_changes
 
-    if options["render"]:
+    if options.render:
         opts.check_render(options)
-    opts.require_db(options["db"])
+    opts.require_db(options.db)
     started = utc_now()
-    rows, selection = recheck_rows(options["db"], older_than, resume)
+    rows, selection = recheck_rows(options.db, older_than, resume)
     if not rows:
-        if not options["quiet"]:
+        if not options.quiet:
             click.echo("linkverifier: nothing to recheck", err=True)
         return
     try:
-        outcome = run_verify(rows, None, "recheck", command="recheck", resume=resume, run_options=selection, **options)
+        outcome = run_verify(rows, None, "recheck", options, command="recheck", resume=resume, run_options=selection)
     except Exception as exc:
         opts.failed(exc, "recheck")
     if outcome.exit_code is None:
-        found = [c for c in backlink_changes(options["db"]) if c["current_check"] >= started]
+        found = [c for c in backlink_changes(options.db) if c["current_check"] >= started]
         if found:
             opts.notify(notify, found)
     opts.end(outcome, options, resume_hint="recheck")
@@ -257,11 +257,11 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], **o
 @click.option("--visibility-timeout", default=60.0, show_default=True, type=click.FloatRange(min=1),
               help="Seconds a taken task stays leased; the work of a worker that dies returns to the queue after it.")
 @opts.fetch_options
-def worker(queue: str, visibility_timeout: float, **options):
+def worker(queue: str, visibility_timeout: float, options: opts.RunOptions):
     """Fetch and analyse the work `verify --queue` put in Redis; run any number, on any machines."""
     from crawler.queue.keys import connect
 
-    if options["render"]:
+    if options.render:
         opts.check_render(options)
     try:
         connect(queue).ping()  # fail early and clearly when Redis is not there
@@ -271,7 +271,7 @@ def worker(queue: str, visibility_timeout: float, **options):
     except Exception as exc:
         click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
         sys.exit(opts.EXIT_INTERNAL)
-    exit_code = run_worker(queue, visibility_timeout, **options)
+    exit_code = run_worker(queue, visibility_timeout, options)
     if exit_code is not None:  # its leased tasks go back to the queue when their lease runs out
         click.echo("linkverifier: worker interrupted", err=True)
         sys.exit(exit_code)

@@ -6,11 +6,13 @@ these, and calls one function that does the work.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
 import sqlite3
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -18,7 +20,7 @@ import click
 from crawler.store.faults import EXIT_STORAGE
 from crawler.store.status import is_stopped
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
+__all__ = ["RunOptions", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait",
            "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
@@ -92,8 +94,45 @@ def pinned_addresses(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of a command that fetches, read once from its command line (``fetch_options``)."""
+
+    db: str = "linkverifier.db"
+    out: str | None = None
+    timeout: float = 30.0
+    concurrency: int = 32
+    user_agent: str | None = None
+    ignore_robots: bool = False
+    render: bool = False
+    ip_db: tuple[str, ...] = ()
+    resolve: tuple[str, ...] = ()
+    workers: int | None = None
+    quiet: int = 0
+    verbose: int = 0
+    brands: tuple[str, ...] = ()  # verify's --brand and --keywords, where the command has them
+    keywords: tuple[str, ...] = ()
+
+    @classmethod
+    def take(cls, values: dict) -> RunOptions:
+        """The run options out of a command's keyword arguments, removed from them."""
+        taken = {}
+        for name in _RUN_OPTION_NAMES:
+            if name in values:
+                value = values.pop(name)
+                taken[name] = tuple(value) if isinstance(value, list | tuple) else value
+        return cls(**taken)
+
+    def replace(self, **changes) -> RunOptions:
+        return dataclasses.replace(self, **changes)
+
+
+_RUN_OPTION_NAMES = tuple(f.name for f in dataclasses.fields(RunOptions))
+
+
 def fetch_options(command):
-    """Options shared by every command that fetches (see the contract)."""
+    """Options shared by every command that fetches (see the contract); the command gets them as one
+    ``options: RunOptions`` argument."""
     from crawler.store.database import DEFAULT_WAIT
 
     options = [
@@ -116,7 +155,13 @@ def fetch_options(command):
         click.option("-q", "--quiet", count=True, help="Less output (no summary with -q)."),
         click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
     ]
-    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+    @functools.wraps(command)
+    def with_run_options(*args, **kwargs):
+        run_options = RunOptions.take(kwargs)
+        return command(*args, options=run_options, **kwargs)
+
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), with_run_options)
 
 
 def check_db(db: str) -> None:
@@ -137,24 +182,25 @@ def check_db(db: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def check_render(options: dict) -> None:
+def check_render(options: RunOptions) -> None:
     """Exit 2 with the reason when --render cannot work here (before any crawling)."""
     from crawler.render import RenderUnavailable, render_settings
 
     try:
-        render_settings(options["timeout"])
+        render_settings(options.timeout)
     except RenderUnavailable as exc:
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
-def command_options(command: click.Command, **given) -> dict:
-    """The options ``command`` would get from a command line that gives ``given``: every other option at its
-    default, each value converted and checked by the option's own type and callback. For callers that run a
-    command's work without a command line (the demo): an option added later reaches them with its default."""
+def command_options(command: click.Command, **given) -> RunOptions:
+    """The run options ``command`` would get from a command line that gives ``given``: every other option at
+    its default, each value converted and checked by the option's own type and callback. For callers that run
+    a command's work without a command line (the demo): an option added later reaches them with its default."""
     context = click.Context(command)
-    return {param.name: param.process_value(context, given[param.name] if param.name in given else param.get_default(context))
-            for param in command.params if isinstance(param, click.Option)}
+    values = {param.name: param.process_value(context, given[param.name] if param.name in given else param.get_default(context))
+              for param in command.params if isinstance(param, click.Option)}
+    return RunOptions.take(values)
 
 
 def summary(outcome, out: str | None, db: str) -> str:
@@ -165,7 +211,7 @@ def summary(outcome, out: str | None, db: str) -> str:
     return f"checked {total} rows: {parts or 'none'}\n{where}\ndatabase: {db}"
 
 
-def end(outcome, options: dict, resume_hint: str | None = None) -> None:
+def end(outcome, options: RunOptions, resume_hint: str | None = None) -> None:
     """Say how a checking run ended and exit with its status: 0 complete, 130/143 interrupted, 1 stopped."""
     run = outcome.summary
     fault = run and (run.fault or run.output_fault)
@@ -190,11 +236,11 @@ def end(outcome, options: dict, resume_hint: str | None = None) -> None:
         click.echo(f"linkverifier: run {run.status}", err=True)
         sys.exit(EXIT_INTERNAL)
     stalled = outcome.stalled_rows
-    if stalled and not options["quiet"]:
+    if stalled and not options.quiet:
         click.echo(f"linkverifier: {stalled} rows got no answer in time (error/stalled): see their message", err=True)
-    if not options["quiet"]:
-        out = run.output if run and run.output else options["out"]
-        click.echo(summary(outcome, out, options["db"]), err=True)
+    if not options.quiet:
+        out = run.output if run and run.output else options.out
+        click.echo(summary(outcome, out, options.db), err=True)
 
 
 def failed(exc: Exception, command: str) -> None:

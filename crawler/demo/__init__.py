@@ -55,9 +55,7 @@ def run_demo(out_dir: Path, workers: int | None = None) -> tuple[dict[str, Path]
             resolve=[f"{host}:{address}" for host, address in PINNED.items()],
             ip_db=[str(SAMPLE_IP_DB)],
         )
-        for taken in ("target", "resume", "queue"):  # verify's own arguments, not the run's options
-            options.pop(taken)
-        outcome = run_verify(rows, None, str(paths["input"]), **options)
+        outcome = run_verify(rows, None, str(paths["input"]), options)
     from crawler.analysis.results import utc_now
     from crawler.reports.html_report import render_report
     from crawler.reports.profile import load_profile

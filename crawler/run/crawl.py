@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import click
 
 from crawler.analysis.results import error_result
+from crawler.options import RunOptions
 from crawler.run.interrupts import Interrupts
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
 from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS
@@ -60,35 +61,35 @@ class Outcome:
         return self.stats.get(PAGES, 0)
 
 
-def crawl_settings(**options) -> Settings:  # noqa: F821 - scrapy imported lazily
+def crawl_settings(options: RunOptions) -> Settings:  # noqa: F821 - scrapy imported lazily
     """Turn CLI options into Scrapy settings (the CLI passes nothing else by hand)."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     values = {
-        "LINKVERIFIER_DB": options["db"],
-        "LINKVERIFIER_OUT": options["out"],
-        "DOWNLOAD_TIMEOUT": options["timeout"],
-        "CONCURRENT_REQUESTS": options["concurrency"],
-        "LINKVERIFIER_OBEY_ROBOTS": not options["ignore_robots"],
-        "LINKVERIFIER_WORKERS": options["workers"],
-        "LINKVERIFIER_PROGRESS": options["quiet"] == 0,
-        "LINKVERIFIER_IP_DB": list(options.get("ip_db") or ()),
-        "LINKVERIFIER_RESOLVE": list(options.get("resolve") or ()),
-        "LINKVERIFIER_BRANDS": list(options.get("brands") or ()),
-        "LINKVERIFIER_KEYWORDS": list(options.get("keywords") or ()),
+        "LINKVERIFIER_DB": options.db,
+        "LINKVERIFIER_OUT": options.out,
+        "DOWNLOAD_TIMEOUT": options.timeout,
+        "CONCURRENT_REQUESTS": options.concurrency,
+        "LINKVERIFIER_OBEY_ROBOTS": not options.ignore_robots,
+        "LINKVERIFIER_WORKERS": options.workers,
+        "LINKVERIFIER_PROGRESS": options.quiet == 0,
+        "LINKVERIFIER_IP_DB": list(options.ip_db or ()),
+        "LINKVERIFIER_RESOLVE": list(options.resolve or ()),
+        "LINKVERIFIER_BRANDS": list(options.brands or ()),
+        "LINKVERIFIER_KEYWORDS": list(options.keywords or ()),
         # A name that does not resolve within the request's own bound is a dns_error, not a wait.
-        "DNS_TIMEOUT": min(20.0, options["timeout"]),
-        "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(options["verbose"], "DEBUG") if not options["quiet"] else "ERROR",
+        "DNS_TIMEOUT": min(20.0, options.timeout),
+        "LOG_LEVEL": {0: "WARNING", 1: "INFO"}.get(options.verbose, "DEBUG") if not options.quiet else "ERROR",
     }
-    if options.get("user_agent"):
-        values["USER_AGENT"] = options["user_agent"]
-    values["LINKVERIFIER_VERBOSE"] = options["verbose"]
-    if options.get("render"):
+    if options.user_agent:
+        values["USER_AGENT"] = options.user_agent
+    values["LINKVERIFIER_VERBOSE"] = options.verbose
+    if options.render:
         from crawler.render import render_settings
 
-        values.update(render_settings(options["timeout"]))  # raises RenderUnavailable
+        values.update(render_settings(options.timeout))  # raises RenderUnavailable
     settings.setdict(values, priority="cmdline")
     return settings
 
@@ -224,29 +225,29 @@ def finish_crawl(crawled: Crawled, run: Run, spool: RowSpool | None = None) -> O
     return Outcome(stats, summary, interrupts.exit_code)
 
 
-def run_verify(rows, target: str | None, input_name: str, command: str = "verify", resume: bool = False,
-               run_options: dict | None = None, **options) -> Outcome:
+def run_verify(rows, target: str | None, input_name: str, options: RunOptions, command: str = "verify",
+               resume: bool = False, run_options: dict | None = None) -> Outcome:
     """Run the verify spider over ``rows`` (a ``RowSpool``, or any iterable of
     rows, spooled here); returns how it ended. ``run_options`` are kept with the run."""
     from crawler.store.database import Store
 
     if not isinstance(rows, RowSpool):
-        with RowSpool(rows, target, directory=spool_directory(options["db"])) as spool:
-            return run_verify(spool, target, input_name, command, resume, run_options, **options)
-    settings = crawl_settings(**options)
+        with RowSpool(rows, target, directory=spool_directory(options.db)) as spool:
+            return run_verify(spool, target, input_name, options, command, resume, run_options)
+    settings = crawl_settings(options)
     settings.set("LINKVERIFIER_COMMAND", command, priority="cmdline")
     fingerprint = rows.fingerprint
     settings.set("LINKVERIFIER_FINGERPRINT", fingerprint, priority="cmdline")
     done: set[int] = set()
     if resume:
-        store = Store(options["db"])
+        store = Store(options.db)
         run_id = store.unfinished_run(command, fingerprint)
         if run_id is not None:
             done = store.run_rows(run_id)
             settings.set("LINKVERIFIER_RESUME_RUN", run_id, priority="cmdline")
-            if not options.get("quiet"):
+            if not options.quiet:
                 click.echo(f"resuming run {run_id}: {len(done)} of {len(rows)} rows were checked before it stopped", err=True)
-        elif not options.get("quiet"):
+        elif not options.quiet:
             click.echo("nothing to resume for this input: starting a new run", err=True)
         store.close()
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
@@ -261,10 +262,10 @@ def run_verify(rows, target: str | None, input_name: str, command: str = "verify
     return finish_crawl(crawled, run, rows)
 
 
-def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Outcome:
+def run_discover(sites: list[str], target: str, max_pages: int, options: RunOptions) -> Outcome:
     """Crawl the candidate sites for pages that link to the target; each found page is answered as
     ``verify`` answers a row. The outcome says how many pages were crawled."""
-    settings = crawl_settings(**options)
+    settings = crawl_settings(options)
     settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
@@ -279,10 +280,10 @@ def run_discover(sites: list[str], target: str, max_pages: int, **options) -> Ou
     return outcome
 
 
-def run_worker(queue: str, visibility_timeout: float, **options) -> int | None:
+def run_worker(queue: str, visibility_timeout: float, options: RunOptions) -> int | None:
     """Fetch and analyse the queue's tasks until the worker spider ends; the exit status of the signal that
     ended it, else None (a worker's leased tasks go back to the queue when their lease runs out)."""
-    settings = crawl_settings(**options)
+    settings = crawl_settings(options)
     settings.setdict({
         "REDIS_URL": queue,
         "LINKVERIFIER_VISIBILITY_TIMEOUT": visibility_timeout,
@@ -292,7 +293,7 @@ def run_worker(queue: str, visibility_timeout: float, **options) -> int | None:
     return crawl(settings, "worker").exit_code
 
 
-def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options) -> tuple[list[dict], dict, int | None]:
+def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, options: RunOptions) -> tuple[list[dict], dict, int | None]:
     """Crawl the site, audit it, write the issues and keep them in the database.
 
     Returns (issues, crawl stats, exit status of an interrupt or None). The
@@ -305,9 +306,9 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
     from crawler.store.database import Store
     from scoring.hreflang_audit import audit
 
-    settings = crawl_settings(**options)
+    settings = crawl_settings(options)
     settings.set("LINKVERIFIER_COMMAND", "hreflang", priority="cmdline")
-    store = Store(options["db"])
+    store = Store(options.db)
     run_id = store.start_run("hreflang", start_url, utc_now(), {"sitemaps": list(sitemaps), "max_pages": max_pages})
     try:
         crawled = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
@@ -320,7 +321,7 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, **options)
             return [], stats, interrupted
         issues = audit(spider.records, spider.sitemap_alternates, spider.discovered, spider.crawl_pages,
                        spider.probes, spider.probe_language)
-        write_records(options["out"], issues, ISSUE_FIELDS)
+        write_records(options.out, issues, ISSUE_FIELDS)
         store.add_hreflang_issues(run_id, issues)
         store.finish_run(run_id, utc_now(), FINISHED, len(issues))
         return issues, stats, None

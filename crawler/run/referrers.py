@@ -15,6 +15,7 @@ import tempfile
 from crawler.analysis.results import utc_now
 from crawler.lists.backlinks import Row
 from crawler.lists.referrers import ReferrerReport
+from crawler.options import RunOptions
 from crawler.reports.writers import open_writer
 from crawler.store.database import Store
 from extract.urls import Target, host_of, normalized_key, registered_domain
@@ -63,15 +64,15 @@ def _store_engagement(db_path: str, report: ReferrerReport, sources: list[str]) 
     store.close()
 
 
-def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], **options):
+def verify_candidates(report: ReferrerReport, target: Target, sources: list[str], options: RunOptions):
     from crawler.run.crawl import run_verify
 
     rows = _rows(report, target)
-    final_out = options["out"]
+    final_out = options.out
     handle, temporary = tempfile.mkstemp(suffix=".jsonl", prefix="linkverifier-referrers-")
     os.close(handle)
     try:
-        outcome = run_verify(rows, target.raw, ",".join(sources), command="referrers", **{**options, "out": temporary})
+        outcome = run_verify(rows, target.raw, ",".join(sources), options.replace(out=temporary), command="referrers")
         written = outcome.summary.output if outcome.summary and outcome.summary.output else temporary
         with open(written, encoding="utf-8") as results_file:
             results = [json.loads(line) for line in results_file if line.strip()]
@@ -86,5 +87,5 @@ def verify_candidates(report: ReferrerReport, target: Target, sources: list[str]
     output = writer.close(complete=outcome.exit_code is None)
     if outcome.summary is not None:
         outcome.summary.output = output
-    _store_engagement(options["db"], report, sources)
+    _store_engagement(options.db, report, sources)
     return outcome
