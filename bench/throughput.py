@@ -21,6 +21,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--advertools", metavar="PYTHON", help="a Python with advertools installed: measure it too")
+    parser.add_argument("--keep", metavar="PATH", help="copy linkverifier's results file there (to compare two trees)")
     args = parser.parse_args()
     web, urls = build_web(args.pages, args.hosts)
     with web, tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +179,8 @@ def main() -> None:
         full_seconds, full_rss, crawl_cpu, worker_cpu = run([sys.executable, "-m", "crawler.cli", "verify", str(tmp_path / "urls.txt"),
                                       "--target", TARGET, "--db", str(tmp_path / "b.db"), "--out", str(out), "-q"], env)
         results = [json.loads(line) for line in out.read_text().splitlines()]
+        if args.keep:
+            shutil.copyfile(out, args.keep)
         advertools = None
         if args.advertools:
             (tmp_path / "adv.py").write_text(ADVERTOOLS)
