@@ -17,8 +17,8 @@ Stages:
 
 Every row is answered exactly once, whatever happens on the way. Each
 source page in flight has an entry in the ledger (``crawler.spiders.ledger``);
-it leaves it only through ``_answer``, which hands its results to the run
-(``crawler.run.lifecycle``) and frees its place in the in-flight window. A page whose request never
+it leaves it only by being answered there, which hands its results to the run
+(``crawler.run.lifecycle``) and frees its place in the in-flight window (``_answered``). A page whose request never
 comes back (a request Scrapy drops without calling back, a callback that
 raises, an analysis that is cancelled) would otherwise hold its place for
 ever, and once the window is full of them nothing moves: the stall
@@ -103,7 +103,7 @@ class VerifySpider(scrapy.Spider):
         self.done_rows = done_rows or set()  # --resume: rows checked before the crash
         self.input_path = input
         self.default_target = target
-        self.ledger = RowLedger(self._deliver)  # source pages in flight -> their rows, answered once
+        self.ledger = RowLedger(self._answered)  # source pages in flight -> their rows, answered once
         self.profiles: dict[str, asyncio.Future] = {}
         self.pool: AnalysisPool | None = None
         self.run = run  # crawler.run.lifecycle.Run: every answer goes there (None: one of its own, or none)
@@ -222,9 +222,13 @@ class VerifySpider(scrapy.Spider):
         self.watchdog.progressed()
 
     def _answer(self, key: str, results: list[dict]) -> None:
-        """The one way a source page leaves the ledger: its rows are answered, its place freed."""
-        if self.ledger.answer(key, results):  # else answered already (by the watchdog): the first answer stands
-            self._room.set()
+        """A source page's rows are answered, unless they were already (by the watchdog: the first answer stands)."""
+        self.ledger.answer(key, results)
+
+    def _answered(self, key: str, results: list[dict]) -> None:
+        """Every way a source page leaves the ledger ends here: its rows delivered, its place in the window freed."""
+        self._deliver(key, results)
+        self._room.set()
 
     def _deliver(self, key: str, results: list[dict]) -> None:
         """Where a page's answers go: the run (the queue's worker sends them to Redis instead)."""
@@ -233,17 +237,14 @@ class VerifySpider(scrapy.Spider):
     def answer_stalled(self, message: str) -> int:
         for key in list(self.profiles):
             self._settle(key, TargetProfile.unreachable("stalled"))
-        answered = self.ledger.answer_all("stalled", message)
-        self._room.set()
-        return answered
+        return self.ledger.answer_all("stalled", message)
 
     def answer_dropped(self, request) -> None:
         """The scheduler refused ``request`` (the watchdog hears it): its rows, or the rows waiting on its
         target, are answered now, not at the next stall."""
         key = request.meta.get("group")
         if key is not None:
-            if self.ledger.answer_with_error(key, "stalled", "the request was dropped by the crawler"):
-                self._room.set()
+            self.ledger.answer_with_error(key, "stalled", "the request was dropped by the crawler")
         elif request.meta.get("target_key") is not None:
             self._settle(request.meta["target_key"], TargetProfile.unreachable("dropped"))
 
@@ -368,7 +369,7 @@ class VerifySpider(scrapy.Spider):
 
     def source_failed(self, failure):
         key = failure.request.meta["group"]
-        rows = (self.ledger.rows(key) or [])
+        rows = self.ledger.rows(key) or []
         reason = failure_reason(failure.value)
         message = str(failure.value) or type(failure.value).__name__
         fetch = None
