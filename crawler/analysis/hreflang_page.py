@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from crawler.analysis.answer import page_canonical, page_problem
 from crawler.analysis.fetched import FetchedPage
-from crawler.analysis.page import page_canonical, page_problem
 from extract import selectors
 from extract.content import main_content
 from extract.document import base_url, parse_html

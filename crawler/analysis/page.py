@@ -13,14 +13,14 @@ hreflang alternates. Everything returned is plain data (picklable, JSON-able).
 
 from __future__ import annotations
 
+from crawler.analysis.answer import page_canonical, page_problem
 from crawler.analysis.fetched import FetchedPage, PageAnalysis, TargetLinks, TargetProfile
 from crawler.hosting.lookup import no_hosting
-from extract.challenges import challenge_markers
 from extract.content import main_content
 from extract.document import base_url, declared_language, parse_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
-from extract.hreflang import canonical_url, header_alternates, html_alternates
+from extract.hreflang import header_alternates, html_alternates
 from extract.language import detect_language
 from extract.links import find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
 from extract.robots import robots_directives
@@ -36,28 +36,6 @@ __all__ = ["analyze_source", "analyze_target", "page_canonical", "page_problem",
 
 # Topic comparison reads no more than this much main text per page.
 TOPIC_CHARS = max(MAX_CHARS, SURFACE_CHARS)
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def page_problem(page: FetchedPage) -> str | None:
-    """An error reason when the answer cannot be read as a page, else None."""
-    content_type = (page.header("content-type") or "").split(";")[0].strip().lower()
-    head = page.body[:2048].lstrip().lower()
-    looks_html = head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--", b"<meta", b"<title"))
-    if page.header("cf-mitigated") or (page.status in (403, 429, 503) and challenge_markers(page.body)):
-        return "blocked"
-    if content_type and content_type not in _HTML_TYPES and not (content_type == "text/plain" and looks_html):
-        return "not_html"
-    if not content_type and not looks_html:
-        return "not_html"
-    if len(page.body) < 64 * 1024 and challenge_markers(page.body):
-        return "blocked"
-    return None
-
-
-def page_canonical(tree, page: FetchedPage, base: str, tags: PageTags | None = None) -> str | None:
-    """The canonical URL from ``<link rel=canonical>``, else the HTTP ``Link`` header."""
-    return canonical_url(tree, base, page.header_list("link"), page.final_url, tags)
 
 
 def _parse(page: FetchedPage):

@@ -70,7 +70,7 @@ class HreflangSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.pool = AnalysisPool.from_settings(crawler.settings)
+        spider.pool = AnalysisPool.from_settings(crawler.settings, warm_up="hreflang")
         spider.render = crawler.settings.getbool("LINKVERIFIER_RENDER")
         crawler.signals.connect(spider.pool.close, signal=scrapy.signals.spider_closed)
         return spider
