@@ -78,14 +78,16 @@ def stage_profile(pages: list, rows: list, profiles: dict) -> tuple[float, dict[
     from crawler.analysis.judge import verify_page
     from crawler.analysis.pool import _warm_up
 
+    def cpu_seconds(count: int) -> float:
+        started = time.process_time()
+        for page, page_rows in zip(pages[:count], rows[:count], strict=True):
+            verify_page(page, page_rows, profiles)
+        return time.process_time() - started
+
     _warm_up()
-    for page, page_rows in zip(pages[:10], rows[:10], strict=True):
-        verify_page(page, page_rows, profiles)  # lazy tables (lexicons by language) load here, as in a worker's first pages
+    cpu_seconds(10)  # lazy tables (lexicons by language) load here, as in a worker's first pages
     _forget_pages()
-    started = time.process_time()
-    for page, page_rows in zip(pages, rows, strict=True):
-        verify_page(page, page_rows, profiles)
-    plain = 1000 * (time.process_time() - started) / len(pages)
+    plain = 1000 * cpu_seconds(len(pages)) / len(pages)
     _forget_pages()  # before the timers wrap the cached functions
     timers, originals = _Timers(), []
     for stage, sites in STAGES.items():
@@ -95,10 +97,7 @@ def stage_profile(pages: list, rows: list, profiles: dict) -> tuple[float, dict[
             originals.append((module, name, original))
             setattr(module, name, timers.wrap(stage, original))
     try:
-        started = time.process_time()
-        for page, page_rows in zip(pages, rows, strict=True):
-            verify_page(page, page_rows, profiles)
-        timed_total = time.process_time() - started
+        timed_total = cpu_seconds(len(pages))
     finally:
         for module, name, original in originals:
             setattr(module, name, original)

@@ -93,6 +93,7 @@ if __name__ == "__main__":
     ("hreflang", "extract.language"),  # no judgement models, no scikit-learn: 2 s of CPU and 240 MB PSS saved
 ])
 def test_each_commands_workers_load_what_it_uses(tmp_path, kind, expected):
+    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -101,6 +102,6 @@ def test_each_commands_workers_load_what_it_uses(tmp_path, kind, expected):
     script.write_text(LOADED_MODELS)
     root = Path(__file__).resolve().parent.parent
     completed = subprocess.run([sys.executable, str(script), kind], capture_output=True, text=True, timeout=120,
-                               cwd=root, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+                               cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == expected

@@ -73,7 +73,8 @@ def one_math_thread() -> None:
 # discover) needs every model; ``hreflang`` only reads language, canonical and
 # main text: without scikit-learn and the judgement models its pool of two
 # starts in 0.6 s of CPU instead of 2.5 s, in 126 MB PSS instead of 369 MB.
-WARM_UPS = ("judge", "hreflang")
+# Each kind's fork server imports its module first, which calls ``preload``.
+PRELOADS = {"judge": "crawler.analysis.preload", "hreflang": "crawler.analysis.preload_hreflang"}
 
 
 def _warm_up(kind: str = "judge") -> None:
@@ -121,8 +122,8 @@ class AnalysisPool:
     """``await pool.run(function, *args)`` runs it in a worker; a hung or crashed worker is replaced."""
 
     def __init__(self, workers: int | None = None, task_timeout: float = 300.0, warm_up: str = "judge"):
-        if warm_up not in WARM_UPS:
-            raise ValueError(f"warm_up must be one of {WARM_UPS}, not {warm_up!r}")
+        if warm_up not in PRELOADS:
+            raise ValueError(f"warm_up must be one of {tuple(PRELOADS)}, not {warm_up!r}")
         self.warm_up = warm_up
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         # A page whose analysis runs past this is answered as an error and its
@@ -146,7 +147,7 @@ class AnalysisPool:
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
             # One fork server a process, started by its first pool: a command runs one kind.
-            context.set_forkserver_preload(["crawler.analysis.preload" if self.warm_up == "judge" else "crawler.analysis.preload_hreflang"])
+            context.set_forkserver_preload([PRELOADS[self.warm_up]])
         else:
             context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
