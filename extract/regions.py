@@ -8,12 +8,15 @@ boilerplate region wins over an ``article`` further out (a related-posts box
 inside ``<article>`` is still boilerplate), and nothing outside the page's
 ``<main>`` landmark counts (a layout wrapper around the whole page is no footer).
 
-Beside the contract's regions, three tell a user why a link inside an article
+Beside the contract's regions, four tell a user why a link inside an article
 is still boilerplate: ``teaser_list`` (related posts, "read also", more
-stories), ``share_follow`` (share buttons, follow-us lines, newsletter boxes)
-and ``post_meta`` (a post's tags, categories and entry footer). Tokens that
-page builders put on every block (``elementor-widget``, ``wp-block-…``) or
-that wrap embedded posts name no region: they say nothing about placement.
+stories), ``share_follow`` (share buttons, follow-us lines, newsletter boxes,
+WhatsApp and Telegram channels), ``post_meta`` (a post's tags, categories and
+entry footer) and ``embedded_post`` (a tweet, Instagram or TikTok post, Reddit or
+Bluesky post embedded in the article: its links are its author's, not the
+article's). Tokens that page builders put on every block (``elementor-widget``,
+``wp-block-…``) or that wrap embeds of any kind (``…-embed``) name no region:
+they say nothing about placement.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from lxml import html
 __all__ = ["REGIONS", "element_region", "ancestor_tokens"]
 
 REGIONS = ("content", "navigation", "header", "footer", "sidebar", "comments", "author", "other",
-           "teaser_list", "share_follow", "post_meta")
+           "teaser_list", "share_follow", "post_meta", "embedded_post")
 
 _TAG_REGION = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "sidebar", "menu": "navigation"}
 _ROLE_REGION = {
@@ -42,6 +45,11 @@ _ROLE_REGION = {
 # builders' per-block classes, and wrappers of embedded posts and of whole
 # articles (seen on real pages marking editorial links as sidebar ones).
 _NEUTRAL_TOKENS = re.compile(r"^(elementor-.*|e-con.*|wp-block-.*|.*-embed|embed.*|share-zone|.*-widget-container)$")
+# The class each network's embed code puts on the post it embeds (checked before the
+# neutral tokens: ``tiktok-embed`` is a post, ``video-embed`` a wrapper of anything).
+_EMBEDDED_POST = re.compile(r"^(twitter-tweet|twitter-timeline|instagram-media|tiktok-embed|reddit-embed-bq|"
+                            r"reddit-card|bluesky-embed|mastodon-embed|threads-post|text-post-media|fb-post|"
+                            r"fb-xfbml-parse-ignore)$")
 # Order matters: the first pattern that matches a token names the region.
 _TOKEN_PATTERNS = [
     ("comments", re.compile(r"^(comments?|comment-.*|.*-comments?|commentlist|commentform|disqus.*|respond|replies|reply|"
@@ -57,7 +65,7 @@ _TOKEN_PATTERNS = [
     ("share_follow", re.compile(r"^(share|shares|sharing|share-?(buttons?|bar|links?|icons?|tools?|box|this)|.*-share|"
                                 r"sharedaddy|addtoany|a2a.*|social|social-?(share|sharing|links?|icons?|media|buttons?|"
                                 r"follow|bar|networks?|profiles?)|follow-?us|follow|newsletter.*|.*-newsletter|"
-                                r"subscribe.*|.*-subscribe|signup)$")),
+                                r"subscribe.*|.*-subscribe|signup|whatsapp.*|.*-whatsapp|telegram.*|.*-telegram)$")),
     ("navigation", re.compile(r"^(nav|navbar|navigation|.*-nav|nav-.*|menu|.*-menu|menu-.*|breadcrumbs?|pagination|pager|tabs|toc|skip-link)$")),
     ("header", re.compile(r"^(header|masthead|site-header|top-?bar|banner|page-header|branding)$")),
     ("footer", re.compile(r"^(footer|site-footer|.*-footer|footer-.*|colophon|copyright|bottom)$")),
@@ -86,6 +94,8 @@ def _own_region(element: html.HtmlElement) -> str | None:
     if tag in ("article", "main"):
         return "content"
     for token in ancestor_tokens(element):
+        if _EMBEDDED_POST.match(token):
+            return "embedded_post"
         if _NEUTRAL_TOKENS.match(token):
             continue
         for region, pattern in _TOKEN_PATTERNS:

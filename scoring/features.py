@@ -60,6 +60,8 @@ NUMERIC_FEATURES = [
     # the list or section around the link
     "repeat_items", "repeat_one_link_share", "repeat_level", "repeat_log_chars", "section_link_density",
     "section_log_links", "in_form", "in_figure", "in_quote", "lead_chars",
+    # teaser cards: a title, a kicker and an author, each a link
+    "repeat_link_text_share",
 ] + [f"region_{r}" for r in REGIONS]
 _REPEAT_ITEMS = NUMERIC_FEATURES.index("repeat_items")
 _REPEAT_ONE_LINK_SHARE = NUMERIC_FEATURES.index("repeat_one_link_share")
@@ -75,7 +77,7 @@ class PageLinks:
         self.position = {id(el): i for i, el in enumerate(self.links)}
         # id() -> (element, stats): the element is kept so its id cannot be reused.
         self._block_cache: dict[int, tuple[html.HtmlElement, tuple[int, int, int]]] = {}
-        self._repeat_cache: dict[tuple[int, str, str], tuple[html.HtmlElement, tuple[float, float, float]]] = {}
+        self._repeat_cache: dict[tuple[int, str, str], tuple[html.HtmlElement, tuple[float, float, float, float]]] = {}
         self._layout: _MainLayout | None = None
 
     def block_stats(self, block: html.HtmlElement) -> tuple[int, int, int]:
@@ -95,9 +97,11 @@ class PageLinks:
             self._layout = _MainLayout(self.tree, self.content.paragraphs if self.content is not None else frozenset())
         return self._layout
 
-    def repeated_item(self, element: html.HtmlElement) -> tuple[float, float, float, float]:
-        """``(items, share of one-link items, level, log chars an item)`` of the nearest list of like
-        siblings around ``element`` (``li`` of a menu, ``article`` cards of a teaser grid), or zeros."""
+    def repeated_item(self, element: html.HtmlElement) -> tuple[float, float, float, float, float]:
+        """``(items, share of one-link items, level, log chars an item, share of link text)`` of the
+        nearest list of like siblings around ``element`` (``li`` of a menu, ``article`` cards of a
+        teaser grid), or zeros. The link-text share tells teaser cards (a title, a kicker and an
+        author, each a link) from items of prose, whatever their number of links."""
         node = element
         for level in range(_REPEAT_LEVELS):
             parent = node.getparent()
@@ -107,21 +111,23 @@ class PageLinks:
             cached = self._repeat_cache.get(signature)
             if cached is None or cached[0] is not parent:
                 alike = [child for child in parent if child.tag == node.tag and (child.get("class") or "") == signature[2]]
-                stats = (0.0, 0.0, 0.0)
+                stats = (0.0, 0.0, 0.0, 0.0)
                 if len(alike) >= _REPEAT_MIN:
-                    one_link = chars = 0
+                    one_link = chars = all_link_chars = 0
                     for item in alike:
                         text, link_chars, links = self.block_stats(item)
                         chars += text
+                        all_link_chars += link_chars
                         one_link += 1 <= links <= 2 and link_chars >= 0.6 * text
-                    stats = (float(len(alike)), one_link / len(alike), chars / len(alike))
+                    stats = (float(len(alike)), one_link / len(alike), chars / len(alike),
+                             min(1.0, all_link_chars / chars) if chars else 1.0)
                 cached = (parent, stats)
                 self._repeat_cache[signature] = cached
-            items, share, chars = cached[1]
+            items, share, chars, link_share = cached[1]
             if items:
-                return math.log1p(items), share, level / _REPEAT_LEVELS, math.log1p(chars)
+                return math.log1p(items), share, level / _REPEAT_LEVELS, math.log1p(chars), link_share
             node = parent
-        return 0.0, 0.0, 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0, 0.0
 
 
 class _MainLayout:
@@ -249,6 +255,7 @@ def link_features(element: html.HtmlElement, page: PageLinks, *, in_main: bool, 
     parent = element.getparent()
     parent_links = len(parent.findall("a")) if parent is not None else 0
     words, lead = _word_tokens(anchor_text, collapse(block.text_content()) if chars else "")
+    repeat = page.repeated_item(element)
     numbers = [
         float(in_main),
         float(main_found),
@@ -270,12 +277,13 @@ def link_features(element: html.HtmlElement, page: PageLinks, *, in_main: bool, 
         judge_placement(region, in_main, main_found).editorial_score,
         float(page.layout.found),
         *page.layout.place(element, ancestors),
-        *page.repeated_item(element),
+        *repeat[:4],
         section_link_chars / section_chars if section_chars else 1.0,
         math.log1p(section_links),
         float("form" in tags),
         float("figure" in tags),
         float("blockquote" in tags),
         math.log1p(lead),
+        repeat[4],
     ] + [float(region == r) for r in REGIONS]
     return LinkFeatures(" ".join(_path_tokens(ancestors) + words), numbers)

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Placement", "judge_placement", "BOILERPLATE_REGIONS", "EDITORIAL_THRESHOLD"]
+__all__ = ["Placement", "judge_placement", "BOILERPLATE_REGIONS", "EDITORIAL_THRESHOLD", "third_party_cap"]
 
 BOILERPLATE_REGIONS = frozenset({"navigation", "header", "footer", "sidebar", "comments", "author", "teaser_list",
-                                 "share_follow", "post_meta"})
+                                 "share_follow", "post_meta", "embedded_post"})
 # editorial_score at or above this means "editorial".
 EDITORIAL_THRESHOLD = 0.5
+# A link inside an embedded tweet or Instagram post was placed by that post's author, not
+# by the page's: the trees, which see it inside a main-text paragraph, are overruled.
+_THIRD_PARTY_REGIONS = frozenset({"embedded_post"})
+_THIRD_PARTY_SCORE = 0.05
+
+
+def third_party_cap(editorial_score: float, region: str) -> float:
+    """``editorial_score`` of a link in ``region``: at most 0.05 inside an embedded post."""
+    return min(editorial_score, _THIRD_PARTY_SCORE) if region in _THIRD_PARTY_REGIONS else editorial_score
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,17 @@ SOURCES = [
 ]
 DATA = {"sample": SAMPLE_DIR, "full": DATA_DIR}
 
-# Measured (macro-F1 on held-out pages): sample mozilla 0.906, wceb 0.920, fundus 0.927 (16 pages, 7 languages);
-# full mozilla 0.906, wceb 0.753, fundus 0.917, googletrends 0.763, cleaneval 0.692 (the last two never trained on).
-# The model before: mozilla 0.925, wceb 0.771 on its dev split, 0.886 from outside, below trafilatura alone.
+# Measured (macro-F1 on held-out pages): sample mozilla 0.939, wceb 0.919, fundus 0.939 (16 pages, 7 languages);
+# full mozilla 0.939, wceb 0.772, fundus 0.956, googletrends 0.735, cleaneval 0.693 (the last two never trained
+# on). Before each link took its own label (#21): full mozilla 0.906, wceb 0.753, fundus 0.917, googletrends
+# 0.763, cleaneval 0.692, on labels of which 1,655 were wrong. The model before #21: 0.886 from outside,
+# below trafilatura alone.
 PLACEMENT_FLOORS = {
-    "sample": {"mozilla": 0.895, "wceb": 0.90, "fundus": 0.91},
-    "full": {"mozilla": 0.895, "wceb": 0.745, "fundus": 0.905, "googletrends": 0.75, "cleaneval": 0.68},
+    "sample": {"mozilla": 0.93, "wceb": 0.91, "fundus": 0.93},
+    "full": {"mozilla": 0.93, "wceb": 0.765, "fundus": 0.945, "googletrends": 0.725, "cleaneval": 0.685},
 }
 # How far the model must stay above "inside trafilatura's main text" on all held-out links:
-# measured +0.015 on the sample, +0.044 on the full data (+0.068 with each page weighing the same).
+# measured +0.010 on the sample, +0.044 on the full data (+0.075 with each page weighing the same).
 BEATS_MAIN_CONTENT_BY = {"sample": 0.008, "full": 0.03}
 # Measured, ROC AUC: SIB-200 dev pairs 0.814 cross-language, 0.771 same language (the same on both: the
 # sample holds SIB-200's whole dev split); real English-French news articles 0.795 on the sample's 80 per
@@ -116,7 +118,7 @@ def test_model_beats_main_content_baseline(source):
     for group, (model, main_content_only, *_baselines) in scores.items():
         if group in PLACEMENT_FLOORS[source]:
             assert model["macro_f1"] > main_content_only["macro_f1"], f"{source} {group}: {model} {main_content_only}"
-        elif group.startswith("language "):  # never below it (Russian: both make the same single error)
+        elif group.startswith(("language ", "page type ")):  # never below it (a listing: both make the same errors)
             assert model["macro_f1"] >= main_content_only["macro_f1"], f"{source} {group}: {model} {main_content_only}"
     assert "language de" in scores  # the German pages are there to be judged
 

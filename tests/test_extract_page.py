@@ -40,6 +40,13 @@ def test_rel_tokens(value, tokens):
     ("<article><ul class='teaserable'><li><a href='http://acme.com/page'>x</a></li></ul></article>", "teaser_list"),
     ("<article><p class='follow-us'><a href='http://acme.com/page'>x</a></p></article>", "share_follow"),
     ("<div class='newsletter-box'><a href='http://acme.com/page'>x</a></div>", "share_follow"),
+    ("<article><div class='whatsapp-group'><a href='http://acme.com/page'>Join us on WhatsApp</a></div></article>",
+     "share_follow"),
+    # A tweet embedded in an article: its links are the tweet author's (a WashingtonPost page's @handles).
+    ("<article><blockquote class='twitter-tweet'><p>snow <a href='http://acme.com/page'>#cowx</a></p></blockquote>"
+     "</article>", "embedded_post"),
+    ("<article><div class='social-media-embed'><blockquote class='instagram-media'><a href='http://acme.com/page'>x</a>"
+     "</blockquote></div></article>", "embedded_post"),
     # Page builders' per-block classes and embed wrappers name no region: the article around them decides.
     ("<article><div class='elementor-widget elementor-widget-text-editor'><p><a href='http://acme.com/page'>x</a></p>"
      "</div></article>", "content"),

@@ -98,6 +98,10 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
         f'<h3>More stories</h3><ul><li><a href="{TARGET}">Zero-day whitepaper: how attackers exploit unpatched systems</a>'
         f"</li>{teasers}</ul>"))))
     add("follow_us", "http://follow.example.com/a", page(article("whitepaper", f'<p class="follow-us">Follow us on {LINK}</p>')))
+    # A tweet embedded in the article's text: the link is the tweet author's, not the page's.
+    add("embedded_tweet", "http://tweet.example.com/a", page(article("whitepaper", (
+        f'<blockquote class="twitter-tweet"><p lang="en">New research on zero-day exploits and patch gaps: {LINK}</p>'
+        "&mdash; Security Desk (@secdesk) <a href=\"https://twitter.com/secdesk/status/1\">April 25, 2024</a></blockquote>"))))
     add("broken_html", "http://broken-html.example.com/a", f"<html><body><div><p>{ARTICLE_EN}<table><tr><td><a href={TARGET}>unquoted link<td>cell</table><div><p>unclosed")
     add("empty_body", "http://empty.example.com/a", "")
     add("removed", "http://removed.example.com/a", page(article("whitepaper")))
@@ -286,7 +290,8 @@ def test_footer_link_is_boilerplate(verified):
     assert link["context"].startswith("Partner")
 
 
-@pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("follow_us", "share_follow")])
+@pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("follow_us", "share_follow"),
+                                          ("embedded_tweet", "embedded_post")])
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
     link = verified["by"](note)["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5

@@ -27,7 +27,7 @@ from extract.robots import robots_directives
 from extract.selectors import PageTags
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain
 from scoring.features import PageLinks, link_features
-from scoring.placement import judge_placement
+from scoring.placement import judge_placement, third_party_cap
 from scoring.placement_model import load_model
 from scoring.topical import SURFACE_CHARS
 from scoring.topics import MAX_CHARS
@@ -62,9 +62,9 @@ def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple
         internal=registered_domain(host_of(found.href)) == page_domain, anchor_text=found.anchor_text,
         anchor_image=found.anchor_type == "image", rel=found.rel,
     )
-    score = model.probability(features.tokens, features.numbers)
-    placement = "editorial" if score >= model.threshold else "boilerplate"
     region = found.region
+    score = third_party_cap(model.probability(features.tokens, features.numbers), region)
+    placement = "editorial" if score >= model.threshold else "boilerplate"
     if placement == "boilerplate" and region in ("content", "other") and features.in_link_list:
         region = "teaser_list"
     return placement, score, region

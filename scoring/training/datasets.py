@@ -48,7 +48,9 @@ class LabelledPage:
     site: str
     url: str
     html: bytes
-    labels: dict[tuple[str, str], str]  # (href as written, normalised anchor) -> label
+    # (href as written, normalised anchor) -> the label of each of its links, in document order:
+    # a page links "Treaty of Waitangi" from its text and from a navigation box, labelled apart.
+    labels: dict[tuple[str, str], list[str]]
     page_type: str = "article"  # article, forum, product, listing, documentation, service, other
     language: str | None = None  # declared by the data set; None: the page's detected language stands
 
@@ -80,14 +82,17 @@ def is_dev(site: str) -> bool:
     return int(hashlib.md5(site.encode()).hexdigest(), 16) % DEV_SHARE == 0
 
 
-def _labels(tsv: Path, label_column: str) -> dict[str, dict[tuple[str, str], str]]:
-    by_page: dict[str, dict[tuple[str, str], str]] = defaultdict(dict)
+def _labels(tsv: Path, label_column: str) -> dict[str, dict[tuple[str, str], list[str]]]:
+    """Per page, each (href, anchor) with the labels of its links in document order. One label
+    per key (the last one read) gave every repeat of a link the label of its last occurrence:
+    1,655 labels were wrong that way, 147 of them on one Wikipedia page."""
+    by_page: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     with tsv.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             label = row[label_column]
-            if label in ("editorial", "boilerplate"):
-                by_page[row["page"]][(row["href"], row["anchor"])] = label
-    return by_page
+            # no_text rows keep their place in the order, as None.
+            by_page[row["page"]][(row["href"], row["anchor"])].append(label if label in ("editorial", "boilerplate") else None)
+    return {page: dict(keys) for page, keys in by_page.items() if any(any(labels) for labels in keys.values())}
 
 
 def _site(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from extract.content import main_content
@@ -15,6 +16,13 @@ from scoring.features import PageLinks, link_features
 from scoring.training.datasets import LabelledPage, normalise_anchor
 
 __all__ = ["Sample", "page_samples"]
+
+# The data sets' converters label the links of the body outside these, in document order.
+_UNLABELLED = frozenset("script style noscript template head iframe svg object select".split())
+
+
+def _unlabelled_part(element) -> bool:
+    return any(isinstance(a.tag, str) and a.tag in _UNLABELLED for a in element.iterancestors())
 
 
 @dataclass
@@ -45,12 +53,17 @@ def page_samples(page: LabelledPage) -> list[Sample]:
     links = PageLinks(tree, content)
     own_domain = registered_domain(host_of(page.url))
     samples = []
+    seen: Counter[tuple[str, str]] = Counter()
     for element in links.links:
         href = element.get("href")
-        if href is None:
+        if href is None or element.tag != "a" or _unlabelled_part(element):
             continue
         anchor, anchor_type = anchor_of(element)
-        label = page.labels.get((href, normalise_anchor(anchor)))
+        key = (href, normalise_anchor(anchor))
+        # The n-th link with this address and anchor takes the n-th label written for it.
+        occurrence, seen[key] = seen[key], seen[key] + 1
+        labels = page.labels.get(key) or [None]
+        label = labels[min(occurrence, len(labels) - 1)]
         if label is None or anchor_type == "image":
             continue
         absolute = resolve_href(href, base)
