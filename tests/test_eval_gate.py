@@ -71,13 +71,14 @@ NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF = 0.02
 # (0.97, 2%, none >= 0.9, 85%) are not met but for the last two.
 NICHE_UNREAD_FLOORS = {"all": 0.89, "same language": 0.815, "across languages": 0.885, "against en": 0.92}
 NICHE_UNREAD_MOST_DIFFERENT_OVER_HALF = 0.02
-# Measured: 100% of 690 SIB-200 dev pages on both; real pages 100% of 51 (sample), 99.5% of 1,031 (full);
-# MasakhaNEWS 100% of 320 (sample), 99.8% of 1,068 (full).
+# Measured: 100% of 690 SIB-200 dev pages on both; real pages 100% of 67 (sample), 99.2% of 1,488 (full), 99.6%
+# of the 1,482 in languages langdetect has a profile for (the bar: 99.5%; the other six are Icelandic,
+# Xhosa and Zulu); MasakhaNEWS 100% of 320 (sample), 99.9% of 1,068 (full).
 LANGUAGE_FLOORS = {
     "sample": {"sib200 dev pages, 30 languages": 0.99, "real pages, lang attribute hidden": 0.98,
-               "masakhanews dev articles (en fr so sw)": 0.99},
+               "real pages in languages langdetect knows": 0.98, "masakhanews dev articles (en fr so sw)": 0.99},
     "full": {"sib200 dev pages, 30 languages": 0.99, "real pages, lang attribute hidden": 0.985,
-             "masakhanews dev articles (en fr so sw)": 0.99},
+             "real pages in languages langdetect knows": 0.995, "masakhanews dev articles (en fr so sw)": 0.99},
 }
 
 _cache: dict[tuple[str, str], dict] = {}
