@@ -34,7 +34,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from extract.hreflang import same_language_code
 from scoring import sentence_encoder
@@ -47,9 +46,18 @@ __all__ = ["topical_fit", "pair_features", "surface_similarity", "FEATURES", "NO
 # Character n-grams of the first SURFACE_CHARS characters: longer texts cost
 # time and scored no better.
 SURFACE_CHARS = 2000
-# Stateless hashing, so a target page's vector is computed once and reused for
-# every source that links to it; log-scaled counts stand in for IDF.
-_HASHER = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None)
+
+
+@lru_cache(maxsize=1)
+def _hasher():
+    """Stateless hashing, so a target page's vector is computed once and reused for every source
+    that links to it; log-scaled counts stand in for IDF. Built on first use: only the evaluation's
+    baseline and a verifier without its shipped model need it, and importing scikit-learn costs an
+    analysis process 0.9 s of CPU at start."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None)
+
 
 FEATURES = ["words", "concepts", "latent + broad", "same language", "sentence encoder"]
 # Which calibration weights must be >= 0: more similarity may never lower the score.
@@ -72,7 +80,7 @@ BROAD_SHARE = 0.5
 
 @lru_cache(maxsize=256)
 def _surface_vector(text: str):
-    vector = _HASHER.transform([text[:SURFACE_CHARS]]).tocsr()
+    vector = _hasher().transform([text[:SURFACE_CHARS]]).tocsr()
     vector.data = np.log1p(vector.data)
     norm = np.sqrt(vector.multiply(vector).sum())
     return vector / norm if norm else vector

@@ -30,12 +30,15 @@ import gzip
 import io
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["LANGUAGES", "TopicSpace", "TOPICS_PATH", "load_topic_space", "tokens"]
 
@@ -81,11 +84,22 @@ def tokens(text: str) -> list[str]:
 
 
 def _vectorizer() -> TfidfVectorizer:
+    # Training only: the verifier reads the fitted vocabulary without importing scikit-learn.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(tokenizer=tokens, lowercase=False, token_pattern=None, sublinear_tf=True, min_df=2, max_df=0.05, dtype=np.float32)
 
 
+@dataclass
+class _FittedVocabulary:
+    """What ``_represent`` reads of a fitted TfidfVectorizer, as loaded from the model file."""
+
+    vocabulary_: dict[str, int]
+    idf_: np.ndarray
+
+
 class TopicSpace:
-    def __init__(self, vectorizer: TfidfVectorizer, components: np.ndarray):
+    def __init__(self, vectorizer: TfidfVectorizer | _FittedVocabulary, components: np.ndarray):
         self.vectorizer = vectorizer
         self.components = components.astype(np.float32)  # (dimensions, vocabulary)
         # A target page is compared with every source that links to it: read it once.
@@ -95,6 +109,8 @@ class TopicSpace:
     def fit(cls, train: dict[str, dict[str, tuple[str, str]]]) -> TopicSpace:
         ids = sorted(train["en"])
         concept_documents = [" ".join(train[lang][i][1] for lang in LANGUAGES if i in train[lang]) for i in ids]
+        from sklearn.decomposition import TruncatedSVD
+
         vectorizer = _vectorizer()
         matrix = vectorizer.fit_transform(concept_documents)
         svd = TruncatedSVD(DIMENSIONS, random_state=0).fit(matrix)
@@ -134,10 +150,8 @@ class TopicSpace:
         buffer = io.BytesIO(gzip.decompress(path.read_bytes()))
         quantized, scales, idf, vocabulary = (np.load(buffer, allow_pickle=False) for _ in range(4))
         components = quantized.astype(np.float32) * scales
-        vectorizer = _vectorizer()
-        vectorizer.vocabulary_ = {token: i for i, token in enumerate(vocabulary.tobytes().decode("utf-8").split("\n"))}
-        vectorizer.idf_ = idf
-        return cls(vectorizer, components)
+        words = vocabulary.tobytes().decode("utf-8").split("\n")
+        return cls(_FittedVocabulary({token: i for i, token in enumerate(words)}, idf), components)
 
 
 @lru_cache(maxsize=1)
