@@ -50,7 +50,7 @@ class LabelledPage:
     html: bytes
     # (href as written, normalised anchor) -> the label of each of its links, in document order:
     # a page links "Treaty of Waitangi" from its text and from a navigation box, labelled apart.
-    labels: dict[tuple[str, str], list[str]]
+    labels: dict[tuple[str, str], list[str | None]]  # None: a link with no text (an image)
     page_type: str = "article"  # article, forum, product, listing, documentation, service, other
     language: str | None = None  # declared by the data set; None: the page's detected language stands
 
@@ -82,11 +82,11 @@ def is_dev(site: str) -> bool:
     return int(hashlib.md5(site.encode()).hexdigest(), 16) % DEV_SHARE == 0
 
 
-def _labels(tsv: Path, label_column: str) -> dict[str, dict[tuple[str, str], list[str]]]:
+def _labels(tsv: Path, label_column: str) -> dict[str, dict[tuple[str, str], list[str | None]]]:
     """Per page, each (href, anchor) with the labels of its links in document order. One label
     per key (the last one read) gave every repeat of a link the label of its last occurrence:
     1,655 labels were wrong that way, 147 of them on one Wikipedia page."""
-    by_page: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+    by_page: dict[str, dict[tuple[str, str], list[str | None]]] = defaultdict(lambda: defaultdict(list))
     with tsv.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
             label = row[label_column]
