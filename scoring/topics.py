@@ -107,10 +107,10 @@ class TopicSpace:
 
     @classmethod
     def fit(cls, train: dict[str, dict[str, tuple[str, str]]]) -> TopicSpace:
+        from sklearn.decomposition import TruncatedSVD  # training only, as in _vectorizer()
+
         ids = sorted(train["en"])
         concept_documents = [" ".join(train[lang][i][1] for lang in LANGUAGES if i in train[lang]) for i in ids]
-        from sklearn.decomposition import TruncatedSVD
-
         vectorizer = _vectorizer()
         matrix = vectorizer.fit_transform(concept_documents)
         svd = TruncatedSVD(DIMENSIONS, random_state=0).fit(matrix)
