@@ -91,7 +91,7 @@ if __name__ == "__main__":
 @pytest.mark.parametrize(("kind", "expected"), [
     # Neither imports scikit-learn (0.9 s of CPU at start): it is a training-time dependency.
     ("judge", "extract.language scoring.placement_model scoring.sentence_encoder scoring.topic_model"),
-    ("hreflang", "extract.language"),  # no judgement models, no scikit-learn: 2 s of CPU and 240 MB PSS saved
+    ("hreflang", "extract.language"),  # no judgement models: 2 s of CPU and 240 MB PSS saved when it came
 ])
 def test_each_commands_workers_load_what_it_uses(tmp_path, kind, expected):
     import os

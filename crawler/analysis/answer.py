@@ -1,8 +1,7 @@
 """What a fetched answer is before any analysis: a readable page or not, and the canonical it names.
 
 Kept apart from ``crawler.analysis.page`` so that ``hreflang``'s workers, which
-need these and the main text but no judgement, do not import scikit-learn and
-the scoring models behind it (about 0.9 s of CPU at start).
+need these and the main text but no judgement, do not import the scoring models.
 """
 
 from __future__ import annotations

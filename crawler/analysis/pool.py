@@ -71,8 +71,9 @@ def one_math_thread() -> None:
 
 # What a command's analysis loads before its first page. ``judge`` (verify,
 # discover) needs every model; ``hreflang`` only reads language, canonical and
-# main text: without scikit-learn and the judgement models its pool of two
-# starts in 0.6 s of CPU instead of 2.5 s, in 126 MB PSS instead of 369 MB.
+# main text: without the judgement models (and, then, scikit-learn) its pool of
+# two started in 0.6 s of CPU instead of 2.5 s, in 126 MB PSS instead of 369 MB.
+# Neither kind imports scikit-learn now: only training needs it.
 # Each kind's fork server imports its module first, which calls ``preload``.
 PRELOADS = {"judge": "crawler.analysis.preload", "hreflang": "crawler.analysis.preload_hreflang"}
 
