@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         ("topical fit on held-out niche pages in the sentence encoder's languages (what backlinks look like):", {}),
         ("Ukrainian, which the encoder reads through Russian, within and against those five:",
          {"languages": ("uk",), "against": ENCODER_NICHE_LANGUAGES}),
-        ("in six languages the encoder does not read (sv fi cs hu vi el), within, across and against English:",
+        ("in six languages the encoder does not read (sv fi cs hu vi el), within, across and against English"
+         " (it reads them through their English gloss, but across two of them):",
          {"languages": UNREAD_NICHE_LANGUAGES, "against": ("en",)}),
         ("the encoder's languages scored as if it did not read them:", {"encoder": False}),
     )

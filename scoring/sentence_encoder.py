@@ -16,9 +16,8 @@ works as well for Indonesian and, beside Russian and the other languages it
 knows, for Ukrainian (``COVERED``). On the other 13 its vectors say little
 (SIB-200 ROC AUC 0.42-0.75 within one language, where the other similarities
 reach 0.73-0.85; niche pages in Swedish, Finnish, Czech, Hungarian, Vietnamese
-and Greek 0.56-0.66 within one language), so ``scoring.topical`` uses it only
-when both pages are in a covered language and otherwise scores the pair
-without it.
+and Greek 0.56-0.66 within one language), so ``scoring.topical`` gives it a page
+in those languages as the page's English gloss (``scoring.english_gloss``).
 
 A page's vector is the mean of its first sentences' vectors, up to
 ``TOKEN_BUDGET`` pieces: the encoder was trained on sentences, and the mean of

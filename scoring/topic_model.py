@@ -13,9 +13,9 @@ A text becomes (``TopicModel.represent``):
 
 The model file ``scoring/models/topic_model.npz`` (``make train``) holds each
 concept's and each known word's latent vector (int8, one scale per row) and the
-two calibrations of ``scoring.topical``: with the sentence encoder's cosine, and
-without it for a pair in a language the encoder does not read. It is loaded once
-per process.
+three calibrations of ``scoring.topical``: with the sentence encoder's cosine,
+with its cosine of a page's English gloss for a pair in a language the encoder
+does not read, and without it. It is loaded once per process.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def rows_of(synsets: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> tuple[
 class TopicModel:
     def __init__(self, synsets: np.ndarray, latent: np.ndarray, scales: np.ndarray, vocabulary: list[str],
                  word_latent: np.ndarray, word_scales: np.ndarray, calibration: np.ndarray | None = None,
-                 calibration_unread: np.ndarray | None = None):
+                 calibration_unread: np.ndarray | None = None, calibration_glossed: np.ndarray | None = None):
         self.synsets = synsets  # sorted synset ids, one per row of ``latent``
         self.latent = latent  # int8, concepts x dimensions
         self.scales = scales.astype(np.float32)
@@ -89,6 +89,11 @@ class TopicModel:
         # The same over the features but the sentence encoder's, for a pair it
         # does not read (a language outside ``scoring.sentence_encoder.COVERED``).
         self.calibration_unread = calibration_unread
+        # Two rows over the five features, for a pair the encoder reads one page of
+        # (row 0), or two pages of one language (row 1), only through their English
+        # gloss (``scoring.english_gloss``): the first calibration with the
+        # encoder's cosine estimated from the glosses' cosine and the other four.
+        self.calibration_glossed = calibration_glossed
         self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
 
     def _represent(self, text: str, language: str | None) -> Representation:
@@ -123,6 +128,7 @@ class TopicModel:
             "word_scales": self.word_scales,
             "calibration": self.calibration if self.calibration is not None else np.zeros(0),
             "calibration_unread": self.calibration_unread if self.calibration_unread is not None else np.zeros(0),
+            "calibration_glossed": self.calibration_glossed if self.calibration_glossed is not None else np.zeros(0),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -138,10 +144,12 @@ class TopicModel:
         with np.load(path, allow_pickle=False) as arrays:
             calibration = arrays["calibration"]
             unread = arrays["calibration_unread"] if "calibration_unread" in arrays.files else np.zeros(0)
+            glossed = arrays["calibration_glossed"] if "calibration_glossed" in arrays.files else np.zeros(0)
             vocabulary = arrays["vocabulary"].tobytes().decode("utf-8").split("\n") if arrays["vocabulary"].size else []
             return cls(arrays["synsets"], arrays["latent"], arrays["scales"], vocabulary, arrays["word_latent"],
                        arrays["word_scales"], calibration.astype(np.float64) if calibration.size else None,
-                       unread.astype(np.float64) if unread.size else None)
+                       unread.astype(np.float64) if unread.size else None,
+                       glossed.astype(np.float64) if glossed.size else None)
 
 
 _lock = threading.Lock()

@@ -12,6 +12,11 @@ For each of the 30 market languages, from two sources:
 One line per normalised word: ``word<TAB>rarity<TAB>synsets`` (base-36 ids,
 space-separated, possibly none); the first line, with an empty word, gives the
 rarity of a word absent from the list. Sorted, so a rebuild is byte-stable.
+
+Beside them, ``scoring/models/glosses.tsv.gz`` (``build_glosses``): each concept
+with an English lemma in the English Wiktionary table, and the commonest of
+those lemmas (a single word before a phrase), the word
+``scoring.english_gloss`` puts in a page's place for the sentence encoder.
 """
 
 from __future__ import annotations
@@ -23,11 +28,21 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from scoring.concepts import _WORD, LEXICON_DIR, PHRASE_SYLLABLES, normalise, phrased, segmenting
+from scoring.concepts import (
+    _WORD,
+    LEXICON_DIR,
+    PHRASE_SYLLABLES,
+    forget_lexicons,
+    lexicon,
+    normalise,
+    phrased,
+    segmenting,
+)
+from scoring.english_gloss import GLOSS_PATH, load_glosses
 from scoring.topics import LANGUAGES
 from scoring.training.datasets import DATA_DIR
 
-__all__ = ["build", "OMW_CODES"]
+__all__ = ["build", "build_glosses", "OMW_CODES"]
 
 # Market language -> the OMW table's ISO 639-3 code.
 OMW_CODES = {
@@ -133,9 +148,36 @@ def build(language: str, data_dir: Path = DATA_DIR, directory: Path = LEXICON_DI
     return path
 
 
+def build_glosses(data_dir: Path = DATA_DIR, path: Path = GLOSS_PATH) -> Path:
+    """Concept -> its commonest English lemma, by the English lexicon's rarity (build that first)."""
+    forget_lexicons()
+    english = lexicon("en")
+    best: dict[int, tuple[float, str]] = {}
+    with (data_dir / "lexicons" / "omw-wikt" / "wn-wikt-eng.tab").open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(fields) != 3 or not fields[1].endswith(":lemma"):
+                continue
+            synset, _kind, lemma = fields
+            lemma = " ".join(lemma.split())
+            if not lemma:
+                continue
+            # A phrase ("look after") only where the concept has no single word.
+            rank = (english.weight(normalise("en", lemma)) if " " not in lemma else 100.0, lemma)
+            key = _synset_id(synset)
+            if key not in best or rank < best[key]:
+                best[key] = rank
+    lines = [f"{_base36(key)}\t{lemma}" for key, (_rank, lemma) in sorted(best.items())]
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    load_glosses.cache_clear()
+    print(f"glosses: {len(lines)} concepts with an English word, {path.stat().st_size / 1e3:.0f} kB", file=sys.stderr)
+    return path
+
+
 def main() -> int:
     for language in LANGUAGES:
         build(language)
+    build_glosses()
     return 0
 
 

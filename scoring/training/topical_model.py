@@ -16,7 +16,11 @@
    that 0.5 is where a pair is as likely one as the other; and, for a pair the
    encoder does not read, the same regression with the encoder's cosine
    replaced by its least-squares estimate from the other four (fitted on the
-   same pairs), folded into one regression over those four. The other 22
+   same pairs), folded into one regression over those four; and for a pair the
+   encoder reads one page of (or two pages of one language) only through
+   their English gloss (``scoring.english_gloss``), the same with the
+   encoder's cosine estimated from the glosses' cosine and the other four,
+   fitted on the same pages glossed as if it did not read them. The other 22
    niches stay held out for ``python -m scoring.evaluate``, as do the niche
    pages in the other seven languages, SIB-200's dev split and MasakhaNEWS's
    dev articles.
@@ -46,7 +50,7 @@ from scoring.training import concept_graph, concept_lexicon
 from scoring.training.datasets import DATA_DIR, read_sib200
 from scoring.training.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
 
-__all__ = ["train_topical_model", "fit_calibration", "fit_imputation", "fold", "calibration_pairs"]
+__all__ = ["train_topical_model", "fit_calibration", "fit_imputation", "fold", "calibration_pairs", "gloss_pairs"]
 
 # Swept 80 / 150 / 250 / 300 on the calibration niches: 150 best within one language.
 DIMENSIONS = 150
@@ -203,19 +207,60 @@ def calibration_pairs(model: TopicModel, niches_dir: Path = NICHES_DIR, dev: boo
     return np.array(features), np.array(labels)
 
 
-def fit_imputation(features: np.ndarray) -> np.ndarray:
-    """Least squares of the last feature (the sentence encoder's cosine) on the others: weights then intercept."""
-    design = np.hstack([features[:, :-1], np.ones((len(features), 1))])
-    solution, *_ = np.linalg.lstsq(design, features[:, -1], rcond=None)
-    return solution.astype(np.float64)
+def gloss_pairs(model: TopicModel, both: bool, niches_dir: Path = NICHES_DIR,
+                languages: tuple[str, ...] = ENCODER_CALIBRATION_LANGUAGES) -> np.ndarray:
+    """Rows of the four features, the encoder's cosine with one page read through its English gloss
+    (``both``: the two pages of one language, both through their glosses), and last the encoder's cosine
+    of the two pages themselves, for every pair of calibration niche pages in languages it reads."""
+    from scoring import sentence_encoder
+    from scoring.english_gloss import english_gloss
+    from scoring.topical import pair_features
+
+    pages = [p for p in niche_pages(niches_dir) if p.topic in DEV_NICHES and p.language in languages]
+    read = [sentence_encoder.page_vector(p.text) for p in pages]
+    gloss = [sentence_encoder.page_vector(english_gloss(p.text, p.language)) for p in pages]
+    rows = []
+    for i, first in enumerate(pages):
+        for j in range(i + 1, len(pages)):
+            second = pages[j]
+            if both != (first.language == second.language) or gloss[i] is None or gloss[j] is None:
+                continue
+            features = pair_features(first.text, second.text, first.language, second.language, model, encoder=False)
+            real = float(np.dot(read[i], read[j]))
+            cosines = [float(np.dot(gloss[i], gloss[j]))] if both else [float(np.dot(gloss[i], read[j])),
+                                                                          float(np.dot(read[i], gloss[j]))]
+            rows.extend(features + [cosine, real] for cosine in cosines)
+    return np.array(rows)
+
+
+def fit_imputation(features: np.ndarray, non_negative: list[bool]) -> np.ndarray:
+    """Least squares of the last feature (the sentence encoder's cosine) on the others: weights then intercept.
+    Weights marked ``non_negative`` stay >= 0, so that the folded calibration keeps the rule that more
+    similarity never lowers the score (unbounded, the estimate from one gloss gave the shared words a
+    negative weight: the glosses' cosine already counts them)."""
+    from scipy.optimize import lsq_linear
+
+    predictors = features[:, :-1]
+    # A predictor that never varies (two pages of one language: "same language" is always 1) is the
+    # intercept's business; its weight stays 0.
+    varies = predictors.max(axis=0) > predictors.min(axis=0)
+    design = np.hstack([predictors[:, varies], np.ones((len(features), 1))])
+    lower = [0.0 if positive else -np.inf for positive, kept in zip(non_negative, varies, strict=True) if kept]
+    fitted = lsq_linear(design, features[:, -1], bounds=(lower + [-np.inf], np.inf), method="bvls").x
+    solution = np.zeros(predictors.shape[1] + 1)
+    solution[np.flatnonzero(varies)] = fitted[:-1]
+    solution[-1] = fitted[-1]
+    return solution
 
 
 def fold(calibration: np.ndarray, imputation: np.ndarray) -> np.ndarray:
-    """The calibration with its last feature replaced by that feature's linear estimate: one logistic
-    regression over the other features (weights then bias)."""
+    """The calibration with its last feature (the encoder's cosine) replaced by that feature's linear estimate
+    from the others, and from any further predictors the estimate has (the cosine of glosses): one logistic
+    regression over them (weights then bias)."""
     encoder_weight = calibration[-2]
-    return np.concatenate([calibration[:-2] + encoder_weight * imputation[:-1],
-                           [calibration[-1] + encoder_weight * imputation[-1]]])
+    weights = encoder_weight * imputation[:-1]
+    weights[: len(calibration) - 2] += calibration[:-2]
+    return np.concatenate([weights, [calibration[-1] + encoder_weight * imputation[-1]]])
 
 
 def train_topical_model(data_dir: Path = DATA_DIR, path: Path = MODEL_PATH, lexicons: bool = True) -> TopicModel:
@@ -231,18 +276,24 @@ def _train(data_dir: Path, path: Path, lexicons: bool) -> TopicModel:
         for language in LANGUAGES:
             concept_lexicon.build(language, data_dir)
         forget_lexicons()
+    concept_lexicon.build_glosses(data_dir)
     TopicSpace.fit({lang: read_sib200(data_dir, lang, "train") for lang in LANGUAGES}).save(TOPICS_PATH)
     load_topic_space.cache_clear()
     synsets = _shipped_synsets()
     model = _latent_space(synsets, _profile_matrix(synsets), data_dir)
     features, labels = calibration_pairs(model)
     model.calibration = fit_calibration(features, labels, NON_NEGATIVE, balanced=True)
-    model.calibration_unread = fold(model.calibration, fit_imputation(features))
+    model.calibration_unread = fold(model.calibration, fit_imputation(features, NON_NEGATIVE[:-1]))
+    # Where the encoder reads a page only through its English gloss: its real cosine estimated from the
+    # glosses' cosine and the other four, on pages it reads (glossed as if it did not), folded in the same way.
+    model.calibration_glossed = np.stack([fold(model.calibration, fit_imputation(gloss_pairs(model, both), NON_NEGATIVE))
+                                          for both in (False, True)])
     model.save(path)
     load_topic_model.cache_clear()
     print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB: {len(synsets)} concepts, {len(model.vocabulary)} words); "
           f"calibration on {len(labels)} pairs: {np.round(model.calibration, 2).tolist()}; "
-          f"without the encoder: {np.round(model.calibration_unread, 2).tolist()}", file=sys.stderr)
+          f"without the encoder: {np.round(model.calibration_unread, 2).tolist()}; "
+          f"through one gloss / two: {np.round(model.calibration_glossed, 2).tolist()}", file=sys.stderr)
     return model
 
 

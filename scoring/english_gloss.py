@@ -1,0 +1,85 @@
+"""A page the sentence encoder cannot read, as the English words its lexicon gives.
+
+The encoder (``scoring.sentence_encoder``) reads 17 of the 30 market languages.
+For a page in one of the others (Swedish, Finnish, Czech, Hungarian,
+Vietnamese, Greek…), each word of its lead is looked up in the language's
+concept lexicon (``scoring.concepts``) and replaced by the commonest English
+word of its first two WordNet concepts; a word the lexicon does not know
+(a name, a loanword, a model number) stays as written, and words commoner than
+``MIN_RARITY`` are left out ("so", "den", "kun": their lexicon senses are more
+often wrong than right). The encoder then reads that string of English words:
+"valpkurs brukshundklubben koppel" becomes something like "puppy course dog
+club leash", which it places near an English, German or Spanish dog page.
+
+Measured on the held-out niche pages in sv fi cs hu vi el (``make evaluate``):
+the encoder's cosine of the glossed page ranks same- above different-topic
+pairs at ROC AUC 0.87 within one language, 0.89 across two and 0.94 against
+English; the raw text gave 0.58, 0.57 and 0.71.
+
+The English word of each concept ships in ``scoring/models/glosses.tsv.gz``
+(``python -m scoring.training.concept_lexicon``, from Open Multilingual
+Wordnet's English Wiktionary table: of a concept's English lemmas, the
+commonest single word), loaded the first time a page needs it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from scoring.concepts import _WORD, lexicon, normalise, phrased, words_of
+
+__all__ = ["GLOSS_PATH", "english_gloss", "load_glosses", "MIN_RARITY", "SENSES", "LEAD_CHARS"]
+
+GLOSS_PATH = Path(__file__).resolve().parent / "models" / "glosses.tsv.gz"
+# A word's rarity (``scoring.concepts``: -log10 of its frequency, less 2) below
+# which it is left out. Swept 0 / 0.5 / 1.0 / 1.5 on the niche pages: 1.0 ranked
+# best within one language and against English.
+MIN_RARITY = 1.0
+# Concepts of a word that are read: the lexicon lists a word's senses, and the
+# first two gave the encoder more to go on than one (ROC AUC within one language
+# 0.855 vs 0.870) and no less elsewhere.
+SENSES = 2
+# Characters of the page that are glossed: the encoder reads the first 128
+# pieces only, and the gloss is about as long as the text it comes from.
+LEAD_CHARS = 1500
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def load_glosses() -> dict[int, str]:
+    """Concept id -> English word; empty when the file is missing (the encoder then stays out)."""
+    with _lock:
+        if not GLOSS_PATH.exists():
+            return {}
+        glosses = {}
+        with gzip.open(GLOSS_PATH, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                synset, _, word = line.rstrip("\n").partition("\t")
+                if word:
+                    glosses[int(synset, 36)] = word
+        return glosses
+
+
+def english_gloss(text: str, language: str | None) -> str:
+    """The lead's words as English words in their order; "" where the language has no lexicon."""
+    lex = lexicon(language)
+    glosses = load_glosses()
+    if lex is None or not glosses or not language:
+        return ""
+    lead = text[:LEAD_CHARS]
+    if phrased(language):  # the lexicon's own syllable joining; the keys are the written words
+        pairs = [(key, key) for key in words_of(lead, language)]
+    else:
+        pairs = [(normalise(language, word), word.lower()) for word in _WORD.findall(lead)
+                 if (len(word) > 1 and not word.isdigit()) or len(word) >= 3]
+    out: list[str] = []
+    for key, written in pairs:
+        if lex.weight(key) <= MIN_RARITY:
+            continue
+        english = [glosses[int(i)] for _part, ids, _share in lex.meaning(key) for i in ids[:SENSES] if int(i) in glosses]
+        out.extend(dict.fromkeys(english) if english else (written,))
+    return " ".join(out)
