@@ -14,9 +14,16 @@ import pytest
 
 from crawler.demo.localweb import LocalWeb
 from tests.conftest import ARTICLE_EN, page, run_cli
+from tests.test_topical import DOG_PAGE, SWEDISH_PUPPY
 
 TARGET = "http://www.acme-secure.com/whitepaper/zero-day/"
 LINK = f'<a href="{TARGET}">zero-day whitepaper</a>'
+DOG_TARGET = "http://www.dog-care.example.com/grooming/"
+FINNISH_BAKING = (
+    "Leivoin viikonloppuna mustikkapiirakan: murotaikinaan voita, sokeria ja vehnäjauhoja, täytteeksi tuoreita "
+    "mustikoita ja kermaviiliä. Piirakka paistetaan uunissa 200 asteessa puoli tuntia, ja se on parhaimmillaan "
+    "vaniljakastikkeen kanssa."
+)
 
 
 def article(link_html: str, extra: str = "") -> str:
@@ -110,13 +117,19 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
         "Angreifer nutzen sie aus, bevor ein Patch existiert. Einen guten Überblick bietet das "
         f'<a href="{TARGET}">Whitepaper zu Zero-Day-Schwachstellen</a> von Acme Secure.</p></article>'))
     add("idn", "http://idn.example.com/a", page(article('<a href="http://www.xn--bcher-kva.de/zero-day">bücher</a>')))
+    # Topical fit in languages the sentence encoder does not read (#25): a Swedish puppy page linking to an
+    # English dog-care page (0.01 before the encoder read Swedish through its English gloss), and a Finnish
+    # baking blog linking to the security whitepaper.
+    web.add(DOG_TARGET, page(f"<article><h1>Grooming day</h1><p>{DOG_PAGE}</p></article>", "Dog care", "en"))
+    add("swedish_puppy", "http://valp.example.se/a", page(foreign(SWEDISH_PUPPY, f'<a href="{DOG_TARGET}">hundvård</a>'), lang="sv"))
+    add("finnish_baking", "http://leivonta.example.fi/a", page(foreign(FINNISH_BAKING, f'<a href="{TARGET}">tietoturva</a>'), lang="fi"))
     for i in range(3):
         add(f"sitewide_{i}", f"http://partner.example.com/page{i}", page(article("whitepaper") + f"<footer>{LINK}</footer>"))
     return rows
 
 
 # Rows whose target differs from TARGET.
-SPECIAL_TARGETS = {"idn": "http://www.bücher.de/zero-day"}
+SPECIAL_TARGETS = {"idn": "http://www.bücher.de/zero-day", "swedish_puppy": DOG_TARGET}
 INVALID_ROWS = ["", "ftp://files.example.com/a", "http://exa mple.com/a", "http://-bad-.example.com/a", "http://"]
 
 
@@ -295,6 +308,14 @@ def test_footer_link_is_boilerplate(verified):
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
     link = verified["by"](note)["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5
+
+
+def test_topical_fit_in_languages_the_encoder_does_not_read(verified):
+    swedish, finnish = verified["by"]("swedish_puppy"), verified["by"]("finnish_baking")
+    assert (swedish["status"], swedish["page"]["language"], finnish["status"], finnish["page"]["language"]) == \
+        ("live", "sv", "live", "fi")
+    assert 0.5 <= swedish["topical_fit"] < 0.875  # the same topic, never "certainly" through a gloss
+    assert finnish["topical_fit"] < 0.2
 
 
 def test_empty_page_does_not_crash(verified):
