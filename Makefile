@@ -36,11 +36,14 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check crawler extract scoring tests bench
 
-# Training also reads Princeton WordNet 3.0 (Debian's wordnet-base) and the
+# Training also reads Princeton WordNet 3.0 (Debian's wordnet-base), four of
+# FreeDict's CC BY-SA dictionaries (scoring/training/freedict.py) and the
 # wordfreq lists (the `train` extra); the full data comes from LINKVERIFIER_DATA.
+FREEDICT_PACKAGES = dict-freedict-ell-eng dict-freedict-eng-bul dict-freedict-eng-fin dict-freedict-fin-eng
 train: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[train,test]'
 	test -f /usr/share/wordnet/data.noun || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wordnet-base >/dev/null)
+	dpkg -s $(FREEDICT_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FREEDICT_PACKAGES) >/dev/null)
 	PYTHONHASHSEED=0 $(PY) -m scoring.training.train --no-cache
 
 evaluate: $(STAMP)
