@@ -8,7 +8,10 @@ RSS summed over processes (counts shared pages once per process) and PSS
 (each shared page split between the processes that map it: what the run
 really costs the machine).
 
-    python bench/memory.py [--rows 100000] [--hosts 1000]
+    python bench/memory.py [--rows 100000] [--hosts 1000] [--trace trace.tsv]
+
+``--trace`` writes every sample (seconds, PSS of each process in kB, main
+process first) to see when the peak comes and which process holds it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--hosts", type=int, default=1000)
+    parser.add_argument("--trace", type=Path, help="write each sample: seconds, then PSS kB per process")
     args = parser.parse_args()
     web = LocalWeb()
     web.generate = page
@@ -73,10 +77,14 @@ def main() -> None:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
         peak_rss = peak_pss = peak_main = 0
+        trace = args.trace.open("w") if args.trace else None
         while process.poll() is None:
             pids = tree_pids(process.pid)
             peak_rss = max(peak_rss, sum(proc_kb(p, "status", "VmRSS:") for p in pids))
-            peak_pss = max(peak_pss, sum(proc_kb(p, "smaps_rollup", "Pss:") for p in pids))
+            pss = [proc_kb(p, "smaps_rollup", "Pss:") for p in pids]
+            peak_pss = max(peak_pss, sum(pss))
+            if trace:
+                print(f"{time.perf_counter() - started:.1f}", *pss, sep="\t", file=trace, flush=True)
             peak_main = max(peak_main, proc_kb(process.pid, "status", "VmRSS:"))
             time.sleep(0.5)
         elapsed = time.perf_counter() - started

@@ -10,7 +10,7 @@ _PUBLIC = {
     "Placement": "scoring.placement",
     "judge_placement": "scoring.placement",
     "localized_target": "scoring.localization",
-    "sitewide_keys": "scoring.sitewide",
+    "SitewideTally": "scoring.sitewide",
     "topical_fit": "scoring.topical",
 }
 __all__ = sorted(_PUBLIC)

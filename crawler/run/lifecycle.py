@@ -48,10 +48,11 @@ from dataclasses import dataclass, field
 
 from crawler.analysis.results import status_key, utc_now
 from crawler.reports.writers import ResultWriter
+from crawler.run.rowset import RowSet
 from crawler.store.database import Store
 from crawler.store.faults import DatabaseLocked, StorageError, storage_error
 from crawler.store.status import RunStatus, stopped
-from scoring.sitewide import SitewideEntry, mark_sitewide, sitewide_entry, sitewide_rows
+from scoring.sitewide import SitewideTally, mark_sitewide
 from scoring.triage import triage
 
 __all__ = ["Run", "RunSummary", "FINISHED", "INTERRUPTED"]
@@ -86,10 +87,10 @@ class Run:
         else:
             self.run_id = self.store.start_run(command, input_name, utc_now(), options, fingerprint)
         self.writer = ResultWriter(out)
-        self.answered: set[int] = set()
+        self.answered = RowSet()
         self.counts: Counter[str] = Counter()
         self.total: int | None = None  # rows expected, when known
-        self._entries: list[tuple[int, SitewideEntry | None]] = []  # what the sitewide decision needs, per row
+        self._sitewide = SitewideTally()  # what the sitewide decision needs, gathered per row
         self._profile = {"market": market, "brands": tuple(brands), "keywords": tuple(keywords)}
         self._progress = None
         self.summary: RunSummary | None = None
@@ -188,8 +189,7 @@ class Run:
     def _arrived(self, result: dict) -> None:
         self.answered.add(result["row"])
         self.counts[status_key(result)] += 1
-        if result["reason"] != "invalid_url":
-            self._entries.append((result["row"], sitewide_entry(result)))
+        self._sitewide.add(result["row"], result)
 
     @property
     def complete(self) -> bool:
@@ -223,7 +223,7 @@ class Run:
         # After a fault, or with answers still held (interrupted while the database was locked), the
         # database gets one try at each write: the output holds every row either way.
         wait = 0.0 if self.fault is not None or self.held else None
-        for row in sitewide_rows(self._entries):  # before triage: a sitewide link is riskier
+        for row in sorted(self._sitewide.rows()):  # before triage: a sitewide link is riskier
             result = self._result(row)
             if result is not None:
                 marked = mark_sitewide(result)
