@@ -21,7 +21,7 @@ import os
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -146,7 +146,7 @@ class RowSpool:
         query = _ROW + " WHERE r.fetch_key = ? AND NOT r.done ORDER BY r.idx"
         return [self._row(blob, duplicate, target) for blob, duplicate, target in self._db.execute(query, (key,))]
 
-    def rows_except(self, answered: set[int]) -> Iterator[Row]:
+    def rows_except(self, answered: Container[int]) -> Iterator[Row]:
         """Every row not in ``answered``, in input order (the last line of defence: none may go unanswered)."""
         for blob, duplicate, target in self._db.execute(_ROW + " ORDER BY r.idx"):
             row = self._row(blob, duplicate, target)
