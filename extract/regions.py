@@ -50,6 +50,11 @@ _NEUTRAL_TOKENS = re.compile(r"^(elementor-.*|e-con.*|wp-block-.*|.*-embed|embed
 _EMBEDDED_POST = re.compile(r"^(twitter-tweet|twitter-timeline|instagram-media|tiktok-embed|reddit-embed-bq|"
                             r"reddit-card|bluesky-embed|mastodon-embed|threads-post|text-post-media|fb-post|"
                             r"fb-xfbml-parse-ignore)$")
+# An author's box, card or bio under any prefix, a page builder's included (``mvp-author-box-text``,
+# ``wp-block-tc23-author-card``, ``elementor-author-box``): checked before the neutral tokens. Of the 281
+# labelled links under such a class in the placement sets, 5 are editorial; none of the 82 that the
+# patterns below read as another region (content, navigation, other...) is.
+_AUTHOR_BOX = re.compile(r"author-?(box|bio|info|card|profile|details)")
 # Order matters: the first pattern that matches a token names the region.
 _TOKEN_PATTERNS = [
     ("comments", re.compile(r"^(comments?|comment-.*|.*-comments?|commentlist|commentform|disqus.*|respond|replies|reply|"
@@ -96,6 +101,8 @@ def _own_region(element: html.HtmlElement) -> str | None:
     for token in ancestor_tokens(element):
         if _EMBEDDED_POST.match(token):
             return "embedded_post"
+        if _AUTHOR_BOX.search(token):
+            return "author"
         if _NEUTRAL_TOKENS.match(token):
             continue
         for region, pattern in _TOKEN_PATTERNS:

@@ -31,6 +31,10 @@ def test_rel_tokens(value, tokens):
     ("<div class='widget-area'><a href='http://acme.com/page'>x</a></div>", "sidebar"),
     ("<div id='comments'><div class='comment-body'><a href='http://acme.com/page'>x</a></div></div>", "comments"),
     ("<div class='author-box'><a href='http://acme.com/page'>x</a></div>", "author"),
+    # An author box under a theme's or a page builder's prefix (an MVP theme's box scored 0.89 editorial).
+    ("<article><div class='mvp-author-box-text'><p><a href='http://acme.com/page'>x</a></p></div></article>", "author"),
+    ("<article><div class='wp-block-tc23-author-card'><a href='http://acme.com/page'>x</a></div></article>", "author"),
+    ("<article><div class='elementor-author-box'><a href='http://acme.com/page'>x</a></div></article>", "author"),
     ("<div role='contentinfo'><a href='http://acme.com/page'>x</a></div>", "footer"),
     ("<article><p><a href='http://acme.com/page'>x</a></p></article>", "content"),
     ("<article><div class='related-posts'><a href='http://acme.com/page'>x</a></div></article>", "teaser_list"),

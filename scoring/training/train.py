@@ -11,6 +11,8 @@
    lexicons from Open Multilingual Wordnet and wordfreq, WordNet 3.0 from Debian's
    ``wordnet-base``, a latent space from real text, the niche pages' calibration niches).
 Deterministic: the same data gives the same model file, byte for byte.
+The shipped placement model predates the ``author`` region for author boxes under any
+prefix (``extract.regions``); a rebuild with it was measured and not shipped (README, Placement).
 """
 
 from __future__ import annotations
