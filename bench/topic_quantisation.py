@@ -32,7 +32,7 @@ import scoring.topical as topical  # noqa: E402
 from scoring.topic_model import MODEL_PATH, TopicModel  # noqa: E402
 from scoring.training.evaluation import niche_scores, topical_scores  # noqa: E402
 from scoring.training.topic_pairs import UNREAD_NICHE_LANGUAGES  # noqa: E402
-from scoring.training.topical_model import calibration_pairs, fit_calibration, fit_imputation, fold, gloss_pairs  # noqa: E402
+from scoring.training.topical_model import fit_calibrations  # noqa: E402
 
 
 def scalar(matrix: np.ndarray, bits: int) -> tuple[np.ndarray, int]:
@@ -57,17 +57,6 @@ def product(matrix: np.ndarray, slices: int) -> tuple[np.ndarray, int]:
 
 def stored(matrix: np.ndarray, form: str) -> tuple[np.ndarray, int]:
     return product(matrix, int(form[2:])) if form.startswith("pq") else scalar(matrix, int(form))
-
-
-def refit(model: TopicModel) -> None:
-    """The calibrations as ``make train`` fits them (``scoring.training.topical_model._train``)."""
-    from scoring.topical import NON_NEGATIVE
-
-    features, labels = calibration_pairs(model)
-    model.calibration = fit_calibration(features, labels, NON_NEGATIVE, balanced=True)
-    model.calibration_unread = fold(model.calibration, fit_imputation(features, NON_NEGATIVE[:-1]))
-    model.calibration_glossed = np.stack([fold(model.calibration, fit_imputation(gloss_pairs(model, both), NON_NEGATIVE))
-                                          for both in (False, True)])
 
 
 def figures(model: TopicModel) -> str:
@@ -99,7 +88,7 @@ def main() -> None:
                 model = TopicModel(shipped.synsets, rebuilt.astype(np.float32), np.ones(len(rebuilt), np.float32), vocabulary,
                                    word_rebuilt.astype(np.float32), np.ones(len(word_rebuilt), np.float32))
                 size = concept_bytes + word_bytes
-            refit(model)
+            fit_calibrations(model)  # as make train fits them
             print(f"{form:>5}: vectors {size / 1e6:5.1f} MB  {figures(model)}  ({time.perf_counter() - started:.0f} s)",
                   flush=True)
 

@@ -50,7 +50,7 @@ from scoring.training import concept_graph, concept_lexicon
 from scoring.training.datasets import DATA_DIR, read_sib200
 from scoring.training.topic_pairs import DEV_NICHES, NICHES_DIR, niche_pages
 
-__all__ = ["train_topical_model", "fit_calibration", "fit_imputation", "fold", "calibration_pairs", "gloss_pairs"]
+__all__ = ["train_topical_model", "fit_calibration", "fit_calibrations", "fit_imputation", "fold", "calibration_pairs", "gloss_pairs"]
 
 # Swept 80 / 150 / 250 / 300 on the calibration niches: 150 best within one language.
 DIMENSIONS = 150
@@ -263,6 +263,20 @@ def fold(calibration: np.ndarray, imputation: np.ndarray) -> np.ndarray:
     return np.concatenate([weights, [calibration[-1] + encoder_weight * imputation[-1]]])
 
 
+def fit_calibrations(model: TopicModel) -> int:
+    """Fit ``model``'s three calibrations on the calibration niches' pairs; the number of pairs."""
+    from scoring.topical import NON_NEGATIVE
+
+    features, labels = calibration_pairs(model)
+    model.calibration = fit_calibration(features, labels, NON_NEGATIVE, balanced=True)
+    model.calibration_unread = fold(model.calibration, fit_imputation(features, NON_NEGATIVE[:-1]))
+    # Where the encoder reads a page only through its English gloss: its real cosine estimated from the
+    # glosses' cosine and the other four, on pages it reads (glossed as if it did not), folded in the same way.
+    model.calibration_glossed = np.stack([fold(model.calibration, fit_imputation(gloss_pairs(model, both), NON_NEGATIVE))
+                                          for both in (False, True)])
+    return len(labels)
+
+
 def train_topical_model(data_dir: Path = DATA_DIR, path: Path = MODEL_PATH, lexicons: bool = True) -> TopicModel:
     # One BLAS thread: the SVD's sums then run in one order and a rebuild is byte for byte the same.
     with threadpool_limits(1):
@@ -270,8 +284,6 @@ def train_topical_model(data_dir: Path = DATA_DIR, path: Path = MODEL_PATH, lexi
 
 
 def _train(data_dir: Path, path: Path, lexicons: bool) -> TopicModel:
-    from scoring.topical import NON_NEGATIVE
-
     if lexicons:
         for language in LANGUAGES:
             concept_lexicon.build(language, data_dir)
@@ -281,17 +293,11 @@ def _train(data_dir: Path, path: Path, lexicons: bool) -> TopicModel:
     load_topic_space.cache_clear()
     synsets = _shipped_synsets()
     model = _latent_space(synsets, _profile_matrix(synsets), data_dir)
-    features, labels = calibration_pairs(model)
-    model.calibration = fit_calibration(features, labels, NON_NEGATIVE, balanced=True)
-    model.calibration_unread = fold(model.calibration, fit_imputation(features, NON_NEGATIVE[:-1]))
-    # Where the encoder reads a page only through its English gloss: its real cosine estimated from the
-    # glosses' cosine and the other four, on pages it reads (glossed as if it did not), folded in the same way.
-    model.calibration_glossed = np.stack([fold(model.calibration, fit_imputation(gloss_pairs(model, both), NON_NEGATIVE))
-                                          for both in (False, True)])
+    pairs = fit_calibrations(model)
     model.save(path)
     load_topic_model.cache_clear()
     print(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB: {len(synsets)} concepts, {len(model.vocabulary)} words); "
-          f"calibration on {len(labels)} pairs: {np.round(model.calibration, 2).tolist()}; "
+          f"calibration on {pairs} pairs: {np.round(model.calibration, 2).tolist()}; "
           f"without the encoder: {np.round(model.calibration_unread, 2).tolist()}; "
           f"through one gloss / two: {np.round(model.calibration_glossed, 2).tolist()}", file=sys.stderr)
     return model
