@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from scoring.training.datasets import DATA_DIR, missing_data
-from scoring.training.evaluation import niche_scores, placement_evaluation, topical_scores
+from scoring.training.evaluation import niche_scores, placement_evaluation, topical_scores, within_language_scores
 from scoring.training.language_eval import language_scores
 from scoring.training.topic_pairs import ENCODER_NICHE_LANGUAGES, UNREAD_NICHE_LANGUAGES
 
@@ -69,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     print("topical fit, ROC AUC of same- vs different-topic pairs:")
     for name, by_method in topical_scores(args.data).items():
         print(f"  {name:<34} " + "  ".join(f"{method} {auc:.3f}" for method, auc in by_method.items()))
+    print("  within each language, SIB-200 dev pages (ROC AUC / different-topic pairs >= 0.5):")
+    scores = list(within_language_scores(args.data).items())
+    for start in range(0, len(scores), 6):
+        print("    " + "  ".join(f"{language} {score['auc']:.2f} / {score['different >= 0.5']:4.0%}"
+                                 for language, score in scores[start : start + 6]))
     return 0
 
 

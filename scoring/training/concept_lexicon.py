@@ -12,7 +12,10 @@ For each of the 30 market languages, from two sources:
   30,524);
 - the ``wordfreq`` package's frequency list ("small": words used at least once
   in a million): each normalised word's rarity, -log10 of the summed
-  frequency of the words that normalise to it.
+  frequency of the words that normalise to it. wordfreq has no Thai; for it,
+  the Thai National Corpus frequencies that PyThaiNLP ships. (Before, every Thai
+  word weighed as a word never seen: "มี" (have) as much as "เทศกาล" (festival),
+  and a page was cut into the 1,365 words of its Wiktionary table and lone letters.)
 
 One line per normalised word: ``word<TAB>rarity<TAB>synsets`` (base-36 ids,
 space-separated, possibly none); the first line, with an empty word, gives the
@@ -61,6 +64,8 @@ OMW_CODES = {
 # this many senses of each of this many of its English translations, where Wiktionary's tables give none.
 FREEDICT_TRANSLATIONS = 2
 FREEDICT_SENSES = 2
+# The rarest words wordfreq's "small" lists keep: used once in a million words.
+_LEAST_FREQUENCY = 1e-6
 # wordfreq's codes where they differ from ours.
 _WORDFREQ_CODES = {"no": "nb"}
 # Synset id "02084071-n" -> one integer: offset * 4 + part of speech.
@@ -96,14 +101,26 @@ def _keys(language: str, lemma: str) -> list[str]:
     return [normalise(language, words[0])]
 
 
-def _frequencies(language: str) -> dict[str, float]:
+def _word_frequencies(language: str) -> dict[str, float]:
+    """Word -> frequency in real use: wordfreq's "small" list, or for Thai, which wordfreq lacks, the
+    Thai National Corpus counts PyThaiNLP ships (33.5 million words), cut as wordfreq cuts its lists."""
     import wordfreq  # training only: the shipped lexicon carries what it needs
 
     code = _WORDFREQ_CODES.get(language, language)
-    if code not in wordfreq.available_languages("small"):
+    if code in wordfreq.available_languages("small"):
+        return wordfreq.get_frequency_dict(code, "small")
+    if language != "th":
         return {}
+    from pythainlp.corpus.tnc import word_freqs
+
+    counts = word_freqs()
+    total = sum(count for _word, count in counts)
+    return {word: count / total for word, count in counts if count / total >= _LEAST_FREQUENCY}
+
+
+def _frequencies(language: str) -> dict[str, float]:
     summed: dict[str, float] = defaultdict(float)
-    for word, frequency in wordfreq.get_frequency_dict(code, "small").items():
+    for word, frequency in _word_frequencies(language).items():
         if segmenting(language):
             if not any(ch.isspace() for ch in word):
                 summed[word.lower()] += frequency

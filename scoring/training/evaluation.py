@@ -24,7 +24,8 @@ from scoring.training.datasets import DATA_DIR, DATASETS
 from scoring.training.samples import Sample
 from scoring.training.train import collect_samples
 
-__all__ = ["placement_scores", "placement_evaluation", "placement_groups", "topical_scores", "niche_scores", "MIN_GROUP_LINKS"]
+__all__ = ["placement_scores", "placement_evaluation", "placement_groups", "topical_scores", "niche_scores", "within_language_scores",
+           "MIN_GROUP_LINKS"]
 
 # A language or page type is reported on its own from this many labelled links, with
 # at least MIN_GROUP_CLASS of each class (macro-F1 over 2 editorial links says nothing).
@@ -126,6 +127,33 @@ def topical_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
         surface = [surface_similarity(a.text, b.text) for a, b, _ in chosen]
         scores[name] = {"model": roc_auc_score(labels, model), "surface n-grams only": roc_auc_score(labels, surface)}
     return scores
+
+
+# Pairs of SIB-200 dev pages within each language: a language's 51 dev pages give this many
+# without repeats of one pair; about half same-topic.
+LANGUAGE_PAIRS = 300
+
+
+def within_language_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
+    """Per market language, pairs of two SIB-200 dev pages in that language: ROC AUC and the share of
+    different-topic pairs scored >= 0.5. Where a language's pages all look alike to one of the
+    features (a script the encoder does not read, leftovers of segmentation that weigh as rare
+    words), most different-topic pairs of that language pass 0.5 while the pooled figures hardly move."""
+    from sklearn.metrics import roc_auc_score
+
+    from scoring.topical import topical_fit
+    from scoring.topics import LANGUAGES
+    from scoring.training.topic_pairs import pairs, sib200_pages
+
+    dev_pages = sib200_pages(data_dir, "dev")
+    out = {}
+    for language in LANGUAGES:
+        chosen = pairs([p for p in dev_pages if p.language == language], LANGUAGE_PAIRS, same_language=True, seed=12)
+        truth = np.array([label for _, _, label in chosen])
+        fit = np.array([topical_fit(a.text, b.text, a.language, b.language) for a, b, _ in chosen])
+        out[language] = {"auc": float(roc_auc_score(truth, fit)), "different >= 0.5": float((fit[truth == 0] >= 0.5).mean()),
+                         "different >= 0.9": int((fit[truth == 0] >= 0.9).sum())}
+    return out
 
 
 def niche_scores(niches_dir: Path | None = None, encoder: bool = True, languages: tuple[str, ...] | None = None,
