@@ -7,12 +7,13 @@ pieces behind them, and robustness.
 
 import gzip
 
+import numpy as np
 import pytest
 
 from scoring import sentence_encoder
 from scoring.concepts import LEXICON_DIR, bags, lexicon, normalise, words_of
 from scoring.english_gloss import english_gloss
-from scoring.topic_model import MODEL_PATH, load_topic_model
+from scoring.topic_model import MODEL_PATH, TopicModel, load_topic_model, pack4, unpack4
 from scoring.topical import FEATURES, UNREAD, UNREAD_CONFIDENCE, pair_features, topical_fit
 from scoring.topics import LANGUAGES
 
@@ -177,9 +178,29 @@ def test_odd_text_and_language_codes_never_raise(text, language):
 
 def test_the_shipped_model_is_small_and_plain_arrays():
     size = MODEL_PATH.stat().st_size + sum(p.stat().st_size for p in LEXICON_DIR.glob("*.tsv.gz"))
-    assert size < 40_000_000
+    assert size < 20_000_000  # 24.9 MB with int8 vectors, 15.4 MB with 4-bit ones (#24)
     model = load_topic_model()  # np.load(allow_pickle=False) inside: no code in the file
     assert model is not None and model.calibration is not None and len(model.vocabulary) > 1000
+    assert model.latent.dtype == np.int8 and -7 <= model.latent.min() and model.latent.max() <= 7
+
+
+def test_latent_vectors_are_saved_in_4_bits_and_read_back_exactly(tmp_path):
+    model = load_topic_model()
+    copy = TopicModel(model.synsets, model.latent, model.scales, sorted(model.vocabulary, key=model.vocabulary.get),
+                      model.word_latent, model.word_scales, model.calibration, model.calibration_unread,
+                      model.calibration_glossed)
+    copy.save(tmp_path / "model.npz")
+    with np.load(tmp_path / "model.npz") as arrays:
+        assert arrays["latent4"].nbytes * 2 == model.latent.nbytes  # two values a byte
+    again = TopicModel.load(tmp_path / "model.npz")
+    assert np.array_equal(again.latent, model.latent) and np.array_equal(again.word_latent, model.word_latent)
+    values = np.arange(-8, 8, dtype=np.int8).reshape(2, 8)
+    assert np.array_equal(unpack4(pack4(values)), values)
+    # Values that do not fit in 4 bits (a model from before, a float matrix) are saved as they are.
+    wide = TopicModel(model.synsets[:2], np.array([[100, -100], [1, 2]], np.int8), np.ones(2), ["a"],
+                      np.zeros((1, 2), np.int8), np.ones(1))
+    wide.save(tmp_path / "wide.npz")
+    assert np.array_equal(TopicModel.load(tmp_path / "wide.npz").latent, wide.latent)
 
 
 def test_the_encoder_counts_only_where_it_knows_both_languages():

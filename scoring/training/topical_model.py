@@ -44,7 +44,7 @@ from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
 
 from scoring.concepts import LEXICON_DIR, bags, forget_lexicons
-from scoring.topic_model import MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model, rows_of
+from scoring.topic_model import LEVELS4, MAX_CHARS, MODEL_PATH, TopicModel, load_topic_model, rows_of
 from scoring.topics import LANGUAGES, TOPICS_PATH, TopicSpace, load_topic_space
 from scoring.training import concept_graph, concept_lexicon
 from scoring.training.datasets import DATA_DIR, read_sib200
@@ -142,8 +142,11 @@ def _documents(data_dir: Path):
 
 
 def _quantise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 with one scale per row: a quarter of float32; cosines move by less than 0.01."""
-    scales = np.abs(matrix).max(axis=1) / 127.0 + 1e-12
+    """Values of 4 bits (-7..7) with one scale per row, saved two a byte: an eighth of float32. Against int8
+    (``bench/topic_quantisation.py``), the held-out figures move by 0.001 at most either way: niche
+    pages 0.990 -> 0.991 (the encoder's five), 0.916 -> 0.917 (six it does not read), SIB-200
+    0.824/0.823 -> 0.823/0.822, MasakhaNEWS en-fr 0.767 -> 0.768; the file 17.7 -> 9 MB."""
+    scales = np.abs(matrix).max(axis=1) / LEVELS4 + 1e-12
     return np.round(matrix / scales[:, None]).astype(np.int8), scales.astype(np.float32)
 
 
