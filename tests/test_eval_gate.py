@@ -37,8 +37,9 @@ PLACEMENT_FLOORS = {
 # How far the model must stay above "inside trafilatura's main text" on all held-out links:
 # measured +0.010 on the sample, +0.044 on the full data (+0.075 with each page weighing the same).
 BEATS_MAIN_CONTENT_BY = {"sample": 0.008, "full": 0.03}
-# Measured, ROC AUC: SIB-200 dev pairs 0.824 cross-language, 0.822 same language (the same on both: the
-# sample holds SIB-200's whole dev split; 0.813 and 0.776 before Thai, Hebrew and Hindi were read as words);
+# Measured, ROC AUC: SIB-200 dev pairs 0.824 cross-language, 0.827 same language (the same on both: the
+# sample holds SIB-200's whole dev split; 0.813 and 0.776 before Thai, Hebrew, Hindi and two Ukrainian pages
+# were read as they are now);
 # real English-French news articles 0.797 on the sample's 80 per language, 0.768 on the full dev split. (Before the sentence encoder: 0.793, 0.763, 0.728, 0.652; before
 # the niche model: 0.764, 0.763, 0.685, 0.613.)
 TOPICAL_FLOORS = {
@@ -59,10 +60,13 @@ NICHE_LEAST_SAME_OVER_HALF = 0.85
 NICHE_WITHOUT_ENCODER_FLOORS = {"all": 0.935, "across languages": 0.945, "same language": 0.86}
 NICHE_WITHOUT_ENCODER_MOST_DIFFERENT_OVER_HALF = 0.025
 # Ukrainian pages, which the encoder reads through Russian (#25), within Ukrainian and against the
-# five. Measured: ROC AUC 0.939 (0.947 against the five, 0.883 within Ukrainian); 1.1% of
-# different-topic pairs and 50.2% of same-topic pairs >= 0.5. Before, without the encoder: 0.868
-# (0.877, 0.698), 1.7%, 43.3%.
-NICHE_UKRAINIAN_FLOORS = {"all": 0.93, "against en de fr es ru": 0.935, "same language": 0.86}
+# five; two Ukrainian pages it reads through their English glosses (scoring.topical.GLOSSED_WITHIN).
+# Measured: ROC AUC 0.941 (0.947 against the five, 0.862 within Ukrainian: 0.916 unrounded, many
+# pairs tied at 0.000); 0.8% of different-topic pairs and 48.9% of same-topic pairs >= 0.5; within
+# Ukrainian 1.2% and none >= 0.9. Before the glosses within Ukrainian: 0.939 (0.947, 0.883), 1.1%, 50.2%;
+# within Ukrainian 4.9%, 20 pairs >= 0.9 (baking against fashion at 1.00). Before, without the
+# encoder: 0.868 (0.877, 0.698), 1.7%, 43.3%.
+NICHE_UKRAINIAN_FLOORS = {"all": 0.93, "against en de fr es ru": 0.935, "same language": 0.85}
 NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF = 0.02
 # Six languages the encoder does not read (sv fi cs hu vi el, #25), within one, across two and
 # against English; the encoder reads a page in them through its English gloss (against a page it
@@ -77,7 +81,7 @@ NICHE_UNREAD_SAME_OVER_HALF = 0.53
 NICHE_UNREAD_MOST_DIFFERENT_OVER_HALF = 0.02
 # Within each of the 30 market languages, 300 pairs of SIB-200 dev pages (the sample holds the whole dev
 # split): the share of different-topic pairs >= 0.5 in the worst language. Measured: at most 9.3% (Vietnamese;
-# Ukrainian 8.7%, Hebrew, Persian and Thai 6.7%, the other 25 under 5%). Before: Thai 98%, Hebrew 95% and
+# Ukrainian 7.3%, Hebrew, Persian and Thai 6.7%, the other 25 under 5%). Before: Thai 98%, Hebrew 95% and
 # Hindi 54% (their pages all looked alike to one feature: Thai cut into lone letters that weighed as rare
 # words, Hebrew and Hindi glosses mostly left in their own script), which the pooled figures hid.
 WITHIN_LANGUAGE_MOST_DIFFERENT_OVER_HALF = 0.12
@@ -163,6 +167,8 @@ def test_topical_fit_on_ukrainian_niche_pages():
     for relation, floor in NICHE_UKRAINIAN_FLOORS.items():
         assert scores[relation]["auc"] >= floor, f"{relation}: {scores[relation]}"
     assert scores["all"]["different >= 0.5"] <= NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF, scores["all"]
+    within = scores["same language"]
+    assert within["different >= 0.5"] <= NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF and within["different >= 0.9"] == 0, within
 
 
 def test_topical_fit_in_six_languages_the_encoder_does_not_read():

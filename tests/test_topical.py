@@ -14,7 +14,7 @@ from scoring import sentence_encoder
 from scoring.concepts import LEXICON_DIR, bags, lexicon, normalise, words_of
 from scoring.english_gloss import english_gloss
 from scoring.topic_model import MODEL_PATH, TopicModel, load_topic_model, pack4, unpack4
-from scoring.topical import FEATURES, UNREAD, UNREAD_CONFIDENCE, pair_features, topical_fit
+from scoring.topical import FEATURES, UNREAD, UNREAD_CONFIDENCE, glossed, pair_features, topical_fit
 from scoring.topics import LANGUAGES
 
 WHITEPAPER = (
@@ -219,6 +219,12 @@ def test_the_encoder_counts_only_where_it_knows_both_languages():
         assert len(features) == (len(FEATURES) if read else UNREAD), (first, second)
     assert len(pair_features(DOG_PAGE, PUPPY_PAGE_FR, "en", "fr", encoder=False)) == UNREAD
     assert len(pair_features(DOG_PAGE, PUPPY_PAGE_FR, "uk", "ru")) == len(FEATURES)  # Ukrainian it reads (#25)
+    # ... but two Ukrainian pages look alike to it: it reads them through their English glosses.
+    ukrainian = ("Цуценя вівчарки потребує щоденних прогулянок, дресирування з ласощами та щеплень у ветеринара.",
+                 "Весною обріжте троянди, підживіть грядки компостом і висійте розсаду томатів.")
+    assert glossed("uk", "uk") == 2 and glossed("uk", "en") == 0 and glossed("uk", "sv") == 1
+    glosses = [sentence_encoder.page_vector(english_gloss(text, "uk")) for text in ukrainian]
+    assert pair_features(*ukrainian, "uk", "uk")[-1] == pytest.approx(float(glosses[0] @ glosses[1]), abs=1e-6)
     # langdetect's and hreflang's spellings of a covered language use it too.
     assert pair_features(DOG_PAGE, PUPPY_PAGE_FR, "EN", "fr-CA")[-1] == pytest.approx(known[-1], abs=1e-6)
     assert pair_features(DOG_PAGE, PUPPY_PAGE_FR, "zh-cn", "fr")[-1] == pytest.approx(known[-1], abs=1e-6)
