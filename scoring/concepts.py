@@ -295,7 +295,7 @@ def words_of(text: str, language: str | None) -> list[str]:
                 # A character the lexicon does not know is what segmenting left over, not a
                 # word: Thai's lexicon knows 1,365 words, and its lone consonants and vowel
                 # signs, each as rare as an unseen word, made any two Thai pages alike (the words'
-                # cosine 0.81 for different topics; 96% of such pairs scored >= 0.5, SIB-200 dev).
+                # cosine 0.81 for different topics; 98% of such pairs scored >= 0.5, SIB-200 dev).
                 pieces = _segment(word.lower(), lex.weights, _LONGEST.get(language or "", _LONGEST_DEFAULT))
                 out.extend(piece for piece in pieces if len(piece) > 1 or piece in lex.weights)
             else:

@@ -5,7 +5,9 @@ For a page in one of the others (Swedish, Finnish, Czech, Hungarian,
 Vietnamese, Greek…), each word of its lead is looked up in the language's
 concept lexicon (``scoring.concepts``) and replaced by the commonest English
 word of its first two WordNet concepts; a word the lexicon does not know
-(a name, a loanword, a model number) stays as written, and words commoner than
+(a name, a loanword, a model number) stays as written (unless it is in a script
+the encoder was not trained on and most of the lead found no English word:
+``MIN_TRANSLATED``), and words commoner than
 ``MIN_RARITY`` are left out ("so", "den", "kun": their lexicon senses are more
 often wrong than right). The encoder then reads that string of English words:
 "valpkurs brukshundklubben koppel" becomes something like "puppy course dog
@@ -53,7 +55,7 @@ LEAD_CHARS = 1500
 # into English, a word in them that it could not is left out, not kept as written: the
 # gloss of a Hebrew page was then mostly Hebrew, any two such glosses looked alike to the
 # encoder (its cosine 0.84 for different-topic pairs as for same-topic ones, SIB-200 dev),
-# and 92% of different-topic Hebrew pairs scored >= 0.5 (Hindi 62%).
+# and 95% of different-topic Hebrew pairs scored >= 0.5 (Hindi 54%).
 _UNREAD_SCRIPT = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff\u0590-\u05ff\u0900-\u0dff]")
 MIN_TRANSLATED = 0.5
 

@@ -13,8 +13,8 @@ A text becomes (``TopicModel.represent``):
 
 The model file ``scoring/models/topic_model.npz`` (``make train``) holds each
 concept's and each known word's latent vector (4 bits a value, two values a
-byte, one scale per row: ``pack4``; unpacked to int8 when loaded, 40 ms: a
-page's rows unpacked as it comes cost 1 ms of its 4) and the
+byte, one scale per row: ``pack4``; unpacked to int8 when loaded, 0.12 s once
+a process: a page's rows unpacked as the page comes cost 1 ms more a page) and the
 three calibrations of ``scoring.topical``: with the sentence encoder's cosine,
 with its cosine of a page's English gloss for a pair in a language the encoder
 does not read, and without it. It is loaded once per process.
