@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:<40} {score['accuracy']:.2%} of {score['n']} (errors: {confusions})")
     evaluations = (
         ("topical fit on held-out niche pages in the sentence encoder's languages (what backlinks look like):", {}),
-        ("Ukrainian, which the encoder reads through Russian, within and against those five:",
+        ("Ukrainian, which the encoder reads through Russian (two Ukrainian pages through their English glosses),"
+         " within and against those five:",
          {"languages": ("uk",), "against": ENCODER_NICHE_LANGUAGES}),
         ("in six languages the encoder does not read (sv fi cs hu vi el), within, across and against English"
          " (it reads them through their English gloss, but across two of them):",
