@@ -67,7 +67,7 @@ SIBLINGS = {"uk": ("ru",), "bg": ("ru",), "no": ("da", "sv"), "da": ("no", "sv")
 # Hebrew writes "and", "the", "in", "to", "from", "that" and "as" as one letter in front
 # of the next word (והבית "and the house"), and no stemmer takes them off: a word missing
 # from the lexicon is looked up again without up to CLITICS_MAX of them.
-CLITIC_PREFIXES = {"he": frozenset("ובלמשהכ")}
+_HEBREW_CLITICS = frozenset("ובלמשהכ")
 CLITICS_MAX = 3
 # ... and its plurals end in -ים or -ות, the singular's last letter then taking its final form.
 _HEBREW_PLURALS = ("ים", "ות")
@@ -78,7 +78,7 @@ def _hebrew_forms(key: str):
     """Forms of a Hebrew word to look up when the word itself is missing: without up to
     ``CLITICS_MAX`` prefixed letters, and each also as a singular (הכלבים "the dogs" -> כלב)."""
     for cut in range(CLITICS_MAX + 1):
-        if cut and (len(key) - cut < 2 or key[cut - 1] not in CLITIC_PREFIXES["he"]):
+        if cut and (len(key) - cut < 2 or key[cut - 1] not in _HEBREW_CLITICS):
             return
         stem = key[cut:]
         if cut:
@@ -182,7 +182,7 @@ class Lexicon:
                 found = self.concepts.get(key[:-cut])
                 if found is not None:
                     break
-        if found is None and self.language in CLITIC_PREFIXES:
+        if found is None and self.language == "he":
             found = next((ids for form in _hebrew_forms(key) if (ids := self.concepts.get(form)) is not None), None)
         return found or ()
 

@@ -139,8 +139,6 @@ def within_language_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, flo
     different-topic pairs scored >= 0.5. Where a language's pages all look alike to one of the
     features (a script the encoder does not read, leftovers of segmentation that weigh as rare
     words), most different-topic pairs of that language pass 0.5 while the pooled figures hardly move."""
-    from sklearn.metrics import roc_auc_score
-
     from scoring.topical import topical_fit
     from scoring.topics import LANGUAGES
     from scoring.training.topic_pairs import pairs, sib200_pages
@@ -149,11 +147,24 @@ def within_language_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, flo
     out = {}
     for language in LANGUAGES:
         chosen = pairs([p for p in dev_pages if p.language == language], LANGUAGE_PAIRS, same_language=True, seed=12)
-        truth = np.array([label for _, _, label in chosen])
-        fit = np.array([topical_fit(a.text, b.text, a.language, b.language) for a, b, _ in chosen])
-        out[language] = {"auc": float(roc_auc_score(truth, fit)), "different >= 0.5": float((fit[truth == 0] >= 0.5).mean()),
-                         "different >= 0.9": int((fit[truth == 0] >= 0.9).sum())}
+        out[language] = _separation([label for _, _, label in chosen],
+                                    [topical_fit(a.text, b.text, a.language, b.language) for a, b, _ in chosen])
     return out
+
+
+def _separation(labels: list[int], scores: list[float]) -> dict[str, float]:
+    """How topical fit separates same-topic pairs (label 1) from different-topic ones: ROC AUC, the share
+    of different-topic pairs >= 0.5, their number >= 0.9, the share of same-topic pairs >= 0.5."""
+    from sklearn.metrics import roc_auc_score
+
+    truth, fit = np.array(labels), np.array(scores)
+    return {
+        "auc": float(roc_auc_score(truth, fit)),
+        "different >= 0.5": float((fit[truth == 0] >= 0.5).mean()),
+        "different >= 0.9": int((fit[truth == 0] >= 0.9).sum()),
+        "same >= 0.5": float((fit[truth == 1] >= 0.5).mean()),
+        "pairs": len(truth),
+    }
 
 
 def niche_scores(niches_dir: Path | None = None, encoder: bool = True, languages: tuple[str, ...] | None = None,
@@ -164,8 +175,6 @@ def niche_scores(niches_dir: Path | None = None, encoder: bool = True, languages
     on, ``ENCODER_NICHE_LANGUAGES``), within one language and across two; ``against``: also each of
     them against the pages in these ("against en"). ``encoder=False`` scores the pages as if their
     languages were among those the sentence encoder does not read."""
-    from sklearn.metrics import roc_auc_score
-
     from scoring.topical import topical_fit
     from scoring.training.topic_pairs import DEV_NICHES, ENCODER_NICHE_LANGUAGES, NICHES_DIR, niche_pages
 
@@ -193,14 +202,7 @@ def niche_scores(niches_dir: Path | None = None, encoder: bool = True, languages
     for relation, (labels, scores) in scored.items():
         if not labels:  # one language: nothing across languages
             continue
-        truth, fit = np.array(labels), np.array(scores)
-        out[relation] = {
-            "auc": float(roc_auc_score(truth, fit)),
-            "different >= 0.5": float((fit[truth == 0] >= 0.5).mean()),
-            "different >= 0.9": int((fit[truth == 0] >= 0.9).sum()),
-            "same >= 0.5": float((fit[truth == 1] >= 0.5).mean()),
-            "pairs": len(truth),
-        }
+        out[relation] = _separation(labels, scores)
     out["all"]["niches"] = len({p.topic for p in pages})
     out["all"]["languages"] = len({p.language for p in pages})
     return out
