@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
          " within and against those five:",
          {"languages": ("uk",), "against": ENCODER_NICHE_LANGUAGES}),
         ("in six languages the encoder does not read (sv fi cs hu vi el), within, across and against English"
-         " (it reads them through their English gloss, but across two of them):",
+         " (it reads them through their English glosses; two of two languages at half weight):",
          {"languages": UNREAD_NICHE_LANGUAGES, "against": ("en",)}),
         ("the encoder's languages scored as if it did not read them:", {"encoder": False}),
     )

@@ -113,10 +113,12 @@ class TopicModel:
         # The same over the features but the sentence encoder's, for a pair it
         # does not read (a language outside ``scoring.sentence_encoder.COVERED``).
         self.calibration_unread = calibration_unread
-        # Two rows over the five features, for a pair the encoder reads one page of
-        # (row 0), or two pages of one language (row 1), only through their English
-        # gloss (``scoring.english_gloss``): the first calibration with the
-        # encoder's cosine estimated from the glosses' cosine and the other four.
+        # Rows over the five features, for a pair the encoder reads one page of (row 0),
+        # two pages of one language (row 1) or two pages of two languages (row 2) only
+        # through their English glosses (``scoring.english_gloss``): the first
+        # calibration with the encoder's cosine estimated from the glosses' cosine and
+        # the other four (row 2 half-way to ``calibration_unread``). A model from
+        # before row 2 scores such pairs without the encoder.
         self.calibration_glossed = calibration_glossed
         self.represent = lru_cache(maxsize=256)(self._represent)  # a target is compared with all its sources
 

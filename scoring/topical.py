@@ -18,12 +18,14 @@ Four numbers every pair has, and a fifth where the encoder reads both pages:
    sentence encoder (``scoring.sentence_encoder``), when both languages are
    among the 17 it reads (``COVERED`` there); a page in another language it
    reads through the page's English gloss (``scoring.english_gloss``), against
-   a page it reads or a page of the same language.
+   a page it reads, a page of the same language or a page of another such
+   language (``gloss_relation``).
 A logistic regression fitted on hand-written pages of six calibration niches
 (``make train``), same- and different-topic pairs weighing alike, maps them to
 0..1; for a pair read through a gloss, the same regression with the encoder's
 cosine replaced by its linear estimate from the glosses' cosine and the other
-four (``TopicModel.calibration_glossed``), and for a pair it has no vector of,
+four (``TopicModel.calibration_glossed``, one for each ``gloss_relation``; two
+glosses of two languages count half), and for a pair it has no vector of,
 from the other four alone (``TopicModel.calibration_unread``), so that a score
 means the same whichever two languages meet. Where the encoder did not read
 both pages the evidence is thinner (a gloss is a word-by-word reading; two pages
@@ -46,7 +48,7 @@ from scoring.topic_model import TopicModel, load_topic_model
 from scoring.topics import load_topic_space
 
 __all__ = ["topical_fit", "pair_features", "glossed", "encoder_vector", "surface_similarity", "FEATURES", "NON_NEGATIVE",
-           "GLOSSED_WITHIN",
+           "GLOSSED_WITHIN", "gloss_relation",
            "SURFACE_CHARS", "UNREAD", "UNREAD_CONFIDENCE"]
 
 # Character n-grams of the first SURFACE_CHARS characters: longer texts cost
@@ -141,19 +143,21 @@ def encoder_vector(text: str, language: str | None, gloss: bool = False) -> np.n
 
 
 def encoder_similarity(first: str, second: str, first_language: str | None, second_language: str | None) -> float | None:
-    """The sentence encoder's cosine of the two pages; None where it has no vector of one of them, and
-    for two pages in two different languages it does not read: two glosses through two thin lexicons
-    ranked such pairs worse than the other features alone (SIB-200 dev, 707 pairs: ROC AUC 0.724
-    against 0.765; the niche pages, whose Swedish, Finnish and Hungarian pages often take the same
-    side of a niche, said the opposite), while one gloss against a page it reads, or two of one
-    language, ranked better on both (SIB-200: 0.818 against 0.801 of 2,071 pairs; 0.738 against 0.723
-    of 437)."""
+    """The sentence encoder's cosine of the two pages (of a page in a language it does not read: of its
+    English gloss, see ``glossed``); None where it has no vector of one of them."""
     both = glossed(first_language, second_language) == 2
-    if both and first_language != second_language:
-        return None
     first_vector = encoder_vector(first, first_language, gloss=both)
     second_vector = encoder_vector(second, second_language, gloss=both) if first_vector is not None else None
     return float(np.dot(first_vector, second_vector)) if second_vector is not None else None
+
+
+def gloss_relation(first_language: str | None, second_language: str | None) -> int:
+    """Which of ``TopicModel.calibration_glossed`` scores a pair read through glosses: 0 one page
+    through its gloss, 1 two pages of one language, 2 two pages of two languages; -1 none."""
+    through = glossed(first_language, second_language)
+    if through < 2:
+        return through - 1
+    return 1 if same_language_code(first_language) == same_language_code(second_language) else 2
 
 
 def topical_fit(source_text: str, target_text: str, source_language: str | None = None,
@@ -164,12 +168,13 @@ def topical_fit(source_text: str, target_text: str, source_language: str | None 
     features = pair_features(source_text, target_text, source_language, target_language, model, encoder)
     if model is None or model.calibration is None:
         return round(surface_similarity(source_text, target_text), 3)  # no shipped model: plain n-gram similarity
-    through_gloss = glossed(source_language, target_language)
-    read = len(features) == len(FEATURES) and not through_gloss
+    relation = gloss_relation(source_language, target_language)
+    read = len(features) == len(FEATURES) and relation < 0
+    glossed_calibrations = model.calibration_glossed if model.calibration_glossed is not None else ()
     if read:
         calibration = model.calibration
-    elif len(features) == len(FEATURES) and model.calibration_glossed is not None:
-        calibration = model.calibration_glossed[through_gloss - 1]
+    elif len(features) == len(FEATURES) and relation < len(glossed_calibrations):
+        calibration = glossed_calibrations[relation]
     else:  # no encoder vector of a page (or a model from before the glosses)
         features, calibration = features[:UNREAD], model.calibration_unread
     if calibration is None or len(calibration) != len(features) + 1:
