@@ -16,7 +16,7 @@ Four numbers every pair has, and a fifth where the encoder reads both pages:
 4. whether the two pages share a language;
 5. ``sentence encoder``: cosine of the two leads in Google's multilingual
    sentence encoder (``scoring.sentence_encoder``), when both languages are
-   among the 17 it reads (``COVERED`` there); a page in another language it
+   among the 16 it reads (``COVERED`` there); a page in another language it
    reads through the page's English gloss (``scoring.english_gloss``), against
    a page it reads, a page of the same language or a page of another such
    language (``gloss_relation``).
@@ -48,7 +48,7 @@ from scoring.topic_model import TopicModel, load_topic_model
 from scoring.topics import load_topic_space
 
 __all__ = ["topical_fit", "pair_features", "glossed", "encoder_vector", "surface_similarity", "FEATURES", "NON_NEGATIVE",
-           "GLOSSED_WITHIN", "gloss_relation",
+           "gloss_relation",
            "SURFACE_CHARS", "UNREAD", "UNREAD_CONFIDENCE"]
 
 # Character n-grams of the first SURFACE_CHARS characters: longer texts cost
@@ -79,13 +79,6 @@ UNREAD = 4
 # the encoder reaches 0.875, and the 0.5 line, the ranking and every score under
 # 0.5 stay as calibrated.
 UNREAD_CONFIDENCE = 0.75
-# Languages the encoder reads against other languages but not two pages of against each other,
-# which it then reads through their English glosses. Ukrainian it reads through Russian: against
-# the other languages its cosine ranks as in Russian, but two Ukrainian pages look alike to it
-# (different-topic pairs' cosine median 0.29, Russian's 0.09). Held-out Ukrainian niche pages,
-# within Ukrainian: ROC AUC 0.883 -> 0.916, different-topic pairs >= 0.5 4.9% -> 1.2% and >= 0.9
-# 20 -> 0 (same-topic pairs >= 0.5 41% -> 14%); SIB-200 dev within Ukrainian 0.733 -> 0.820.
-GLOSSED_WITHIN = frozenset({"uk"})
 # The broad topic space's share beside the latent one. Swept 0.4 / 0.5 / 0.6 / 1.0
 # on the niche pages and the old benchmarks: the latent cosine alone gives SIB-200
 # 0.75 across languages and 0.73 within one; plus half the broad one, 0.79 and
@@ -127,16 +120,13 @@ def pair_features(first: str, second: str, first_language: str | None, second_la
 def glossed(first_language: str | None, second_language: str | None) -> int:
     """How many of the two pages the encoder reads only through their English gloss: 0, 1 or 2."""
     first_language, second_language = same_language_code(first_language), same_language_code(second_language)
-    if first_language == second_language and first_language in GLOSSED_WITHIN:
-        return 2
     return sum(not sentence_encoder.covered(language) for language in (first_language, second_language))
 
 
-def encoder_vector(text: str, language: str | None, gloss: bool = False) -> np.ndarray | None:
+def encoder_vector(text: str, language: str | None) -> np.ndarray | None:
     """The sentence encoder's vector of a page's lead: of the lead itself in a language it reads
-    (``COVERED``), of its English gloss in another or where ``gloss`` (``scoring.english_gloss``);
-    None when it has none."""
-    if sentence_encoder.covered(language) and not gloss:
+    (``COVERED``), of its English gloss in another (``scoring.english_gloss``); None when it has none."""
+    if sentence_encoder.covered(language):
         return sentence_encoder.page_vector(text)
     english = english_gloss(text, language)
     return sentence_encoder.page_vector(english) if english else None
@@ -144,10 +134,10 @@ def encoder_vector(text: str, language: str | None, gloss: bool = False) -> np.n
 
 def encoder_similarity(first: str, second: str, first_language: str | None, second_language: str | None) -> float | None:
     """The sentence encoder's cosine of the two pages (of a page in a language it does not read: of its
-    English gloss, see ``glossed``); None where it has no vector of one of them."""
-    both = glossed(first_language, second_language) == 2
-    first_vector = encoder_vector(first, first_language, gloss=both)
-    second_vector = encoder_vector(second, second_language, gloss=both) if first_vector is not None else None
+    English gloss, see ``glossed``); None where it has no vector of one of them. The language codes as
+    ``pair_features`` normalised them."""
+    first_vector = encoder_vector(first, first_language)
+    second_vector = encoder_vector(second, second_language) if first_vector is not None else None
     return float(np.dot(first_vector, second_vector)) if second_vector is not None else None
 
 

@@ -37,9 +37,10 @@ PLACEMENT_FLOORS = {
 # How far the model must stay above "inside trafilatura's main text" on all held-out links:
 # measured +0.010 on the sample, +0.044 on the full data (+0.075 with each page weighing the same).
 BEATS_MAIN_CONTENT_BY = {"sample": 0.008, "full": 0.03}
-# Measured, ROC AUC: SIB-200 dev pairs 0.822 cross-language, 0.827 same language (the same on both: the
+# Measured, ROC AUC: SIB-200 dev pairs 0.828 cross-language, 0.827 same language (the same on both: the
 # sample holds SIB-200's whole dev split; 0.824 cross-language before two pages of two languages the encoder
-# does not read were read through their glosses, on three samples of 1,000 pairs 0.8138 -> 0.8140 on average;
+# does not read were read through their glosses and Ukrainian through its gloss, on three samples of 1,000
+# pairs 0.8138 -> 0.8188 on average;
 # 0.813 and 0.776 before Thai, Hebrew, Hindi and two Ukrainian pages were read as they are now);
 # real English-French news articles 0.797 on the sample's 80 per language, 0.768 on the full dev split. (Before the sentence encoder: 0.793, 0.763, 0.728, 0.652; before
 # the niche model: 0.764, 0.763, 0.685, 0.613.)
@@ -60,14 +61,16 @@ NICHE_LEAST_SAME_OVER_HALF = 0.85
 # (before #25: 0.947, 0.956, 0.881; 1.9%, 69.8%; pairs at 1.00).
 NICHE_WITHOUT_ENCODER_FLOORS = {"all": 0.935, "across languages": 0.945, "same language": 0.86}
 NICHE_WITHOUT_ENCODER_MOST_DIFFERENT_OVER_HALF = 0.025
-# Ukrainian pages, which the encoder reads through Russian (#25), within Ukrainian and against the
-# five; two Ukrainian pages it reads through their English glosses (scoring.topical.GLOSSED_WITHIN).
-# Measured: ROC AUC 0.941 (0.947 against the five, 0.862 within Ukrainian: 0.916 unrounded, many
-# pairs tied at 0.000); 0.8% of different-topic pairs and 48.9% of same-topic pairs >= 0.5; within
-# Ukrainian 1.2% and none >= 0.9. Before the glosses within Ukrainian: 0.939 (0.947, 0.883), 1.1%, 50.2%;
-# within Ukrainian 4.9%, 20 pairs >= 0.9 (baking against fashion at 1.00). Before, without the
-# encoder: 0.868 (0.877, 0.698), 1.7%, 43.3%.
-NICHE_UKRAINIAN_FLOORS = {"all": 0.93, "against en de fr es ru": 0.935, "same language": 0.85}
+# Ukrainian pages (#25), within Ukrainian and against the five; the encoder reads Ukrainian through
+# Russian, less well than through the page's English gloss, and reads it through the gloss. Measured:
+# ROC AUC 0.945 (0.952 against the five, 0.862 within Ukrainian: 0.916 unrounded, many pairs tied at
+# 0.000); 1.5% of different-topic pairs and 58.0% of same-topic pairs >= 0.5, none >= 0.9; within
+# Ukrainian 1.2%. Read as written against the five: 0.941 (0.947), 0.8%, 48.9%, 27 pairs >= 0.9.
+# Before the glosses within Ukrainian: 0.939 (0.947, 0.883), 1.1%, 50.2%; within Ukrainian 4.9%,
+# 20 pairs >= 0.9 (baking against fashion at 1.00). Before, without the encoder: 0.868 (0.877,
+# 0.698), 1.7%, 43.3%.
+NICHE_UKRAINIAN_FLOORS = {"all": 0.935, "against en de fr es ru": 0.94, "same language": 0.85}
+NICHE_UKRAINIAN_SAME_OVER_HALF = 0.55
 NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF = 0.02
 # Six languages the encoder does not read (sv fi cs hu vi el, #25), within one, across two and
 # against English; the encoder reads a page in them through its English gloss (against a page it
@@ -170,6 +173,8 @@ def test_topical_fit_on_ukrainian_niche_pages():
     for relation, floor in NICHE_UKRAINIAN_FLOORS.items():
         assert scores[relation]["auc"] >= floor, f"{relation}: {scores[relation]}"
     assert scores["all"]["different >= 0.5"] <= NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF, scores["all"]
+    assert scores["all"]["different >= 0.9"] == 0 and scores["all"]["same >= 0.5"] >= NICHE_UKRAINIAN_SAME_OVER_HALF, \
+        scores["all"]
     within = scores["same language"]
     assert within["different >= 0.5"] <= NICHE_UKRAINIAN_MOST_DIFFERENT_OVER_HALF and within["different >= 0.9"] == 0, within
 

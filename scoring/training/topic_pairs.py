@@ -9,7 +9,7 @@ The niche pages (``tests/data/niches``, written for this project) are what
 backlinks look like: 28 everyday niches in 12 languages, two short pages per
 niche and language on different sides of the subject: five languages the
 sentence encoder was trained on (``ENCODER_NICHE_LANGUAGES``), Ukrainian, which
-it reads through Russian, and six of the languages it does not read
+it reads only through Russian, and six of the languages it does not read
 (``UNREAD_NICHE_LANGUAGES``). "Same topic" there is the same niche: a person would call a dog
 food page and a puppy training page the same topic, a dog page and a yoga
 page not, nor an SEO page and a web-hosting page.
@@ -33,7 +33,8 @@ NICHES_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "niches"
 # The niches the calibration is fitted on; the other 22 are held out for evaluation.
 DEV_NICHES = frozenset({"coffee", "photography", "weddings", "cycling", "astronomy", "plumbing"})
 # The niche pages' languages: five the sentence encoder was trained on (written
-# for #15), and (#25) Ukrainian, which it reads, and six of the 13 it does not read.
+# for #15), and (#25) Ukrainian, which it reads through Russian (less well than through a
+# gloss), and six of the 13 others it does not read.
 ENCODER_NICHE_LANGUAGES = ("en", "de", "fr", "es", "ru")
 UNREAD_NICHE_LANGUAGES = ("sv", "fi", "cs", "hu", "vi", "el")
 

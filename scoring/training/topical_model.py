@@ -61,7 +61,7 @@ DROPPED_COMPONENTS = 2
 # A word joins the space as a word when at least this many documents use it.
 WORD_MIN_DOCUMENTS = 4
 # The calibrations are fitted on the pages in the five languages the sentence
-# encoder was trained on. With the Ukrainian pages too (it reads Ukrainian, with
+# encoder was trained on. With the Ukrainian pages too (read as written, with
 # lower cosines), 2.9% of different-topic pairs in those five scored >= 0.5
 # instead of 1.3%. A calibration fitted on the pages of the six languages it does
 # not read, on their four features, ranked their held-out pairs no better (ROC
