@@ -58,8 +58,10 @@ _SEGMENTED = {"ja", "zh", "th"}
 # little or something else).
 PHRASED = {"vi"}
 PHRASE_SYLLABLES = 4
-# Languages that write compounds as one word ("Sicherheitslücke", "hondenvoer").
-COMPOUNDING = {"de", "nl", "sv", "da", "no", "fi"}
+# Languages that write compounds as one word ("Sicherheitslücke", "hondenvoer", "kutyaiskola").
+# Hungarian joined on 7 December 2026: its niche pages within Hungarian ranked at ROC AUC
+# 0.875 without, 0.907 with its compounds split ("kutyaiskolában" -> dog, school).
+COMPOUNDING = {"de", "nl", "sv", "da", "no", "fi", "hu"}
 # A word missing from its language's lexicon is looked up in a close sibling's:
 # Ukrainian and Bulgarian share much vocabulary with Russian, the Scandinavian
 # languages with each other (their own Wiktionary tables are small).

@@ -149,6 +149,8 @@ def test_compounds_count_as_their_parts():
     assert normalise("de", "Schlauch") in german.parts(normalise("de", "Gartenschlauchhalter"))  # three parts
     assert set(bags("Hund", "de")[1].tolist()) <= set(bags("Hundeshampoo", "de")[1].tolist())
     assert lexicon("en").parts("dogshampoo") == ()  # English writes its compounds apart
+    # Hungarian writes them as one word too: "kutyaiskolában" (in the dog school) is a dog and a school.
+    assert set(bags("kutya iskola", "hu")[1].tolist()) <= set(bags("kutyaiskolában", "hu")[1].tolist())
 
 
 def test_every_market_language_has_a_lexicon_and_scores():
