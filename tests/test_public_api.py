@@ -106,3 +106,49 @@ def test_each_commands_workers_load_what_it_uses(tmp_path, kind, expected):
                                cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == expected
+
+
+POOL_STARTING = """
+import asyncio, os, signal, sys
+import multiprocessing.forkserver
+from crawler.analysis.pool import AnalysisPool
+
+def double(value):
+    return value * 2
+
+async def main():
+    pool = AnalysisPool(1)
+    try:
+        page = asyncio.create_task(pool.run(double, 21))
+        turns = 0  # the event loop's turns while the fork server loads the models
+        while pool.starting:
+            await asyncio.sleep(0.01)
+            turns += pool.starting
+            if sys.argv[1] == "kill" and turns == 5:
+                os.kill(multiprocessing.forkserver._forkserver._forkserver_pid, signal.SIGKILL)
+        print(turns > 0, await page)
+    finally:
+        pool.close()
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("fault", ["none", "kill"])
+def test_the_crawl_goes_on_while_the_analysis_processes_start(tmp_path, fault):
+    """Starting the first worker waits for the fork server's models (1.6 s of CPU); that wait is
+    off the event loop, which fetches meanwhile. A fork server killed while it loads is replaced and
+    the waiting page answered, not left hanging."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "starting.py"
+    script.write_text(POOL_STARTING)
+    root = Path(__file__).resolve().parent.parent
+    completed = subprocess.run([sys.executable, str(script), fault], capture_output=True, text=True, timeout=120,
+                               cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["True", "42"]

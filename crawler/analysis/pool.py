@@ -18,17 +18,18 @@ import asyncio
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-__all__ = ["AnalysisPool", "AnalysisTimeout", "die_with_parent"]
+__all__ = ["AnalysisPool", "AnalysisTimeout", "die_with_parent", "start_fork_server"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -114,6 +115,27 @@ def preload(kind: str) -> None:
     gc.freeze()
 
 
+def start_fork_server(kind: str):
+    """The context the analysis processes start from; where there is a fork server, it is started now.
+
+    Never fork the crawling process itself (it runs a reactor and threads). A fork
+    server is a fresh interpreter that imports the analysis code and loads the
+    models once; workers fork from it, start in milliseconds and share those pages
+    (peak PSS 861 -> 739 MB on the 1,000-page bench). Called before Scrapy is even
+    imported (``crawler.run.crawl``), the models load while the crawl sets up.
+    Where there is no fork (Windows, macOS's default), spawn.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # One fork server a process, started by its first call: a command runs one kind.
+    context.set_forkserver_preload([PRELOADS[kind]])
+    # Started from the calling thread, not the one AnalysisPool starts workers from: a
+    # process dies with the thread that started it (PR_SET_PDEATHSIG), and that one ends.
+    multiprocessing.forkserver.ensure_running()
+    return context
+
+
 def _start_worker(kind: str) -> None:
     die_with_parent()  # the parent is the fork server (or, with spawn, the crawler)
     # Ctrl-C goes to the whole process group: the crawler decides what stops, not each worker.
@@ -135,7 +157,13 @@ class AnalysisPool:
         # worker replaced: a pathological page must not hold a run for ever.
         self.task_timeout = task_timeout
         self.active = 0  # pages being analysed now (the stall watchdog waits while there are any)
+        self._ready: Future | None = None  # set once the executor's first worker is up
         self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 0 else None
+
+    @property
+    def starting(self) -> bool:
+        """True while the first worker is not up yet (the fork server still loading the models)."""
+        return self._ready is not None and not self._ready.done()
 
     @classmethod
     def from_settings(cls, settings, warm_up: str = "judge") -> AnalysisPool:
@@ -144,19 +172,16 @@ class AnalysisPool:
         return cls(None if workers in (None, "") else int(workers), settings.getfloat("LINKVERIFIER_ANALYSIS_TIMEOUT"), warm_up)
 
     def _start(self) -> ProcessPoolExecutor:
-        # Never fork the crawling process itself (it runs a reactor and threads).
-        # A fork server is a fresh interpreter that imports the analysis code and
-        # loads the models once; workers fork from it, start in milliseconds
-        # and share those pages (peak PSS 861 -> 739 MB on the 1,000-page bench).
-        # Where there is no fork (Windows, macOS's default), spawn.
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            # One fork server a process, started by its first pool: a command runs one kind.
-            context.set_forkserver_preload([PRELOADS[self.warm_up]])
-        else:
-            context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
-                                   initargs=(self.warm_up,))
+        context = start_fork_server(self.warm_up)
+        executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_start_worker,
+                                       initargs=(self.warm_up,))
+        # The first worker can only start once the fork server has loaded the models
+        # (1.6 s of CPU), and starting it blocks whoever asks. Asked from the reactor,
+        # that stopped the crawl for as long: the first 2.5 s of a run used one core.
+        # A thread starts it instead, and the crawl fetches meanwhile.
+        self._ready = ready = Future()
+        threading.Thread(target=_first_worker, args=(executor, ready), name="analysis-pool-start", daemon=True).start()
+        return executor
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         if self.workers == 0:
@@ -173,9 +198,19 @@ class AnalysisPool:
             self.active -= 1
 
     async def _submit(self, function: Callable[..., Any], *args: Any) -> Any:
-        executor = self._executor
+        executor, ready = self._executor, self._ready
         if executor is None:
             raise BrokenProcessPool("the analysis pool is closed")
+        if not ready.done():
+            try:
+                # shield: one page's timeout must not cancel the start every page waits for
+                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(ready)), self.task_timeout)
+            except TimeoutError:
+                self._replace(executor, kill=True)
+                raise AnalysisTimeout(f"the analysis processes took longer than {self.task_timeout:.0f} s to start") from None
+            except BrokenProcessPool:
+                self._replace(executor)
+                raise
         try:
             future = executor.submit(function, *args)
         except (BrokenProcessPool, RuntimeError):  # broken, or shut down by a restart under way
@@ -208,6 +243,16 @@ class AnalysisPool:
         executor, self._executor = self._executor, None
         if executor is not None:
             _stop(executor, kill, wait=not kill)
+
+
+def _first_worker(executor: ProcessPoolExecutor, ready: Future) -> None:
+    """Start ``executor``'s first worker (a task makes it start one) and say when it is up or cannot be."""
+    try:
+        executor.submit(os.getpid).result()
+    except BaseException as error:  # noqa: BLE001 - whatever it is, the pages waiting must hear of it
+        ready.set_exception(BrokenProcessPool(f"the analysis processes could not start ({error!r})"))
+    else:
+        ready.set_result(None)
 
 
 def _stop(executor: ProcessPoolExecutor, kill: bool, wait: bool = False) -> None:

@@ -127,11 +127,19 @@ class Crawled(NamedTuple):
         return self.interrupts.exit_code
 
 
+# What each spider's analysis processes load (``crawler.analysis.pool.PRELOADS``).
+ANALYSIS_KINDS = {"verify": "judge", "discover": "judge", "worker": "judge", "hreflang": "hreflang"}
+
+
 def crawl(settings, spider: str, run: Run | None = None, **arguments) -> Crawled:
     """Run one spider to the end (or to an interrupt). ``run`` goes to the spider, which answers it.
 
     Whatever way the crawl ends, the analysis processes are gone when this returns.
     """
+    if settings.get("LINKVERIFIER_WORKERS") != 0 and spider in ANALYSIS_KINDS:
+        from crawler.analysis.pool import start_fork_server
+
+        start_fork_server(ANALYSIS_KINDS[spider])  # its models load while Scrapy is imported and set up
     process = crawler_process(settings)
     crawler = process.create_crawler(spider)
     interrupts = Interrupts(crawler, quiet=settings.get("LOG_LEVEL") == "ERROR")
