@@ -122,7 +122,8 @@ def worker_pages(web: LocalWeb, urls: list[str], sample: int) -> tuple[list, lis
         return FetchedPage(url, url, 200, {"content-type": ["text/html"]}, web.routes[url.split("://", 1)[1]].body)
 
     target = Target.parse(TARGET)
-    chosen = list(enumerate(urls))[:: max(1, len(urls) // sample)][:sample]
+    count = min(sample, len(urls))
+    chosen = [(i, urls[i]) for i in (k * len(urls) // count for k in range(count))]
     pages = [fetched(url) for _, url in chosen]
     rows = [[make_row(i, url, TARGET, target, {})] for i, url in chosen]
     return pages, rows, {target.key: analyze_target(fetched(TARGET))}
