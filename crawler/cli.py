@@ -2,35 +2,64 @@
 
 from __future__ import annotations
 
-import re
-import sqlite3
+import os
+import signal
 import sys
-from collections import Counter
-from pathlib import Path
+import threading
 
-import click
 
-from crawler import __version__
-from crawler import options as opts
-from crawler.lists.backlinks import InputError, iter_rows
-from crawler.reports.writers import write_atomically
-from crawler.run.crawl import run_discover, run_hreflang, run_verify, run_worker
-from crawler.run.stats import PAGES
-from crawler.store.faults import StorageError
-from crawler.store.spool import RowSpool, spool_directory
+def _interrupted_while_loading(_signum, _frame) -> None:
+    # Ctrl-C while the imports below run (a few tenths of a second): the contract's 130 and one
+    # line, not a KeyboardInterrupt traceback from deep inside some library's import.
+    sys.stderr.write("linkverifier: interrupted\n")
+    os._exit(130)
+
+
+# Only where Ctrl-C would raise KeyboardInterrupt: not where it is ignored (a background job), not
+# where someone else handles it, and only from the main thread (signal handlers belong to it).
+_LOADING = (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+if _LOADING:
+    signal.signal(signal.SIGINT, _interrupted_while_loading)
+
+import re  # noqa: E402 - after the handler above
+import sqlite3  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import click  # noqa: E402
+
+from crawler import __version__  # noqa: E402
+from crawler import options as opts  # noqa: E402
+from crawler.lists.backlinks import InputError, iter_rows  # noqa: E402
+from crawler.reports.writers import write_atomically  # noqa: E402
+from crawler.run.crawl import run_discover, run_hreflang, run_verify, run_worker  # noqa: E402
+from crawler.run.stats import PAGES  # noqa: E402
+from crawler.store.faults import StorageError  # noqa: E402
+from crawler.store.spool import RowSpool, spool_directory  # noqa: E402
+
+if _LOADING:
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is KeyboardInterrupt: see _Commands
 
 __all__ = ["main"]
 
 
 class _Commands(click.Group):
     """Every command: storage that fails (a full disk, a database locked too long) is one line and exit 74,
-    wherever it is met; a run met by it mid-crawl has already ended in order (``crawler.run.lifecycle``)."""
+    wherever it is met; a run met by it mid-crawl has already ended in order (``crawler.run.lifecycle``).
+    Ctrl-C is exit 130 wherever it lands."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except StorageError as fault:
             opts.storage_failed(fault)
+        except KeyboardInterrupt:
+            # Ctrl-C before a crawl's own handler is installed (the list still being spooled, Scrapy
+            # loading): the contract's 130, not click's "Aborted!" and 1. A run already opened says
+            # "interrupted" (``crawler.run.crawl.ended_early``), so --resume goes on from it.
+            click.echo("linkverifier: interrupted", err=True)
+            sys.exit(opts.EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -20,12 +20,13 @@ import click
 from crawler.store.faults import EXIT_STORAGE
 from crawler.store.status import is_stopped
 
-__all__ = ["RunOptions", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
+__all__ = ["RunOptions", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait",
            "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a crawl's own handler exits (``crawler.run.interrupts``)
 
 
 def out_path(ctx, param, value: str | None) -> str | None:

@@ -77,3 +77,39 @@ def test_kill9_leaves_no_process_behind(web, tmp_path, command):
     while time.monotonic() < deadline and any(live_cmdline(pid) for pid in seen - {process.pid}):
         time.sleep(0.2)
     assert [f"{pid} {live_cmdline(pid)[:80]}" for pid in seen - {process.pid} if live_cmdline(pid)] == []
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.1, 1.5])
+def test_ctrl_c_while_starting_is_130_and_one_line(web, tmp_path, delay):
+    """Ctrl-C while the command starts, before the crawl's own handler is in place (Python loading
+    the modules, the list being spooled, Scrapy loading, the fork server loading the models): exit
+    130 with one line, no traceback, no process left, and a run already opened says interrupted so
+    that --resume goes on from it. The moments sweep the start on this machine, whatever its speed."""
+    slow_site(web, pages=20)
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{SITE}/p{i}\n" for i in range(1, 20)))
+    db = tmp_path / "run.db"
+    process = start(["verify", str(urls), "--target", TARGET, "--db", str(db), "--out", str(tmp_path / "out.jsonl")], web)
+    seen: set[int] = set()
+    deadline = time.monotonic() + delay
+    while True:
+        seen |= set(tree_pids(process.pid))
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    if process.returncode == -signal.SIGINT:  # ended by the signal before Python set up its handler: a shell says 130
+        assert err == "" and not db.exists()
+    else:
+        assert process.returncode == 130, err[-2000:]
+        assert "Traceback" not in err and "linkverifier: interrupted" in err, err[-2000:]
+    wait_until = time.monotonic() + 10
+    while time.monotonic() < wait_until and any(live_cmdline(pid) for pid in seen - {process.pid}):
+        time.sleep(0.2)
+    assert [pid for pid in seen - {process.pid} if live_cmdline(pid)] == []
+    if db.exists():
+        with sqlite3.connect(db) as connection:
+            statuses = [s for (s,) in connection.execute("SELECT status FROM runs")] if connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() else []
+        assert set(statuses) <= {"interrupted"}, statuses

@@ -127,6 +127,12 @@ class Crawled(NamedTuple):
         return self.interrupts.exit_code
 
 
+def ended_early(error: BaseException) -> str:
+    """The status of a run that ``error`` ended before the crawl could: Ctrl-C before the crawl's own
+    handler was installed (while Scrapy loads) is an interrupt, which ``--resume`` goes on from."""
+    return INTERRUPTED if isinstance(error, KeyboardInterrupt) else stopped("internal error")
+
+
 # What each spider's analysis processes load (``crawler.analysis.pool.PRELOADS``).
 ANALYSIS_KINDS = {"verify": "judge", "discover": "judge", "worker": "judge", "hreflang": "hreflang"}
 
@@ -264,8 +270,8 @@ def run_verify(rows, target: str | None, input_name: str, options: RunOptions, c
     run = open_run(settings)
     try:
         crawled = crawl(settings, "verify", run=run, rows=rows, done_rows=done)
-    except BaseException:
-        run.finish(stopped("internal error"))
+    except BaseException as error:
+        run.finish(ended_early(error))
         raise
     return finish_crawl(crawled, run, rows)
 
@@ -280,8 +286,8 @@ def run_discover(sites: list[str], target: str, max_pages: int, options: RunOpti
     run = open_run(settings)
     try:
         crawled = crawl(settings, "discover", run=run, sites=sites, target=target, max_pages=max_pages)
-    except BaseException:
-        run.finish(stopped("internal error"))
+    except BaseException as error:
+        run.finish(ended_early(error))
         raise
     outcome = finish_crawl(crawled, run)
     outcome.stats[PAGES] = len(crawled.spider.seen)
@@ -337,8 +343,8 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, options: R
         with contextlib.suppress(StorageError):
             store.finish_run(run_id, utc_now(), stopped(fault.reason), 0, wait=0.0)
         raise
-    except BaseException:
-        store.finish_run(run_id, utc_now(), stopped("internal error"), 0)
+    except BaseException as error:
+        store.finish_run(run_id, utc_now(), ended_early(error), 0)
         raise
     finally:
         store.close()
