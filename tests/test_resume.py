@@ -47,8 +47,12 @@ def test_sigkill_at_40_percent_then_resume(web, tmp_path):
         finished = {row[0] for row in connection.execute("SELECT b.source_url FROM checks c JOIN backlinks b ON b.id = c.backlink_id")}
     requests_before = len(web.log)
 
+    assert len(list(tmp_path.glob(".linkverifier-rows-*"))) == 1  # the killed run's spool of the list
+
     run = run_cli([*args, "--resume"], web, out=out)
     assert run.returncode == 0, run.stderr
+    # The resumed run deleted the spool the killed one could not; its own is gone with it.
+    assert list(tmp_path.glob(".linkverifier-rows-*")) == []
     assert "resuming run 1" in run.stderr
     assert [r["source_url"] for r in run.results] == urls  # every row, once, in order
     assert all(r["status"] == "live" for r in run.results)

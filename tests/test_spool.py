@@ -70,3 +70,22 @@ def test_rows_come_back_whole_from_the_directory_asked_for(tmp_path):
     with RowSpool(iter_rows(str(plain), "acme.com"), directory=spool_dir) as spool:
         (bad,) = spool.invalid_rows()
         assert bad.error and bad.target.raw == "acme.com"
+
+
+def test_a_killed_runs_spool_is_deleted_by_the_next_one(tmp_path):
+    """kill -9 leaves the spool of the list behind; the next spool made in that folder deletes the
+    spools of processes that are gone, and keeps those of processes still running."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    stale = tmp_path / f".linkverifier-rows-{gone.stdout.strip()}-abc.sqlite"
+    running = tmp_path / f".linkverifier-rows-{os.getppid()}-def.sqlite"  # pytest's parent: alive
+    other = tmp_path / "notes.sqlite"
+    for path in (stale, running, other):
+        path.write_bytes(b"x" * 10)
+    with RowSpool([], directory=tmp_path) as spool:
+        assert Path(spool.path).name.startswith(f".linkverifier-rows-{os.getpid()}-")
+        assert not stale.exists() and running.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, other.name])

@@ -9,6 +9,9 @@ only the groups in flight.
 
 The file lives beside the database when the CLI makes it (``/tmp`` is often
 memory), else in the system's temporary directory, and is deleted on close.
+A process killed with SIGKILL cannot delete its spool: its name carries the
+process id, and the next spool made in that folder deletes those of processes
+that are gone, so crashes do not pile up copies of a long list.
 Rows are stored pickled, their targets once each: the file is ours, written
 and read by one process.
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 from crawler.lists.backlinks import Row
 from extract.urls import Target
 
-__all__ = ["RowSpool", "spool_directory"]
+__all__ = ["RowSpool", "remove_stale_spools", "spool_directory"]
 
 
 _BATCH = 2000
@@ -58,10 +61,41 @@ def spool_directory(db: str | os.PathLike) -> Path | None:
     return directory if directory.is_dir() and os.access(directory, os.W_OK) else None
 
 
+_PREFIX = ".linkverifier-rows-"
+
+
+def remove_stale_spools(directory: str | os.PathLike | None) -> list[Path]:
+    """Delete the spools in ``directory`` (None: the system's temporary one) whose process is gone; the ones deleted."""
+    if os.name != "posix":  # elsewhere os.kill(pid, 0) is no harmless probe
+        return []
+    removed = []
+    for path in Path(directory or tempfile.gettempdir()).glob(f"{_PREFIX}*-*.sqlite"):
+        pid = path.name[len(_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:  # another run removed it first, or the folder is read-only: not ours to fail on
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # alive, another user's
+        return True
+    except (ProcessLookupError, OverflowError):  # gone, or never a process id
+        return False
+    return True
+
+
 class RowSpool:
     def __init__(self, rows: Iterable[Row], target: str | None = None, directory: str | os.PathLike | None = None):
         """Spool ``rows`` (any iterable: a list, or a stream from ``iter_rows``) into ``directory``."""
-        handle, self.path = tempfile.mkstemp(prefix=".linkverifier-rows-", suffix=".sqlite", dir=directory)
+        remove_stale_spools(directory)
+        handle, self.path = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".sqlite", dir=directory)
         os.close(handle)
         try:
             # Scratch data, rebuilt from the input on every run: no journal, no fsync.
