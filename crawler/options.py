@@ -291,9 +291,21 @@ def change_kinds(ctx, param, value: str | None) -> frozenset[str]:
 
 
 def notify_option(command):
-    return click.option("--notify", "notify", multiple=True, metavar="URL",
+    return click.option("--notify", "notify", multiple=True, metavar="URL", callback=_known_notify_urls,
                         help="Send a summary of the changes through Apprise (slack://…, mailto://…, json://host/path…); "
                              "repeatable, also from LINKVERIFIER_NOTIFY.")(command)
+
+
+def _known_notify_urls(ctx, param, value: tuple[str, ...]) -> tuple[str, ...]:
+    """A notify URL with a typo is said before the run (exit 2), not found out the day a link is lost."""
+    from crawler.reports.notify import ENVIRONMENT, notify_urls, redact, unknown_urls
+
+    unknown = unknown_urls(notify_urls(value))
+    if unknown:
+        where = "--notify" if unknown[0] in value else ENVIRONMENT
+        raise click.BadParameter(f"{redact(unknown[0])} is not a notification URL Apprise knows "
+                                 "(slack://…, mailto://…, json://host/path…)", param_hint=where)
+    return value
 
 
 def notify(urls: tuple[str, ...], found: list[dict]) -> None:

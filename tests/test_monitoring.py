@@ -114,6 +114,20 @@ def test_recheck_older_than_leaves_out_what_was_just_checked(web, tmp_path):
     assert run.returncode == 2 and "a duration" in run.stderr
 
 
+def test_a_notify_url_apprise_cannot_use_is_said_before_the_run(web, tmp_path):
+    """A typo in --notify (or LINKVERIFIER_NOTIFY) is exit 2 and one line at once, its secret unshown:
+    not a surprise the day a good link is lost and no alert comes."""
+    db = first_run(web, tmp_path)
+    requests = len(web.log)
+    for args, env in ((["--notify", "slak://alerts:s3cr3t@hooks.example/T1"], {}),
+                      ([], {"LINKVERIFIER_NOTIFY": "jsno://alerts:s3cr3t@127.0.0.1/hook"})):
+        run = run_cli(["recheck", "--db", db, *args], web, no_proxy=NO_PROXY, env=env)
+        assert run.returncode == 2, run.stderr
+        assert "is not a notification URL Apprise knows" in run.stderr and "s3cr3t" not in run.stderr
+        assert "Traceback" not in run.stderr
+    assert len(web.log) == requests  # nothing was rechecked
+
+
 def test_changes_rejects_an_unknown_kind(web, tmp_path):
     db = first_run(web, tmp_path)
     run = run_cli(["changes", "--db", db, "--fail-on", "vanished"], web, no_proxy=NO_PROXY)

@@ -15,7 +15,7 @@ import os
 from collections import Counter
 from urllib.parse import urlsplit
 
-__all__ = ["CHANGE_KINDS", "notify_urls", "redact", "summary", "send"]
+__all__ = ["CHANGE_KINDS", "notify_urls", "redact", "summary", "send", "unknown_urls"]
 
 CHANGE_KINDS = ("new", "lost", "back", "rel_changed", "anchor_changed", "placement_changed", "target_changed")
 ENVIRONMENT = "LINKVERIFIER_NOTIFY"
@@ -25,6 +25,19 @@ MAX_LINES = 50  # changed links listed in one message; the rest are counted
 def notify_urls(given: tuple[str, ...] | list[str]) -> list[str]:
     """``--notify`` URLs, then those in ``LINKVERIFIER_NOTIFY``."""
     return [*given, *os.environ.get(ENVIRONMENT, "").split()]
+
+
+def unknown_urls(urls: list[str]) -> list[str]:
+    """The URLs Apprise cannot send to (an unknown scheme, a malformed URL): told before a run, not after it.
+    Nothing is sent or resolved: Apprise only parses them."""
+    if not urls:
+        return []
+    import logging
+
+    import apprise
+
+    logging.getLogger("apprise").setLevel(logging.CRITICAL)  # it would log the URL, secret and all
+    return [url for url in urls if not apprise.Apprise().add(url)]
 
 
 def redact(url: str) -> str:
