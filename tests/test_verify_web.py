@@ -82,6 +82,12 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     add("gzip", "http://gzip.example.com/a", gzip.compress(page(article(LINK)).encode()), headers={"Content-Encoding": "gzip"})
     add("brotli", "http://br.example.com/a", brotli.compress(page(article(LINK)).encode()), headers={"Content-Encoding": "br"})
     add("too_large", "http://huge.example.com/a", b"<html><body>" + b"x" * (11 * 1024 * 1024) + b"</body></html>")
+    # A template that leaves a <div> open in each of 400 comments: nested past libxml2's 256 levels.
+    comments = "".join(f"<div class='comment'><p>Comment {i}: thanks for the write-up.</p>" for i in range(400))
+    add("nested_400", "http://forum.example.com/t/1", page(article(LINK) + comments + f"<p>See also the {LINK}.</p>"))
+    add("nested_3000", "http://forum.example.com/t/2", page(article("whitepaper") + "<div>" * 3000 + f"<p>{LINK}</p>"))
+    # A million characters without a space (an inline data blob in the text): read in one pass.
+    add("no_space_run", "http://blob.example.com/a", page(article(LINK, "<p>" + "QUJD" * 250_000 + "</p>")))
     jp = "ゼロデイ脆弱性についての記事です。パッチが公開される前に攻撃者が悪用する脆弱性への対策を詳しく説明します。"
     add("shift_jis_undeclared", "http://jp.example.jp/a", page(foreign(jp, f'<a href="{TARGET}">ホワイトペーパー</a>')).replace("<meta charset='utf-8'>", "").encode("shift_jis"), headers={"Content-Type": "text/html"})
     ru = "Статья об уязвимостях нулевого дня и о том, как злоумышленники используют их до выхода исправлений."
@@ -254,6 +260,21 @@ def test_failures_get_their_reason(verified, note, status, reason):
     result = verified["by"](note)
     assert (result["status"], result["reason"]) == (status, reason), result.get("message")
     assert result["follow"] is None and result["links"] == []
+
+
+def test_pages_nested_past_the_parsers_limit(verified):
+    """A link after 400 unclosed <div>s is there (libxml2 stops at 256 levels: it was "lost", an alert
+    for nothing); past the 2,048 levels read at most, no link found is no proof: an error, not lost."""
+    deep = verified["by"]("nested_400")
+    assert deep["status"] == "live" and len(deep["links"]) == 2, deep.get("message")
+    assert deep["links"][0]["placement"] == "editorial"
+    deeper = verified["by"]("nested_3000")
+    assert (deeper["status"], deeper["reason"]) == ("error", "too_large")
+
+
+def test_a_long_run_without_spaces_is_read_in_one_pass(verified):
+    result = verified["by"]("no_space_run")
+    assert result["status"] == "live" and result["page"]["language"] == "en", result.get("message")
 
 
 def test_server_error_is_retried_once(verified):

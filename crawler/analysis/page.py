@@ -17,7 +17,7 @@ from crawler.analysis.answer import page_canonical, page_problem
 from crawler.analysis.fetched import FetchedPage, PageAnalysis, TargetLinks, TargetProfile
 from crawler.hosting.lookup import no_hosting
 from extract.content import main_content
-from extract.document import base_url, declared_language, parse_html, title, word_count
+from extract.document import base_url, declared_language, read_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, html_alternates
@@ -39,11 +39,12 @@ TOPIC_CHARS = max(MAX_CHARS, SURFACE_CHARS)
 
 
 def _parse(page: FetchedPage):
-    """``(tree, its PageTags, base URL, decoded text)``; tree and tags are None when there is no HTML."""
+    """``(tree, its PageTags, base URL, decoded text, whether the tree is cut short)``; tree and tags
+    are None when there is no HTML."""
     text, _encoding = decode_html(page.body, page.header("content-type"))
-    tree = parse_html(text)
+    tree, cut = read_html(text)
     tags = PageTags(tree) if tree is not None else None  # one walk for every head query below
-    return tree, tags, base_url(tree, page.final_url, tags), text
+    return tree, tags, base_url(tree, page.final_url, tags), text, cut
 
 
 def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple[str, float, str]:
@@ -99,7 +100,10 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     problem = page_problem(page)
     if problem:
         return PageAnalysis.unreadable(problem)
-    tree, tags, base, source = _parse(page)
+    tree, tags, base, source, cut = _parse(page)
+    if cut and not any(find_links(tree, base, target, resolve_links(tree, base)) for target in targets):
+        # Nested past what the parser reads (2,048 levels): no link found may be a link not read.
+        return PageAnalysis.unreadable("too_large")
     directives = robots_directives(tree, page.header_list("x-robots-tag"), tags)
     canonical = page_canonical(tree, page, base, tags)
     content = main_content(tree, page.final_url)
@@ -155,7 +159,7 @@ def analyze_target(page: FetchedPage) -> TargetProfile:
         return TargetProfile.unreachable(f"HTTP {page.status}")
     if page_problem(page):
         return TargetProfile.unreachable(page_problem(page))
-    tree, tags, base, _text = _parse(page)
+    tree, tags, base, _text, _cut = _parse(page)
     content = main_content(tree, page.final_url)
     language, _source = detect_language(content.text, declared_language(tree, page.header("content-language"), tags))
     alternates = html_alternates(tree, base, tags) + header_alternates(page.header_list("link"), page.final_url)
