@@ -77,6 +77,9 @@ class PageLinks:
         self.position = {id(el): i for i, el in enumerate(self.links)}
         # id() -> (element, stats): the element is kept so its id cannot be reused.
         self._block_cache: dict[int, tuple[html.HtmlElement, tuple[int, int, int]]] = {}
+        # Read once a page, not once a link: a block holding 5,000 links was read 5,000 times (quadratic).
+        self._text_cache: dict[int, tuple[html.HtmlElement, str]] = {}
+        self._child_links: dict[int, tuple[html.HtmlElement, int]] = {}
         self._repeat_cache: dict[tuple[int, str, str], tuple[html.HtmlElement, tuple[float, float, float, float]]] = {}
         self._layout: _MainLayout | None = None
 
@@ -84,11 +87,27 @@ class PageLinks:
         """(text chars, link-text chars, links) of a block, cached."""
         cached = self._block_cache.get(id(block))
         if cached is None or cached[0] is not block:
-            text = collapse(block.text_content())
+            text = self.block_text(block)
             anchors = block.findall(".//a")
             link_chars = sum(len(collapse(a.text_content())) for a in anchors)
             cached = (block, (len(text), link_chars, len(anchors)))
             self._block_cache[id(block)] = cached
+        return cached[1]
+
+    def block_text(self, block: html.HtmlElement) -> str:
+        """A block's text, collapsed, cached."""
+        cached = self._text_cache.get(id(block))
+        if cached is None or cached[0] is not block:
+            cached = (block, collapse(block.text_content()))
+            self._text_cache[id(block)] = cached
+        return cached[1]
+
+    def child_links(self, parent: html.HtmlElement) -> int:
+        """Links among an element's children, cached."""
+        cached = self._child_links.get(id(parent))
+        if cached is None or cached[0] is not parent:
+            cached = (parent, len(parent.findall("a")))
+            self._child_links[id(parent)] = cached
         return cached[1]
 
     @property
@@ -239,8 +258,21 @@ def _word_tokens(anchor_text: str, block_text: str) -> tuple[list[str], int]:
     lead = block_text.find(anchor_text) if anchor_text else -1
     if lead <= 0:
         return words + (["b_start"] if lead == 0 else []), max(lead, 0)
-    words += ["b_" + w for w in _WORD.findall(block_text[:lead].lower())[-_LEAD_WORDS:]]
+    words += ["b_" + w for w in _last_words(block_text, lead, _LEAD_WORDS)]
     return words, lead
+
+
+def _last_words(text: str, end: int, count: int) -> list[str]:
+    """The last ``count`` words of ``text[:end]``, lower-cased, read from a window that grows until
+    it holds more than ``count`` words (its first may be cut) or reaches the start: the same words
+    as reading all of it, without reading a long block again for each of its links."""
+    window = 256
+    while True:
+        start = max(0, end - window)
+        found = _WORD.findall(text[start:end].lower())
+        if start == 0 or len(found) > count:
+            return found[-count:]
+        window *= 4
 
 
 def link_features(element: html.HtmlElement, page: PageLinks, *, in_main: bool, main_found: bool,
@@ -253,8 +285,8 @@ def link_features(element: html.HtmlElement, page: PageLinks, *, in_main: bool, 
     region = element_region(element)
     anchor_chars = len(anchor_text)
     parent = element.getparent()
-    parent_links = len(parent.findall("a")) if parent is not None else 0
-    words, lead = _word_tokens(anchor_text, collapse(block.text_content()) if chars else "")
+    parent_links = page.child_links(parent) if parent is not None else 0
+    words, lead = _word_tokens(anchor_text, page.block_text(block) if chars else "")
     repeat = page.repeated_item(element)
     numbers = [
         float(in_main),

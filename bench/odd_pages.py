@@ -1,0 +1,66 @@
+"""CPU of one page's analysis on pages built to find what grows faster than the page.
+
+Each case is a page an analysis worker may meet (nested thousands deep, a text run without
+a space, thousands of links to the target in one list, thousands of paragraphs); the
+analysis runs in this process as a worker runs it (``verify_page`` after the workers'
+warm-up) at two sizes, so a cost that grows with the square of the page shows at once.
+Prints seconds a page and the answer's status.
+
+    python bench/odd_pages.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TARGET = "http://www.acme.example/whitepaper"
+LINK = f'<a href="{TARGET}">whitepaper</a>'
+TEXT = "Zero-day exploits and patches explained for security teams in detail. " * 5
+
+CASES = {
+    "unclosed <div>s, each with a paragraph": lambda n: f"<div><p>{TEXT}</p>" * n + f"<p>{TEXT} {LINK}</p>",
+    "a run without a space (characters)": lambda n: f"<p>{TEXT}</p><p>" + "QUJD" * (n // 4) + f"</p><p>{LINK}</p>",
+    "links to the target in one paragraph": lambda n: "<p>" + "".join(f'<a href="{TARGET}">w{i}</a> ' for i in range(n)) + "</p>",
+    "other links in one paragraph": lambda n: "<p>" + "".join(f'<a href="/p{i}">l{i}</a> ' for i in range(n)) + LINK + "</p>",
+    "paragraphs, a link in every 50th": lambda n: "".join(f"<p>Paragraph {i} on exploits {LINK if i % 50 == 0 else ''}.</p>"
+                                                         for i in range(n)),
+}
+SIZES = {
+    "unclosed <div>s, each with a paragraph": (250, 1000),
+    "a run without a space (characters)": (100_000, 1_000_000),
+    "links to the target in one paragraph": (1000, 4000),
+    "other links in one paragraph": (5000, 20000),
+    "paragraphs, a link in every 50th": (5000, 20000),
+}
+
+
+def main() -> None:
+    from crawler.analysis.fetched import FetchedPage
+    from crawler.analysis.judge import verify_page
+    from crawler.analysis.page import analyze_target
+    from crawler.analysis.pool import _warm_up
+    from crawler.lists.backlinks import make_row
+    from extract.urls import Target
+
+    _warm_up()
+    target = Target.parse(TARGET)
+    profile = analyze_target(FetchedPage(TARGET, TARGET, 200, {"content-type": ["text/html"]},
+                                         f"<html lang=en><body><article><p>{TEXT}</p></article></body></html>".encode()))
+    url = "http://source.example/page"
+    for name, build in CASES.items():
+        figures = []
+        for size in SIZES[name]:
+            body = f"<html lang=en><body><article>{build(size)}</article></body></html>".encode()
+            page = FetchedPage(url, url, 200, {"content-type": ["text/html"]}, body)
+            started = time.process_time()
+            result = verify_page(page, [make_row(0, url, TARGET, target, {})], {target.key: profile})[0]
+            figures.append(f"{size:>9,}: {time.process_time() - started:6.2f} s {result['status']}")
+        print(f"{name:40s} " + "   ".join(figures))
+
+
+if __name__ == "__main__":
+    main()
