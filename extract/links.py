@@ -19,10 +19,10 @@ from lxml import html
 from extract import selectors
 from extract.document import collapse, visible_text
 from extract.regions import element_region
-from extract.urls import Target, match_href, registered_domain, resolve_href_host
+from extract.urls import Target, match_href, normalized_key, registered_domain, resolve_href_host
 
 __all__ = [
-    "FoundLink", "ResolvedLink", "anchor_of", "find_links", "resolve_links", "page_link_urls", "outbound_summary",
+    "FoundLink", "LinkIndex", "ResolvedLink", "anchor_of", "find_links", "resolve_links", "page_link_urls", "outbound_summary",
     "script_mentions", "rel_tokens",
 ]
 
@@ -151,12 +151,46 @@ def resolve_links(tree: html.HtmlElement | None, base: str) -> list[ResolvedLink
     return links
 
 
+class LinkIndex:
+    """A page's resolved links by registrable domain and, within a domain, by ``normalized_key``:
+    a page listed with many targets (one row per page of the site it links to) was matched
+    link by link against every target, 1,200 targets in 2.5 s, growing with the square."""
+
+    # Fewer links than this to one domain are matched one by one (no key to compute).
+    KEYED_FROM = 16
+
+    def __init__(self, resolved: list[ResolvedLink]):
+        self.by_domain: dict[str, list[ResolvedLink]] = {}
+        for link in resolved:
+            self.by_domain.setdefault(link.domain, []).append(link)
+        self._keys: dict[str, dict[str, list[ResolvedLink]]] = {}
+        self.texts: dict = {}  # block -> its visible text, for the contexts of every target's links
+
+    def candidates(self, target: Target) -> list[ResolvedLink]:
+        """The links that may match ``target``, in document order: every one that does is among them."""
+        links = self.by_domain.get(target.domain, [])
+        if target.url is None or len(links) < self.KEYED_FROM:
+            return links
+        keys = self._keys.get(target.domain)
+        if keys is None:
+            keys = self._keys[target.domain] = {}
+            for link in links:
+                keys.setdefault(normalized_key(link.url), []).append(link)
+        # An exact match (the same URL but its fragment) has the same key as a normalized one.
+        return keys.get(normalized_key(target.url), [])
+
+
 def find_links(tree: html.HtmlElement | None, base: str, target: Target,
-               resolved: list[ResolvedLink] | None = None) -> list[FoundLink]:
-    """The links to ``target``; pass ``resolved`` when the page's links are already resolved."""
+               resolved: list[ResolvedLink] | None = None, index: LinkIndex | None = None) -> list[FoundLink]:
+    """The links to ``target``; pass ``resolved`` when the page's links are already resolved, and
+    ``index`` (of those) when the page is matched against several targets."""
     found = []
-    texts: dict = {}  # block -> its visible text, for the links' contexts
-    for link in resolve_links(tree, base) if resolved is None else resolved:
+    texts: dict = index.texts if index is not None else {}  # block -> its visible text, for the links' contexts
+    if index is not None:
+        links = index.candidates(target)
+    else:
+        links = resolve_links(tree, base) if resolved is None else resolved
+    for link in links:
         # Every kind of match (exact, normalized, domain) implies the same registrable domain.
         if link.domain != target.domain:
             continue

@@ -22,7 +22,7 @@ from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, html_alternates
 from extract.language import detect_language
-from extract.links import find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
+from extract.links import LinkIndex, find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
 from extract.robots import robots_directives
 from extract.selectors import PageTags
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain
@@ -111,10 +111,11 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     host = host_of(page.final_url)
     resolved = resolve_links(tree, base)
     outbound, external = outbound_summary(tree, base, host, resolved)
+    index = LinkIndex(resolved)  # one page, any number of targets
     per_target = {}
     page_links = None  # page-wide link facts, built only when a page links to a target
     for target in targets:
-        found = find_links(tree, base, target, resolved)
+        found = find_links(tree, base, target, resolved, index)
         if found and page_links is None:
             page_links = PageLinks(tree, content)
         links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
