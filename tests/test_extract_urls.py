@@ -84,3 +84,30 @@ def test_country_from_cctld(host, country):
 def test_registered_domain():
     assert registered_domain("a.b.example.co.uk") == "example.co.uk"
     assert registered_domain("WWW.Bücher.de") == "xn--bcher-kva.de"
+
+
+def test_a_page_matched_against_many_targets_finds_what_one_by_one_finds():
+    """``LinkIndex`` looks a page's links up by domain and normalized URL instead of matching each link
+    against each target: the same links, matches and contexts for every kind of target."""
+    from extract.document import parse_html
+    from extract.links import LinkIndex, find_links, resolve_links
+
+    base = "http://blog.example.org/post"
+    links = [f'<a href="https://www.acme.com/p{i}?utm_source=x#s{i % 3}">page {i}</a>' for i in range(40)]
+    links += ['<a href="http://acme.com/p7/">again</a>', '<a href="/local">here</a>', '<a href="https://shop.acme.com/">shop</a>',
+              '<a href="https://other.net/p1">other</a>', '<a href="HTTPS://WWW.ACME.COM/p3">caps</a>']
+    tree = parse_html(f"<html><body><article><p>Intro.</p><ul>{''.join(f'<li>{a}</li>' for a in links)}</ul></article></body></html>")
+    resolved = resolve_links(tree, base)
+    index = LinkIndex(resolved)
+    targets = ["https://www.acme.com/p7", "http://acme.com/p7#top", "https://www.acme.com/p3", "acme.com", "shop.acme.com",
+               "https://www.acme.com/p99", "other.net", "https://other.net/p1", "http://blog.example.org/local"]
+    found_any = 0
+    for raw in targets:
+        target = Target.parse(raw)
+        one_by_one = [(f.href, f.match, f.anchor_text, f.context) for f in find_links(tree, base, target, resolved)]
+        indexed = [(f.href, f.match, f.anchor_text, f.context) for f in find_links(tree, base, target, resolved, index)]
+        assert indexed == one_by_one, raw
+        found_any += bool(indexed)
+    assert found_any == 8  # all but p99
+    p7 = find_links(tree, base, Target.parse("https://www.acme.com/p7"), resolved, index)
+    assert [(f.anchor_text, f.match) for f in p7] == [("page 7", "normalized"), ("again", "normalized")]
