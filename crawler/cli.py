@@ -39,7 +39,9 @@ from crawler.store.faults import StorageError  # noqa: E402
 from crawler.store.spool import RowSpool, spool_directory  # noqa: E402
 
 if _LOADING:
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is KeyboardInterrupt: see _Commands
+    from crawler.run.interrupts import startup_handler  # noqa: E402
+
+    signal.signal(signal.SIGINT, startup_handler)  # from here on, Ctrl-C is KeyboardInterrupt: see _Commands
 
 __all__ = ["main"]
 

@@ -67,6 +67,31 @@ def test_analysis_pool_survives_a_dead_worker():
     assert asyncio.run(scenario()) == 42
 
 
+def _hang(_value):
+    import time
+
+    time.sleep(60)  # a page whose analysis never ends
+
+
+def test_a_page_past_the_analysis_timeout_is_answered_and_its_worker_replaced():
+    import asyncio
+
+    from crawler.analysis.pool import AnalysisPool, AnalysisTimeout
+
+    async def scenario():
+        pool = AnalysisPool(1, task_timeout=2)
+        try:
+            try:
+                await pool.run(_hang, 1)
+            except AnalysisTimeout as timeout:
+                said = str(timeout)
+            return said, await pool.run(_double, 21)
+        finally:
+            pool.close(kill=True)
+
+    assert asyncio.run(scenario()) == ("analysis took longer than 2 s", 42)
+
+
 LOADED_MODELS = """
 import asyncio, sys
 from crawler.analysis.pool import AnalysisPool

@@ -202,33 +202,31 @@ class AnalysisPool:
         if executor is None:
             raise BrokenProcessPool("the analysis pool is closed")
         if not ready.done():
-            try:
-                # shield: one page's timeout must not cancel the start every page waits for
-                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(ready)), self.task_timeout)
-            except TimeoutError:
-                self._replace(executor, kill=True)
-                raise AnalysisTimeout(f"the analysis processes took longer than {self.task_timeout:.0f} s to start") from None
-            except BrokenProcessPool:
-                self._replace(executor)
-                raise
+            # shield: one page's timeout must not cancel the start every page waits for
+            await self._wait(executor, asyncio.shield(asyncio.wrap_future(ready)), "the analysis processes took longer than {} s to start")
         try:
             future = executor.submit(function, *args)
         except (BrokenProcessPool, RuntimeError):  # broken, or shut down by a restart under way
             self._replace(executor)
             raise BrokenProcessPool("the analysis pool was restarted") from None
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.task_timeout)
-        except TimeoutError:
-            self._replace(executor, kill=True)
-            raise AnalysisTimeout(f"analysis took longer than {self.task_timeout:.0f} s") from None
-        except BrokenProcessPool:
-            self._replace(executor)
-            raise
+            return await self._wait(executor, asyncio.wrap_future(future), "analysis took longer than {} s")
         except asyncio.CancelledError:
             # Our page was cancelled by a restart of the pool it waited in, not
             # by whoever awaits us: that is a broken pool, tried once more.
             if future.cancelled() and self._executor is not executor:
                 raise BrokenProcessPool("the analysis pool was restarted") from None
+            raise
+
+    async def _wait(self, executor: ProcessPoolExecutor, awaitable, late: str) -> Any:
+        """``awaitable``'s result; past the timeout, or when the pool broke meanwhile, the pool is replaced."""
+        try:
+            return await asyncio.wait_for(awaitable, self.task_timeout)
+        except TimeoutError:
+            self._replace(executor, kill=True)
+            raise AnalysisTimeout(late.format(f"{self.task_timeout:.0f}")) from None
+        except BrokenProcessPool:
+            self._replace(executor)
             raise
 
     def _replace(self, broken: ProcessPoolExecutor, kill: bool = False) -> None:
@@ -250,9 +248,27 @@ def _first_worker(executor: ProcessPoolExecutor, ready: Future) -> None:
     try:
         executor.submit(os.getpid).result()
     except BaseException as error:  # noqa: BLE001 - whatever it is, the pages waiting must hear of it
+        _await_fork_server_exit()
         ready.set_exception(BrokenProcessPool(f"the analysis processes could not start ({error!r})"))
     else:
         ready.set_result(None)
+
+
+def _await_fork_server_exit(seconds: float = 2.0) -> None:
+    """After a failed start, wait (at most ``seconds``) for a fork server that hung up on us to have
+    exited, without reaping it: the pool's next start then sees it gone and starts another, where it
+    would otherwise, within the few milliseconds a killed process takes to end, connect to the dying one."""
+    pid = getattr(getattr(multiprocessing.forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid is None or not hasattr(os, "waitid"):
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return
+        except ChildProcessError:  # reaped already, or not ours
+            return
+        time.sleep(0.02)
 
 
 def _stop(executor: ProcessPoolExecutor, kill: bool, wait: bool = False) -> None:

@@ -20,7 +20,7 @@ import click
 
 from crawler.analysis.results import error_result
 from crawler.options import RunOptions
-from crawler.run.interrupts import Interrupts
+from crawler.run.interrupts import Interrupts, take_startup_signal
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
 from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS
 from crawler.store.faults import StorageError
@@ -149,6 +149,9 @@ def crawl(settings, spider: str, run: Run | None = None, **arguments) -> Crawled
     process = crawler_process(settings)
     crawler = process.create_crawler(spider)
     interrupts = Interrupts(crawler, quiet=settings.get("LOG_LEVEL") == "ERROR")
+    if take_startup_signal() is not None:  # a Ctrl-C while Scrapy loaded, swallowed where it landed
+        interrupts.restore()
+        raise KeyboardInterrupt
     if run is not None:
         run.on_storage = lambda changed: _storage_changed(crawler, interrupts, changed)
         arguments["run"] = run

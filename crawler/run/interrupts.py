@@ -42,6 +42,25 @@ def close_spider(crawler, reason: str) -> None:
         engine.close_spider(engine.spider, reason)
 
 
+_startup_signal: int | None = None
+
+
+def startup_handler(signum, _frame) -> None:
+    """Ctrl-C before a crawl's ``Interrupts`` take over: KeyboardInterrupt, as Python's own handler
+    raises it, and remembered: Python swallows one raised inside a weakref callback or a destructor
+    (an import's module-lock callback: "Exception ignored in"), and the run went on to the end."""
+    global _startup_signal
+    _startup_signal = signum
+    raise KeyboardInterrupt
+
+
+def take_startup_signal() -> int | None:
+    """The signal ``startup_handler`` met, if any (forgotten once taken)."""
+    global _startup_signal
+    signum, _startup_signal = _startup_signal, None
+    return signum
+
+
 class Interrupts:
     """Installed around ``CrawlerProcess.start(install_signal_handlers=False)``."""
 
