@@ -154,7 +154,7 @@ def resolve_links(tree: html.HtmlElement | None, base: str) -> list[ResolvedLink
 class LinkIndex:
     """A page's resolved links by registrable domain and, within a domain, by ``normalized_key``:
     a page listed with many targets (one row per page of the site it links to) was matched
-    link by link against every target, 1,200 targets in 2.5 s, growing with the square."""
+    link by link against every target: 1,200 targets 2.4 s, 2,400 8.4 s."""
 
     # Fewer links than this to one domain are matched one by one (no key to compute).
     KEYED_FROM = 16
