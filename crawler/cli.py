@@ -52,6 +52,9 @@ class _Commands(click.Group):
     Ctrl-C is exit 130 wherever it lands."""
 
     def invoke(self, ctx):
+        from crawler.run.interrupts import take_startup_signal
+
+        take_startup_signal()  # one from an earlier command in this process (called in-process) is not this one's
         try:
             return super().invoke(ctx)
         except StorageError as fault:
