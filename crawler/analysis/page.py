@@ -101,7 +101,9 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     if problem:
         return PageAnalysis.unreadable(problem)
     tree, tags, base, source, cut = _parse(page)
-    if cut and not any(find_links(tree, base, target, resolve_links(tree, base)) for target in targets):
+    resolved = resolve_links(tree, base)
+    index = LinkIndex(resolved)  # one page, any number of targets
+    if cut and not any(find_links(tree, base, target, resolved, index) for target in targets):
         # Nested past what the parser reads (2,048 levels): no link found may be a link not read.
         return PageAnalysis.unreadable("too_large")
     directives = robots_directives(tree, page.header_list("x-robots-tag"), tags)
@@ -109,9 +111,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     content = main_content(tree, page.final_url)
     language, language_source = detect_language(content.text, declared_language(tree, page.header("content-language"), tags))
     host = host_of(page.final_url)
-    resolved = resolve_links(tree, base)
     outbound, external = outbound_summary(tree, base, host, resolved)
-    index = LinkIndex(resolved)  # one page, any number of targets
     per_target = {}
     page_links = None  # page-wide link facts, built only when a page links to a target
     for target in targets:
