@@ -34,7 +34,7 @@ from crawler import options as opts  # noqa: E402
 from crawler.lists.backlinks import InputError, iter_rows  # noqa: E402
 from crawler.reports.writers import write_atomically  # noqa: E402
 from crawler.run.crawl import run_discover, run_hreflang, run_verify, run_worker  # noqa: E402
-from crawler.run.stats import PAGES  # noqa: E402
+from crawler.run.stats import PAGES, UNREAD_PAGES  # noqa: E402
 from crawler.store.faults import StorageError  # noqa: E402
 from crawler.store.spool import RowSpool, spool_directory  # noqa: E402
 
@@ -151,6 +151,11 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, options:
     if not options.quiet:
         counts = Counter(f"{i['severity']} {i['code']}" for i in issues)
         summary = ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "no issues"
+        unread = stats.get(UNREAD_PAGES) or {}
+        # A page that could not be read has no issues of its own to show: say so, or "no issues" would mislead.
+        if unread:
+            reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(unread.items()))
+            summary += f" ({sum(unread.values())} of the pages unread: {reasons})"
         click.echo(f"audited {stats.get(PAGES, 0)} pages: {summary}", err=True)
 
 

@@ -109,6 +109,7 @@ class RunOptions:
     ip_db: tuple[str, ...] = ()
     resolve: tuple[str, ...] = ()
     workers: int | None = None
+    analysis_timeout: float = 120.0
     quiet: int = 0
     verbose: int = 0
     brands: tuple[str, ...] = ()  # verify's --brand and --keywords, where the command has them
@@ -153,6 +154,9 @@ def fetch_options(command):
         click.option("--resolve", "resolve", multiple=True, callback=pinned_addresses, metavar="HOST:ADDRESS",
                      help="Take ADDRESS as HOST's address for the hosting fields (as curl's --resolve); repeatable."),
         click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core; 0 = in-process]"),
+        click.option("--analysis-timeout", "analysis_timeout", default=120.0, show_default=True,
+                     type=click.FloatRange(min=0, min_open=True), envvar="LINKVERIFIER_ANALYSIS_TIMEOUT", metavar="SECONDS",
+                     help="Seconds one page's analysis may take; past it the page is an analysis_error and its worker is replaced."),
         click.option("-q", "--quiet", count=True, help="Less output (no summary with -q)."),
         click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),
     ]

@@ -3,6 +3,7 @@ kill -9 leaves no analysis process behind. (verify has the soak: tests/test_soak
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import time
@@ -115,3 +116,43 @@ def test_ctrl_c_while_starting_is_130_and_one_line(web, tmp_path, delay):
                 "SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() else []
         # A run ended by the signal itself is left "running": --resume goes on from it as from "interrupted".
         assert set(statuses) <= ({"interrupted"} if process.returncode == 130 else {"interrupted", "running"}), statuses
+
+
+ANALYSED = {
+    "verify": ["verify", "{urls}", "--target", TARGET],
+    "discover": ["discover", f"{SITE}/", "--target", TARGET, "--max-pages", "6"],
+    "hreflang": ["hreflang", f"{SITE}/", "--max-pages", "6"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(ANALYSED))
+def test_pages_past_the_analysis_timeout_are_answered_in_one_line(web, tmp_path, command):
+    """Every page's analysis outlasts --analysis-timeout (the pool is replaced, killed, each time, the
+    processes still starting): every page is still answered, as an analysis error, each said in one
+    line with no traceback, and no process is left."""
+    slow_site(web, pages=6)
+    for i in range(1, 6):
+        web.add(f"{SITE}/p{i}", page(f'<article>{ARTICLE_EN}<p><a href="{TARGET}">the whitepaper</a></p></article>', lang="en"))
+    out, urls = tmp_path / "out.jsonl", tmp_path / "urls.txt"
+    urls.write_text("".join(f"{SITE}/p{i}\n" for i in range(1, 6)))
+    args = [arg.format(urls=urls) for arg in ANALYSED[command]]
+    process = start([*args, "--analysis-timeout", "0.001", "--db", str(tmp_path / "run.db"), "--out", str(out)], web)
+    seen: set[int] = set()
+    while process.poll() is None:
+        seen |= set(tree_pids(process.pid))
+        time.sleep(0.05)
+    _stdout, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err[-2000:]
+    assert "Traceback" not in err, err[-3000:]
+    assert "analysis of" in err and "took longer than" in err, err[-2000:]
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    if command == "verify":
+        assert [(r["status"], r["reason"]) for r in records] == [("error", "analysis_error")] * 5
+    elif command == "hreflang":  # the start page stays in the audit, as one that gave no usable answer
+        with sqlite3.connect(tmp_path / "run.db") as connection:
+            assert connection.execute("SELECT status FROM runs").fetchall() == [('finished',)], err
+        assert "1 of the pages unread: analysis_error 1" in err, err[-2000:]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(live_cmdline(pid) for pid in seen - {process.pid}):
+        time.sleep(0.2)
+    assert [pid for pid in seen - {process.pid} if live_cmdline(pid)] == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
+import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -29,13 +30,25 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-__all__ = ["AnalysisPool", "AnalysisTimeout", "die_with_parent", "start_fork_server"]
+__all__ = ["AnalysisPool", "AnalysisTimeout", "die_with_parent", "log_failed_analysis", "start_fork_server"]
 
 _PR_SET_PDEATHSIG = 1
 
 
 class AnalysisTimeout(Exception):
     """A page's analysis ran longer than the pool allows (its workers were restarted)."""
+
+
+def log_failed_analysis(log: logging.Logger | logging.LoggerAdapter, url: str, error: BaseException) -> None:
+    """Say in one line that a page's analysis failed (its rows are answered ``analysis_error`` by the caller).
+    A page past the timeout, or one that killed its worker twice, is the pool doing its job: a warning. Any
+    other exception is a bug of ours: an error, its traceback with ``-vv`` (a traceback on a strange page
+    looks like a crash to the person running the check, and the row already says what went wrong)."""
+    if isinstance(error, (AnalysisTimeout, BrokenProcessPool)):
+        log.warning("analysis of %s failed: %s", url, error)
+    else:
+        log.error("analysis of %s failed: %r (-vv shows the traceback)", url, error)
+        log.debug("analysis of %s failed", url, exc_info=error)
 
 
 def die_with_parent() -> None:
@@ -224,7 +237,7 @@ class AnalysisPool:
             return await asyncio.wait_for(awaitable, self.task_timeout)
         except TimeoutError:
             self._replace(executor, kill=True)
-            raise AnalysisTimeout(late.format(f"{self.task_timeout:.0f}")) from None
+            raise AnalysisTimeout(late.format(f"{self.task_timeout:g}")) from None
         except BrokenProcessPool:
             self._replace(executor)
             raise

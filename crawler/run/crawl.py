@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,7 +23,7 @@ from crawler.analysis.results import error_result
 from crawler.options import RunOptions
 from crawler.run.interrupts import Interrupts, take_startup_signal
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
-from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS
+from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS, UNREAD_PAGES
 from crawler.store.faults import StorageError
 from crawler.store.spool import RowSpool, spool_directory
 from crawler.store.status import stopped
@@ -74,6 +75,7 @@ def crawl_settings(options: RunOptions) -> Settings:  # noqa: F821 - scrapy impo
         "CONCURRENT_REQUESTS": options.concurrency,
         "LINKVERIFIER_OBEY_ROBOTS": not options.ignore_robots,
         "LINKVERIFIER_WORKERS": options.workers,
+        "LINKVERIFIER_ANALYSIS_TIMEOUT": options.analysis_timeout,
         "LINKVERIFIER_PROGRESS": options.quiet == 0,
         "LINKVERIFIER_IP_DB": list(options.ip_db or ()),
         "LINKVERIFIER_RESOLVE": list(options.resolve or ()),
@@ -332,6 +334,7 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, options: R
         spider = crawled.spider
         stats = crawled.crawler.stats.get_stats()
         stats[PAGES] = len(spider.records)
+        stats[UNREAD_PAGES] = dict(Counter(record.error for record in spider.records.values() if record.error))
         interrupted = crawled.exit_code
         if interrupted is not None:
             store.finish_run(run_id, utc_now(), INTERRUPTED, 0)

@@ -1,7 +1,7 @@
 """The last line of defence: a run that stops moving answers what it waits on, and ends.
 
 Every download either answers or fails within ``--timeout`` (DNS within the
-same bound), and every analysis within ``LINKVERIFIER_ANALYSIS_TIMEOUT``. So
+same bound), and every analysis within ``--analysis-timeout``. So
 when no download has finished, no analysis is running and no row has been
 answered for a few times ``--timeout``, the run is waiting on something
 that will never come: a request dropped without a callback, a future

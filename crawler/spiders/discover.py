@@ -13,6 +13,7 @@ from collections import Counter
 
 from scrapy.http import Request
 
+from crawler.analysis.pool import log_failed_analysis
 from crawler.analysis.results import error_result
 from crawler.analysis.tasks import discover_page
 from crawler.lists.backlinks import Row
@@ -90,7 +91,7 @@ class DiscoverSpider(VerifySpider):
             page.hosting = await self.hosting.fields(page.final_url, page.headers)
             return await self.pool.run(discover_page, page, row, profiles)
         except Exception as exc:  # one strange page must not stop the crawl
-            self.logger.exception("analysis of %s failed", response.url)
+            log_failed_analysis(self.logger, response.url, exc)
             return error_result(row, "analysis_error", repr(exc)), []
 
     def _emit(self, result: dict, links: list[str], site: str):

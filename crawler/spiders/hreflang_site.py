@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Request
 
-from crawler.analysis.pool import AnalysisPool
+from crawler.analysis.pool import AnalysisPool, log_failed_analysis
 from crawler.analysis.tasks import analyze_hreflang_page
 from crawler.failures import failure_reason
 from crawler.spiders.verify import fetched_page
@@ -146,7 +146,12 @@ class HreflangSpider(scrapy.Spider):
 
     async def parse_page(self, response):
         requested = response.meta["requested"]
-        record = await self.pool.run(analyze_hreflang_page, fetched_page(response, requested))
+        try:
+            record = await self.pool.run(analyze_hreflang_page, fetched_page(response, requested))
+        except Exception as exc:  # the page stays in the audit, as one that gave no usable answer
+            log_failed_analysis(logger, response.url, exc)
+            record = HreflangRecord(requested, response.url, response.status, error="analysis_error",
+                                    googlebot_allowed=response.meta.get("googlebot_allowed", True))
         self.records[requested] = record
         for alternate in record.alternates:
             if alternate.url:
@@ -188,8 +193,8 @@ class HreflangSpider(scrapy.Spider):
         requested = response.meta["requested"]
         try:
             self.probes[requested] = await self.pool.run(analyze_hreflang_page, fetched_page(response, requested))
-        except Exception:  # a second look that fails says nothing: the page keeps its first answer's issues
-            logger.exception("analysis of %s (Accept-Language probe) failed", response.url)
+        except Exception as exc:  # a second look that fails says nothing: the page keeps its first answer's issues
+            log_failed_analysis(logger, f"{response.url} (Accept-Language probe)", exc)
         return
         yield
 

@@ -37,7 +37,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request
 
 from crawler.analysis.fetched import FetchedPage, TargetProfile
-from crawler.analysis.pool import AnalysisPool
+from crawler.analysis.pool import AnalysisPool, log_failed_analysis
 from crawler.analysis.results import error_result
 from crawler.analysis.tasks import analyze_target, verify_page
 from crawler.failures import failure_reason
@@ -254,8 +254,8 @@ class VerifySpider(scrapy.Spider):
         profile = TargetProfile.unreachable("analysis_error")
         try:
             profile = await self.pool.run(analyze_target, fetched_page(response, response.request.url))
-        except Exception:
-            logger.exception("analysis of target %s failed", response.url)
+        except Exception as exc:
+            log_failed_analysis(logger, response.url, exc)
         finally:  # settled whatever happens: rows wait on this
             self._settle(key, profile)
         return
@@ -285,7 +285,7 @@ class VerifySpider(scrapy.Spider):
         except Exception as exc:  # a crash on a strange page is a bug, but must not lose rows
             if self.abandoned:  # the run is ending (an interrupt, a storage fault) and killed the pool: unchecked, not news
                 raise asyncio.CancelledError from exc
-            logger.exception("analysis of %s failed", page.final_url)
+            log_failed_analysis(logger, page.final_url, exc)
             return [error_result(row, "analysis_error", f"internal analysis error: {exc!r}") for row in rows]
 
     def parse_source(self, response):
