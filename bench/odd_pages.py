@@ -4,7 +4,8 @@ Each case is a page an analysis worker may meet (nested thousands deep, a text r
 a space, thousands of links to the target in one list, thousands of paragraphs); the
 analysis runs in this process as a worker runs it (``verify_page`` after the workers'
 warm-up) at two sizes, so a cost that grows with the square of the page shows at once.
-Prints seconds a page and the answer's status.
+Prints seconds a page and the answer's status. Then the same for a site: the hreflang audit of
+clusters of many locales, at two cluster sizes over the same number of pages.
 
     python bench/odd_pages.py
 """
@@ -68,6 +69,32 @@ def main() -> None:
             statuses = "/".join(sorted({result["status"] for result in results}))
             figures.append(f"{size:>9,}: {time.process_time() - started:6.2f} s {statuses}")
         print(f"{name:40s} " + "   ".join(figures))
+    hreflang_clusters()
+
+
+def hreflang_clusters(pages: int = 2000, locales: tuple[int, ...] = (50, 200)) -> None:
+    """The audit's CPU for ``pages`` pages in clusters of each size, every page annotating its whole
+    cluster (each linking back): the annotations grow with pages x locales, so should the cost."""
+    from extract.hreflang import Alternate, HreflangRecord
+    from scoring.hreflang_audit import audit
+
+    codes = [f"{language}-{country}" for language in ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da")
+             for country in ("us", "gb", "de", "at", "ch", "fr", "be", "es", "mx", "ar", "it", "br", "pt", "nl", "pl",
+                             "se", "dk", "no", "fi", "ie")]
+    figures = []
+    for size in locales:
+        records = {}
+        for cluster in range(pages // size):
+            urls = [f"http://shop.example/{code}/p{cluster}" for code in codes[:size]]
+            alternates = tuple(Alternate(code, url, url, "html") for code, url in zip(codes, urls, strict=False))
+            alternates += (Alternate("x-default", urls[0], urls[0], "html"),)
+            for code, url in zip(codes, urls, strict=False):
+                records[url] = HreflangRecord(url, url, 200, html=True, language=code[:2], language_probability=0.99,
+                                              html_lang=code, letters=2000, alternates=alternates)
+        started = time.process_time()
+        issues = audit(records, {}, set(records), set(records))
+        figures.append(f"{size:>4} locales: {time.process_time() - started:6.2f} s, {len(issues)} issues")
+    print(f"{'hreflang audit, ' + format(pages, ',') + ' pages':40s} " + "   ".join(figures))
 
 
 if __name__ == "__main__":

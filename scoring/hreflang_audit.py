@@ -67,6 +67,19 @@ def _annotations(record: HreflangRecord, sitemap: dict[str, list[tuple[str, str]
     return found
 
 
+def _links_back(target: HreflangRecord, sitemap: dict, index: dict[str, dict[str, list[Alternate]]]) -> dict[str, list[Alternate]]:
+    """``target``'s annotations Google reads, by the URL each names: made once a page, so that whether
+    each alternate links back is one lookup (scanning the cluster for every alternate of every page was
+    pages x locales squared: 2,000 pages in clusters of 200 locales took 6.9 s)."""
+    found = index.get(target.url)
+    if found is None:
+        found = index[target.url] = {}
+        for b in _annotations(target, sitemap):
+            if b.url and (b.method != "html" or b.in_head):
+                found.setdefault(b.url, []).append(b)
+    return found
+
+
 def _target_problem(record: HreflangRecord | None) -> str | None:
     if record is None:
         return "was not fetched (crawl limit or an invalid URL)"
@@ -122,7 +135,8 @@ def _check_methods(url: str, annotations: list[Alternate], issues: _Issues) -> N
 
 
 def _check_page(record: HreflangRecord, annotations: list[Alternate], pages: dict[str, HreflangRecord], records: dict[str, HreflangRecord],
-                sitemap: dict, issues: _Issues, selectors: frozenset[str] = frozenset()) -> None:
+                sitemap: dict, issues: _Issues, selectors: frozenset[str] = frozenset(),
+                returns: dict[str, dict[str, list[Alternate]]] | None = None) -> None:
     url = record.final_url
     for a in annotations:
         if a.method == "html" and not a.in_head:
@@ -142,6 +156,10 @@ def _check_page(record: HreflangRecord, annotations: list[Alternate], pages: dic
         issues.add("missing_x_default", url, "no x-default alternate for users whose language is not listed")
     if self_code and self_code.lower() != "x-default":
         _check_language(record, self_code, issues)
+    returns = {} if returns is None else returns
+    codes_of: dict[str, list[str]] = {}
+    for b in valid:
+        codes_of.setdefault(b.url, []).append(b.hreflang)
     for a in valid:
         if a.url == url:
             continue
@@ -156,17 +174,17 @@ def _check_page(record: HreflangRecord, annotations: list[Alternate], pages: dic
             issues.add("target_noindex", url, f"the {a.hreflang} alternate is noindex", a.url, a.hreflang)
         if target.canonical and target.canonical != a.url:
             issues.add("target_not_canonical", url, f"the {a.hreflang} alternate's canonical is {target.canonical}", a.url, a.hreflang)
-        back = [b for b in _annotations(target, sitemap) if b.url == url and (b.method != "html" or b.in_head)]
+        back = _links_back(target, sitemap, returns).get(url, [])
         if not back:
             # One issue per target page, however many codes name it (de and x-default).
-            codes = sorted({b.hreflang for b in valid if b.url == a.url})
+            codes = sorted(set(codes_of[a.url]))
             issues.add("missing_return_link", url, f"the {'/'.join(codes)} page does not link back", a.url, codes[0])
         elif self_code and all(b.hreflang.lower() != self_code.lower() for b in back):
             issues.add("inconsistent_return_code", a.url,
                        f"links back to {url} as {back[0].hreflang}, but that page calls itself {self_code}", url, back[0].hreflang)
-        if a.code.region:
+        if a.code.region and a.url not in pages:  # (the cheap test first: every annotation of a cluster comes here)
             country = country_from_host(host_of(a.url))
-            if country and country.lower() != a.code.region and a.url not in pages:
+            if country and country.lower() != a.code.region:
                 issues.add("region_cctld_mismatch", url, f"{a.hreflang} targets region {a.code.region.upper()} on a .{country.lower()} site", a.url, a.hreflang)
 
 
@@ -255,8 +273,9 @@ def audit(records: dict[str, HreflangRecord], sitemap: dict[str, list[tuple[str,
                                                  sitemap, issues))
     pages = {r.final_url: r for r in records.values() if r.usable}
     annotated = {url: _annotations(record, sitemap) for url, record in pages.items()}
+    returns: dict[str, dict[str, list[Alternate]]] = {}
     for url, record in sorted(pages.items()):
-        _check_page(record, annotated[url], pages, records, sitemap, issues, selectors)
+        _check_page(record, annotated[url], pages, records, sitemap, issues, selectors, returns)
     if any(annotated.values()):
         for url, record in sorted(pages.items()):
             canonical_elsewhere = record.canonical and record.canonical != url
