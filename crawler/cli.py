@@ -8,19 +8,23 @@ import sys
 import threading
 
 
-def _interrupted_while_loading(_signum, _frame) -> None:
-    # Ctrl-C while the imports below run (a few tenths of a second): the contract's 130 and one
-    # line, not a KeyboardInterrupt traceback from deep inside some library's import.
+def _interrupted_while_loading(signum, _frame) -> None:
+    # Ctrl-C (or SIGTERM) while the imports below run (a few tenths of a second): the contract's
+    # 130 (143) and one line, not a KeyboardInterrupt traceback from deep inside some library's import.
     sys.stderr.write("linkverifier: interrupted\n")
-    os._exit(130)
+    os._exit(128 + signum)
 
 
 # Only where Ctrl-C would raise KeyboardInterrupt: not where it is ignored (a background job), not
 # where someone else handles it, and only from the main thread (signal handlers belong to it).
+# SIGTERM likewise, where it would end the process on the spot.
 _LOADING = (threading.current_thread() is threading.main_thread()
             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+_TERM_LOADING = _LOADING and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
 if _LOADING:
     signal.signal(signal.SIGINT, _interrupted_while_loading)
+if _TERM_LOADING:
+    signal.signal(signal.SIGTERM, _interrupted_while_loading)
 
 import re  # noqa: E402 - after the handler above
 import sqlite3  # noqa: E402
@@ -42,6 +46,8 @@ if _LOADING:
     from crawler.run.interrupts import startup_handler  # noqa: E402
 
     signal.signal(signal.SIGINT, startup_handler)  # from here on, Ctrl-C is KeyboardInterrupt: see _Commands
+    if _TERM_LOADING:  # and SIGTERM, its exit status 143
+        signal.signal(signal.SIGTERM, startup_handler)
 
 __all__ = ["main"]
 
@@ -52,9 +58,10 @@ class _Commands(click.Group):
     Ctrl-C is exit 130 wherever it lands."""
 
     def invoke(self, ctx):
-        from crawler.run.interrupts import take_startup_signal
+        from crawler.run.interrupts import startup_exit_code, take_startup_signal
 
         take_startup_signal()  # one from an earlier command in this process (called in-process) is not this one's
+        startup_exit_code()
         try:
             return super().invoke(ctx)
         except StorageError as fault:
@@ -64,7 +71,7 @@ class _Commands(click.Group):
             # loading): the contract's 130, not click's "Aborted!" and 1. A run already opened says
             # "interrupted" (``crawler.run.crawl.ended_early``), so --resume goes on from it.
             click.echo("linkverifier: interrupted", err=True)
-            sys.exit(opts.EXIT_INTERRUPTED)
+            sys.exit(startup_exit_code() or opts.EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -24,7 +24,7 @@ import sys
 
 from crawler.store.status import stopped
 
-__all__ = ["Interrupts", "close_spider", "GRACE_SECONDS"]
+__all__ = ["Interrupts", "close_spider", "startup_handler", "startup_exit_code", "take_startup_signal", "GRACE_SECONDS"]
 
 GRACE_SECONDS = 5.0
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -43,15 +43,24 @@ def close_spider(crawler, reason: str) -> None:
 
 
 _startup_signal: int | None = None
+_startup_exit: int | None = None
 
 
 def startup_handler(signum, _frame) -> None:
-    """Ctrl-C before a crawl's ``Interrupts`` take over: KeyboardInterrupt, as Python's own handler
-    raises it, and remembered: Python swallows one raised inside a weakref callback or a destructor
+    """Ctrl-C (or SIGTERM) before a crawl's ``Interrupts`` take over: KeyboardInterrupt, as Python's own
+    handler raises it, and remembered: Python swallows one raised inside a weakref callback or a destructor
     (an import's module-lock callback: "Exception ignored in"), and the run went on to the end."""
-    global _startup_signal
+    global _startup_signal, _startup_exit
     _startup_signal = signum
+    _startup_exit = 128 + signum
     raise KeyboardInterrupt
+
+
+def startup_exit_code() -> int | None:
+    """The exit status for the signal ``startup_handler`` met (130, 143), if any (forgotten once taken)."""
+    global _startup_exit
+    code, _startup_exit = _startup_exit, None
+    return code
 
 
 def take_startup_signal() -> int | None:
