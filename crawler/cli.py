@@ -300,7 +300,7 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], opt
 
 @main.command()
 @click.option("--queue", required=True, help="redis://HOST:PORT/DB, the same as the coordinator's.")
-@click.option("--visibility-timeout", default=60.0, show_default=True, type=click.FloatRange(min=1),
+@click.option("--visibility-timeout", default=60.0, show_default=True, type=opts.Seconds(min=1),
               help="Seconds a taken task stays leased; the work of a worker that dies returns to the queue after it.")
 @opts.fetch_options
 def worker(queue: str, visibility_timeout: float, options: opts.RunOptions):

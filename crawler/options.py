@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import math
 import re
 import sqlite3
 import sys
@@ -20,13 +21,25 @@ import click
 from crawler.store.faults import EXIT_STORAGE
 from crawler.store.status import is_stopped
 
-__all__ = ["RunOptions", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
+__all__ = ["RunOptions", "Seconds", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait",
            "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a crawl's own handler exits (``crawler.run.interrupts``)
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds in a range, and finite: click's FloatRange lets "nan" through every bound
+    (``--timeout nan`` ended in a traceback deep in Scrapy, ``--analysis-timeout nan`` waited for ever)
+    and "inf" past a minimum (a request or an analysis that may never end is a hang)."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return number
 
 
 def out_path(ctx, param, value: str | None) -> str | None:
@@ -139,11 +152,11 @@ def fetch_options(command):
 
     options = [
         click.option("--db", "db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite database: history of every check."),
-        click.option("--db-wait", "db_wait", default=DEFAULT_WAIT, show_default=True, type=click.FloatRange(min=0),
+        click.option("--db-wait", "db_wait", default=DEFAULT_WAIT, show_default=True, type=Seconds(min=0),
                      envvar="LINKVERIFIER_DB_WAIT", callback=db_wait, expose_value=False, metavar="SECONDS",
                      help="Seconds to wait for a database another program is writing to before the run stops."),
         click.option("--out", "out", default=None, type=click.Path(dir_okay=False), callback=out_path, help="Results file; .jsonl (default), .csv, .json or .xlsx. Stdout as JSON Lines when omitted."),
-        click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds per request."),
+        click.option("--timeout", default=30.0, show_default=True, type=Seconds(min=0.1), help="Seconds per request."),
         click.option("--concurrency", default=32, show_default=True, type=click.IntRange(min=1), help="Requests in flight overall (at most 4 per host)."),
         click.option("--user-agent", default=None, help="User-Agent header. [default: linkverifier/VERSION (+project URL)]"),
         click.option("--ignore-robots", is_flag=True, help="Fetch pages robots.txt disallows for our agent."),
@@ -153,9 +166,9 @@ def fetch_options(command):
                      help="MaxMind-format database (GeoLite2, DB-IP Lite, IPinfo Lite) for ASN and hosting country; repeatable."),
         click.option("--resolve", "resolve", multiple=True, callback=pinned_addresses, metavar="HOST:ADDRESS",
                      help="Take ADDRESS as HOST's address for the hosting fields (as curl's --resolve); repeatable."),
-        click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core; 0 = in-process]"),
+        click.option("--workers", default=None, type=click.IntRange(min=0), help="Analysis processes. [default: one per core; 0 = in-process, with no --analysis-timeout]"),
         click.option("--analysis-timeout", "analysis_timeout", default=120.0, show_default=True,
-                     type=click.FloatRange(min=0, min_open=True), envvar="LINKVERIFIER_ANALYSIS_TIMEOUT", metavar="SECONDS",
+                     type=Seconds(min=0, min_open=True), envvar="LINKVERIFIER_ANALYSIS_TIMEOUT", metavar="SECONDS",
                      help="Seconds one page's analysis may take; past it the page is an analysis_error and its worker is replaced."),
         click.option("-q", "--quiet", count=True, help="Less output (no summary with -q)."),
         click.option("-v", "--verbose", count=True, help="More log output (-vv for debug)."),

@@ -129,6 +129,18 @@ def test_unusable_input_exits_2_with_a_message(tmp_path, args, stdin, message):
     assert not (tmp_path / "d").exists()
 
 
+@pytest.mark.parametrize("option", ["--timeout", "--analysis-timeout", "--db-wait"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_seconds_that_are_no_number_exit_2(tmp_path, option, value):
+    """click lets "nan" past every bound: --timeout nan ended in a traceback inside Scrapy and
+    --analysis-timeout nan waited for ever; "inf" is a request or an analysis that may never end."""
+    run = run_cli(["verify", "-", "--target", "acme.com", option, value, "--db", str(tmp_path / "d")],
+                  stdin="http://a.example.com/\n", cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert option in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "d").exists()
+
+
 def test_binary_file_exits_2(tmp_path):
     (tmp_path / "x.png").write_bytes(bytes(range(256)) * 10)
     run = run_cli(["verify", str(tmp_path / "x.png"), "--target", "acme.com"], cwd=tmp_path)
