@@ -401,16 +401,24 @@ def serve(db: str, host: str, port: int):
     except ImportError:
         click.echo("linkverifier: serve needs Datasette: pip install 'linkverifier[serve]'", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
-    from crawler.reports.serve import DATABASE
+    from crawler.reports.serve import DATABASE, listen
     from crawler.reports.serve import serve as serve_database
 
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"serving {db} read-only at http://{shown}:{port}/{DATABASE} (Ctrl-C to stop)", err=True)
     try:
-        serve_database(db, host, port)
+        listener = listen(host, port)
     except OSError as exc:  # the port is taken, the address is not ours
         click.echo(f"linkverifier: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
+    shown = f"[{host}]" if ":" in host else host
+    port = listener.getsockname()[1]  # the one the system chose, for --port 0
+    click.echo(f"serving {db} read-only at http://{shown}:{port}/{DATABASE} (Ctrl-C to stop)", err=True)
+    from crawler.run.interrupts import startup_handler
+
+    if signal.getsignal(signal.SIGTERM) is startup_handler:
+        # SIGTERM is how a server is stopped, not an interruption: uvicorn shuts down in order and
+        # then raises the signal again for the handler it found, which should end the process as before.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    serve_database(db, listener)
 
 
 @main.command()

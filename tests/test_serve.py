@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -50,11 +52,14 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.fixture
 def served(database):
-    port = free_port()
+    """The server on a port the system chooses (--port 0): the line it prints says which."""
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--db", str(database), "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "serve", "--db", str(database), "--port", "0"],
                                env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+    said = process.stderr.readline()
+    found = re.search(r"at (http://127\.0\.0\.1:(\d+))/linkverifier ", said)
+    assert found and found.group(2) != "0", said
+    base = found.group(1)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -98,6 +103,15 @@ def test_sigterm_stops_it_cleanly(served):
     assert "Traceback" not in process.stderr.read()
     with pytest.raises(OSError):
         _get(f"{base}/linkverifier")
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(database):
+    """uvicorn met it after "serving ..." had been said, logged it its own way and exited 3."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = run_cli(["serve", "--db", str(database), "--port", str(port)])
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == f"linkverifier: cannot listen on 127.0.0.1:{port}: Address already in use"
 
 
 def test_a_missing_database_is_one_line_and_exit_2(tmp_path):

@@ -14,9 +14,10 @@ which ends cleanly on SIGTERM and Ctrl-C.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
-__all__ = ["METADATA", "QUERIES", "serve", "app", "DATABASE"]
+__all__ = ["METADATA", "QUERIES", "listen", "serve", "app", "DATABASE"]
 
 DATABASE = "linkverifier"  # the database's name in Datasette's URLs: /linkverifier/checks
 
@@ -177,11 +178,27 @@ def app(db: str | Path):
     return datasette
 
 
-def serve(db: str | Path, host: str, port: int) -> None:
-    """Serve until SIGTERM or Ctrl-C (uvicorn ends in order on both)."""
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is said: a port in use or an address that is not
+    this machine's is an OSError here (uvicorn itself logs it, after we had said "serving", and exits 3),
+    and with port 0 the port the system chose is known."""
+    family, kind, protocol, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(family, kind, protocol)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(128)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
+def serve(db: str | Path, listener: socket.socket) -> None:
+    """Serve on ``listener`` until SIGTERM or Ctrl-C (uvicorn ends in order on both)."""
     import uvicorn
 
-    uvicorn.run(app(db).app(), host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app(db).app(), log_level="warning")).run(sockets=[listener])
 
 
 def _read_only_database(datasette, path: Path):
