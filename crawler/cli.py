@@ -191,6 +191,8 @@ def referrers(sources: tuple[str, ...], target: str, options: opts.RunOptions):
         click.echo(f"linkverifier: {exc}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
     opts.check_db(options.db)
+    for warning in report.warnings:
+        click.echo(f"linkverifier: {warning}", err=True)
     if not options.quiet:
         dropped = ", ".join(f"{why} {n}" for why, n in report.dropped.most_common())
         click.echo(f"read {report.lines} lines ({report.malformed} malformed): {len(report.candidates)} candidate pages; "

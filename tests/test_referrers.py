@@ -108,6 +108,28 @@ def test_an_export_saved_by_excel_in_windows_1252_keeps_its_accented_urls(tmp_pa
     assert list(report.candidates) == ["http://blog.example.fr/café-crème"]
 
 
+def test_a_gzipped_log_that_breaks_off_is_read_up_to_the_break(web, tmp_path):
+    """A rotated log copied while it was being compressed: what came before the break is read, one line
+    says what happened, and the other sources are read whole (it used to end the command, exit 2)."""
+    build_log_web(web)
+    plain, _gzipped = write_logs(tmp_path)
+    lines = ([log_line("http://forum.example.net/thread/1")] + [log_line(f"http://blog.example.org/img/{i}.png") for i in range(2000)]
+             + [log_line("http://news.example.co.uk/story")])
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    (tmp_path / "cut.log.gz").write_bytes(whole[: len(whole) * 3 // 4])  # the news line is past the cut
+    report = read_referrers([plain, str(tmp_path / "cut.log.gz")], "acme.com")
+    assert "http://forum.example.net/thread/1" in report.candidates and "http://news.example.co.uk/story" not in report.candidates
+    assert "http://blog.example.org/post" in report.candidates  # the other source, whole
+    assert 1000 < report.dropped["not a page"] < 2000
+    assert len(report.warnings) == 1 and "cut.log.gz: broken gzip file" in report.warnings[0]
+    run = run_cli(["referrers", plain, str(tmp_path / "cut.log.gz"), "--target", "acme.com", "--db", str(tmp_path / "d"),
+                   "--out", str(tmp_path / "found.jsonl"), "--timeout", "5"], web)
+    assert run.returncode == 0, run.stderr
+    assert "linkverifier: " + report.warnings[0] in run.stderr and "Traceback" not in run.stderr
+    found = {json.loads(line)["source_url"] for line in (tmp_path / "found.jsonl").read_text().splitlines()}
+    assert "http://blog.example.org/post" in found and len(found) == len(report.candidates)
+
+
 def test_unreadable_log_exits_2(tmp_path):
     (tmp_path / "bad.gz").write_bytes(b"\x1f\x8b\x08not really gzip")
     run = run_cli(["referrers", str(tmp_path / "bad.gz"), "--target", "acme.com", "--db", str(tmp_path / "d")])

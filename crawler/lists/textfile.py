@@ -53,9 +53,11 @@ def detect_encoding(handle: BinaryIO) -> str:
         handle.seek(0)
 
 
-def _seekable_bytes(path: str) -> BinaryIO:
+def _seekable_bytes(path: str, broken: list[str] | None = None) -> BinaryIO:
     """The file's bytes, seekable (the encoding check reads them twice): standard input, a pipe and a
-    gzip'd file (a server's rotated log, a compressed export) are copied to a temporary file first."""
+    gzip'd file (a server's rotated log, a compressed export) are copied to a temporary file first.
+    A gzip'd file that breaks off (copied while it was being written) raises InputError, or, given a
+    ``broken`` list, is read up to the break and a line saying so is added to the list."""
     raw: BinaryIO | None = None
     try:
         if path == "-":  # copied, never closed: standard input stays the process's
@@ -80,19 +82,22 @@ def _seekable_bytes(path: str) -> BinaryIO:
     copy = tempfile.TemporaryFile()
     try:
         with raw:
+            # GzipFile returns whatever it could decompress before it raises: the copy ends at the break.
             shutil.copyfileobj(gzip.GzipFile(fileobj=raw), copy)
     except (OSError, EOFError, zlib.error) as exc:
-        copy.close()
-        raise InputError(f"{path}: broken gzip file ({exc})") from exc
+        if broken is None or not copy.tell():
+            copy.close()
+            raise InputError(f"{path}: broken gzip file ({exc})") from exc
+        broken.append(f"{path}: broken gzip file ({exc}): read the {copy.tell():,} bytes before the break")
     copy.seek(0)
     return copy
 
 
 @contextmanager
-def open_text(path: str) -> Iterator[TextIO]:
+def open_text(path: str, broken: list[str] | None = None) -> Iterator[TextIO]:
     """The list as text, read as a stream. Universal newlines: "\\r\\n" and "\\r" read as "\\n", also
-    inside quoted cells."""
-    raw = _seekable_bytes(path)
+    inside quoted cells. ``broken``: see ``_seekable_bytes``."""
+    raw = _seekable_bytes(path, broken)
     text = io.TextIOWrapper(raw, encoding=detect_encoding(raw), errors="replace", newline=None)
     try:
         yield text
