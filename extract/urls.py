@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 
+import idna
 import tldextract
 
 __all__ = [
+    "ascii_host",
     "Target",
     "invalid_url_reason",
     "normalized_key",
@@ -93,11 +95,26 @@ class Target:
 
 @lru_cache(maxsize=65536)  # a page's links name a few hosts many times; IDNA encoding is slow
 def _to_ascii_host(host: str) -> str:
+    """The host as the DNS knows it, lower case: an internationalised name in IDNA 2008 with UTS #46,
+    as browsers resolve it ("fußball.de" is xn--fuball-cta.de; Python's own codec, IDNA 2003, made it
+    fussball.de, another domain, so a link written in punycode to it was "lost"); a name IDNA 2008
+    refuses (a symbol, "☃.com") as IDNA 2003 writes it; one neither can write, as it came."""
     host = host.strip().rstrip(".").lower()
+    if host.isascii():
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+        pass
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
         return host
+
+
+def ascii_host(host: str) -> str:
+    """``host`` as the DNS knows it (see ``_to_ascii_host``); non-ASCII only when no IDNA can write it."""
+    return _to_ascii_host(host)
 
 
 def _invalid_host_reason(host: str) -> str | None:

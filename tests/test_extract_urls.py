@@ -19,6 +19,10 @@ from extract.urls import (
     ("http://acme.com/page?utm_source=x&utm_medium=y&gclid=1&fbclid=2&mc_eid=3", "http://acme.com/page"),
     ("http://acme.com/page?b=2&a=1", "http://acme.com/page?a=1&b=2"),
     ("http://www.bücher.de/x", "http://www.xn--bcher-kva.de/x"),
+    # IDNA 2008, as browsers resolve it: ß is not ss (Python's IDNA 2003 codec made fußball.de fussball.de)
+    ("http://www.fußball.de/x", "http://www.xn--fuball-cta.de/x"),
+    ("http://www.FUSSBALL.de/x", "http://www.fussball.de/x"),
+    ("http://xn--n3h.com/", "http://☃.com/"),  # a symbol IDNA 2008 refuses: as IDNA 2003 writes it
     ("http://ACME.com/page#section", "http://acme.com/page"),
 ])
 def test_same_page(a, b):
@@ -30,6 +34,7 @@ def test_same_page(a, b):
     ("http://acme.com/page?id=1", "http://acme.com/page?id=2"),
     ("http://acme.com:8080/page", "http://acme.com/page"),
     ("http://blog.acme.com/page", "http://acme.com/page"),
+    ("http://www.fußball.de/x", "http://www.fussball.de/x"),  # two domains
 ])
 def test_different_pages(a, b):
     assert normalized_key(a) != normalized_key(b)
@@ -79,6 +84,13 @@ def test_targets():
 ])
 def test_country_from_cctld(host, country):
     assert country_from_host(host) == country
+
+
+def test_a_target_written_with_sharp_s_matches_its_punycode_link():
+    target = Target.parse("fußball.de")
+    assert target.domain == "xn--fuball-cta.de"
+    assert match_href("http://www.xn--fuball-cta.de/spiel", target) is not None
+    assert match_href("http://www.fussball.de/spiel", target) is None
 
 
 def test_registered_domain():

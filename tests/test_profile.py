@@ -80,6 +80,14 @@ def test_disavow_format(tmp_path):
     (tmp_path / "bad.txt").write_text("not a url at all\n", encoding="utf-8")
     with pytest.raises(DisavowError):
         read_disavow(str(tmp_path / "bad.txt"))
+    # A name as browsers resolve it (IDNA 2008: fußball.de is not fussball.de); one no IDNA can write is
+    # the file's fault in one line (it was a UnicodeError traceback).
+    (tmp_path / "idn.txt").write_text("domain:fußball.de\nbücher.de\n", encoding="utf-8")
+    assert read_disavow(str(tmp_path / "idn.txt")) == ["domain:xn--fuball-cta.de", "domain:xn--bcher-kva.de"]
+    for bad in ("domain:bücher..de", "domain:" + "ü" * 70 + ".de", "ü..de"):
+        (tmp_path / "bad.txt").write_text(bad + "\n", encoding="utf-8")
+        with pytest.raises(DisavowError, match="bad.txt:1: not a URL or domain"):
+            read_disavow(str(tmp_path / "bad.txt"))
 
 
 TARGET = "http://www.acme-secure.com/whitepaper/zero-day/"

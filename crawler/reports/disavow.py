@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.reports.profile import Profile
-from extract.urls import host_of, invalid_url_reason
+from extract.urls import ascii_host, host_of, invalid_url_reason
 from scoring.triage import domain_disavowed
 
 __all__ = ["DisavowError", "Entry", "plan_disavow", "read_disavow", "render_disavow", "MAX_BYTES", "MAX_LINES"]
@@ -33,7 +33,9 @@ class Entry:
 
 
 def _domain_line(domain: str) -> str:
-    return "domain:" + domain.encode("idna").decode("ascii") if not domain.isascii() else "domain:" + domain.lower()
+    """Google's ``domain:`` line, the name in ASCII as the DNS knows it (IDNA 2008: "fußball.de" is
+    xn--fuball-cta.de). A name no IDNA can write stays as it came (the file is UTF-8)."""
+    return "domain:" + ascii_host(domain)
 
 
 def read_disavow(path: str) -> list[str]:
@@ -47,14 +49,15 @@ def read_disavow(path: str) -> list[str]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.lower().startswith("domain:"):
-            entries.append(_domain_line(line.split(":", 1)[1].strip()))
-        elif invalid_url_reason(line) is None:
+        domain = line.split(":", 1)[1].strip() if line.lower().startswith("domain:") else None
+        if domain is None and invalid_url_reason(line) is None:
             entries.append(line)
-        elif "." in line and " " not in line:
-            entries.append(_domain_line(line))  # a bare host in a keep list
-        else:
+            continue
+        if domain is None and "." in line and " " not in line:
+            domain = line  # a bare host in a keep list
+        if domain is None or not ascii_host(domain).isascii():  # ("ü" * 70 + ".de": a traceback until December 2026)
             raise DisavowError(f"{path}:{number}: not a URL or domain: {line!r}")
+        entries.append(_domain_line(domain))
     return entries
 
 
