@@ -108,6 +108,14 @@ def test_an_export_saved_by_excel_in_windows_1252_keeps_its_accented_urls(tmp_pa
     assert list(report.candidates) == ["http://blog.example.fr/café-crème"]
 
 
+def test_an_export_cell_that_is_no_finite_number_counts_nothing(tmp_path):
+    export = tmp_path / "ga4.csv"
+    export.write_text("Page referrer,Sessions,Users\nhttp://blog.example.org/post,NaN,inf\nhttp://blog.example.org/post,3,n/a\n",
+                      encoding="utf-8")
+    candidate = read_referrers([str(export)], "acme.com").candidates["http://blog.example.org/post"]
+    assert dict(candidate.engagement) == {"sessions": 3.0, "users": 0.0}
+
+
 def test_a_gzipped_log_that_breaks_off_is_read_up_to_the_break(web, tmp_path):
     """A rotated log copied while it was being compressed: what came before the break is read, one line
     says what happened, and the other sources are read whole (it used to end the command, exit 2)."""

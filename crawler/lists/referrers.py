@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -146,9 +147,10 @@ def _read_log(lines: Iterable[str], report: ReferrerReport, own_domain: str) -> 
 
 def _number(value: str) -> float:
     try:
-        return float(value.replace(",", "").replace("\u00a0", "").strip() or 0)
+        number = float(value.replace(",", "").replace("\u00a0", "").strip() or 0)
     except ValueError:
         return 0.0
+    return number if math.isfinite(number) else 0.0  # a cell "NaN" or "inf" would make the output invalid JSON
 
 
 def _read_export(first: str, lines: Iterable[str], report: ReferrerReport, own_domain: str) -> None:
