@@ -22,7 +22,7 @@ from crawler.store.faults import EXIT_STORAGE
 from crawler.store.status import is_stopped
 
 __all__ = ["RunOptions", "Seconds", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
-           "writable_out", "unwritable_folder", "change_kinds", "db_wait",
+           "writable_out", "unwritable_folder", "change_kinds", "db_wait", "market_code",
            "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
 EXIT_BAD_INPUT = 2
@@ -40,6 +40,25 @@ class Seconds(click.FloatRange):
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a number of seconds.", param, ctx)
         return number
+
+
+def market_code(ctx, param, value: str | None) -> str | None:
+    """--market: a language, optionally with a script and a country, as hreflang writes it ("de", "de-AT",
+    "zh-Hant-TW"; "de_AT" read as "de-AT"), normalised. A code naming no language is exit 2: "de_DE" was taken
+    for a language "de_de" no page is written in, and every German link then counted as off-market."""
+    if value is None:
+        return None
+    from extract.hreflang import InvalidCode, parse_code
+
+    if not value.strip():
+        raise click.BadParameter("empty: give a language, as in en or en-US")
+    try:
+        code = parse_code(value.strip().replace("_", "-"))
+    except InvalidCode as exc:
+        raise click.BadParameter(str(exc)) from None
+    if code.is_default:
+        raise click.BadParameter("x-default names no market: give a language, as in en or en-US")
+    return "-".join(part for part in (code.language, code.script and code.script.title(), code.region and code.region.upper()) if part)
 
 
 def out_path(ctx, param, value: str | None) -> str | None:

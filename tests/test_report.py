@@ -230,3 +230,22 @@ def test_a_large_network_names_its_first_members_and_counts_the_rest(tmp_path):
         assert "and 12 more" in cell.text_content()
         assert members[MEMBERS_SHOWN] not in cell.text_content()
     assert row.xpath("td[4]")[0].text_content() == "theme:cheap: " + ", ".join(members[:5])
+
+
+def test_market_as_a_locale_is_the_same_market_and_a_wrong_one_exits_2(report):
+    """"en_US" (a locale's spelling) was read as the language "en_us", no page's: every link was off-market."""
+    db = report["tmp"] / "profile.db"
+    written = {}
+    for market in ("en-US", "en_US", "EN"):
+        out = report["tmp"] / f"disavow-{market}.txt"
+        run = run_cli(["disavow", "--db", str(db), "--out", str(out), "--market", market])
+        assert run.returncode == 0, run.stderr
+        written[market] = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("# Disavow file written")]
+    assert written["en_US"] == written["en-US"] == written["EN"]
+    out = report["tmp"] / "report-locale.html"
+    assert run_cli(["report", "--db", str(db), "--out", str(out), "--market", "en_US"]).returncode == 0
+    share = re.compile(r"(\d+%)</[^>]+>\s*<[^>]+>same language as market")
+    assert share.search(out.read_text(encoding="utf-8")).group(1) == share.search(report["html"]).group(1) != "0%"
+    for wrong in ("xx-YY", "x-default", ""):
+        run = run_cli(["disavow", "--db", str(db), "--out", str(report["tmp"] / "no.txt"), "--market", wrong])
+        assert run.returncode == 2 and "--market" in run.stderr and "Traceback" not in run.stderr, run.stderr
