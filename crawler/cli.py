@@ -74,6 +74,16 @@ class _Commands(click.Group):
             sys.exit(startup_exit_code() or opts.EXIT_INTERRUPTED)
 
 
+def _is_date(value: str) -> bool:
+    """YYYY-MM-DD, and a day of the calendar ("2026-13-45" passed the pattern and matched nothing)."""
+    import datetime
+
+    try:
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and datetime.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="linkverifier")
 def main():
@@ -246,7 +256,7 @@ def changes(db: str, since: str | None, out: str | None, fail_on: frozenset[str]
     from crawler.reports.writers import write_records
 
     opts.require_db(db)
-    if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+    if since is not None and not _is_date(since):
         click.echo(f"linkverifier: --since {since}: not a date (YYYY-MM-DD)", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
     found = backlink_changes(db, since)

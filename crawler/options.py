@@ -353,6 +353,7 @@ def notify(urls: tuple[str, ...], found: list[dict]) -> None:
 
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$")
+_LONGEST_DURATION = 100 * 366 * 86400
 
 
 def older_than(ctx, param, value: str | None) -> float | None:
@@ -362,6 +363,9 @@ def older_than(ctx, param, value: str | None) -> float | None:
     match = _DURATION.match(value.strip().lower())
     if not match:
         raise click.BadParameter(f"{value!r}: a duration such as 30m, 12h, 7d or 2w")
-    return float(match.group(1)) * {"m": 60, "h": 3600, "d": 86400, "w": 604800}[match.group(2)]
+    seconds = float(match.group(1)) * {"m": 60, "h": 3600, "d": 86400, "w": 604800}[match.group(2)]
+    if seconds > _LONGEST_DURATION:  # "99999999w" ended in an OverflowError traceback: no date is that old
+        raise click.BadParameter(f"{value!r}: longer than a century")
+    return seconds
 
 

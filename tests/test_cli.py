@@ -219,5 +219,9 @@ def test_history_commands_refuse_a_file_that_is_not_a_database(tmp_path, command
 def test_changes_since_must_be_a_date(web, tmp_path):
     web.add("http://a.example.com/", "<html><body><p>x</p></body></html>")
     run_cli(["verify", "-", "--target", "acme.com", "--db", str(tmp_path / "d.db")], web, stdin="http://a.example.com/\n")
-    run = run_cli(["changes", "--db", str(tmp_path / "d.db"), "--since", "last week"])
-    assert run.returncode == 2 and "not a date" in run.stderr
+    for since in ("last week", "2026-13-45", "2026-02-30"):  # the last two passed the pattern and matched nothing
+        run = run_cli(["changes", "--db", str(tmp_path / "d.db"), "--since", since])
+        assert run.returncode == 2 and "not a date" in run.stderr
+    # A duration no date is that far back: one line, exit 2 (an OverflowError traceback).
+    run = run_cli(["recheck", "--db", str(tmp_path / "d.db"), "--older-than", "99999999w"])
+    assert run.returncode == 2 and "longer than a century" in run.stderr and "Traceback" not in run.stderr
