@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 
@@ -86,3 +87,19 @@ def test_max_pages_bounds_the_crawl(web, tmp_path):
 def test_invalid_start_url_exits_2(tmp_path):
     run = run_cli(["hreflang", "not-a-url", "--db", str(tmp_path / "h.db")])
     assert run.returncode == 2 and "START_URL" in run.stderr
+
+
+def test_a_sitemap_past_googles_50_mb_is_read_up_to_there(web, tmp_path):
+    """A gzip'd sitemap of a few hundred kB that unpacks past the 50 MB Google reads (a bomb, or a generator
+    gone wrong): its first entries count, the rest is not read (it held the crawl's one thread), and stderr says so."""
+    from crawler.spiders.hreflang_site import SITEMAP_MAX_BYTES
+    from tests.hreflang_sites import GUIDE, sitemap
+
+    clean_site(web)
+    entries = sitemap([(GUIDE["en"], list(GUIDE.items())), (GUIDE["es"], list(GUIDE.items()))])
+    filler = f"<url><loc>{GUIDE['en']}</loc></url>"
+    body = entries.replace("</urlset>", filler * (SITEMAP_MAX_BYTES // len(filler) + 1000) + "</urlset>")
+    web.add(f"{S}/sitemap-guides.xml.gz", gzip.compress(body.encode(), compresslevel=9), headers={"Content-Type": "application/gzip"})
+    run, issues = audit(web, f"{S}/en/", tmp_path)
+    assert issues == []  # the guides' cluster, at the sitemap's start, was read
+    assert "sitemap-guides.xml.gz is larger than Google reads (50 MB uncompressed)" in run.stderr, run.stderr[-2000:]

@@ -41,6 +41,31 @@ logger = logging.getLogger(__name__)
 # Hreflang targets outside the crawl are fetched too, up to this many per crawled page.
 TARGETS_PER_PAGE = 10
 MAX_SITEMAPS = 1000
+# Google reads a sitemap's first 50 MB, uncompressed, and no more; so does the audit. A gzip'd sitemap
+# of a few MB can unpack to gigabytes (by accident or as a bomb): read whole, it held the crawl's one
+# thread for as long as lxml took over it.
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+
+
+class SitemapTooLarge(Exception):
+    """A sitemap past ``SITEMAP_MAX_BYTES`` uncompressed: what came before is read, the rest is not."""
+
+
+class _Capped(io.RawIOBase):
+    """``stream``, ending in ``SitemapTooLarge`` once ``limit`` bytes have been read from it."""
+
+    def __init__(self, stream, limit: int = SITEMAP_MAX_BYTES):
+        self.stream, self.left = stream, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            raise SitemapTooLarge
+        data = self.stream.read(self.left if size is None or size < 0 else min(size, self.left))
+        self.left -= len(data)
+        return data
 
 
 class HreflangSpider(scrapy.Spider):
@@ -120,7 +145,7 @@ class HreflangSpider(scrapy.Spider):
 
     def parse_sitemap(self, response):
         body = response.body
-        stream = gzip.GzipFile(fileobj=io.BytesIO(body)) if body[:2] == b"\x1f\x8b" else io.BytesIO(body)
+        stream = _Capped(gzip.GzipFile(fileobj=io.BytesIO(body)) if body[:2] == b"\x1f\x8b" else io.BytesIO(body))
         try:
             for entry in iter_sitemap(stream):
                 if entry[0] == "sitemap":
@@ -139,6 +164,9 @@ class HreflangSpider(scrapy.Spider):
                     yield request
         except (OSError, EOFError) as exc:  # a broken gzip or truncated file
             logger.warning("sitemap %s unreadable: %s", response.url, exc)
+        except SitemapTooLarge:
+            logger.warning("sitemap %s is larger than Google reads (%d MB uncompressed): the rest is not read",
+                           response.url, SITEMAP_MAX_BYTES // 2**20)
 
     def _note_domain(self, url: str) -> None:
         if url.startswith(("http://", "https://")):
