@@ -62,6 +62,8 @@ class _Capped(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         if self.left <= 0:
+            if not self.stream.read(1):
+                return b""  # exactly at the limit, and no further: a sitemap Google reads whole
             raise SitemapTooLarge
         data = self.stream.read(self.left if size is None or size < 0 else min(size, self.left))
         self.left -= len(data)
