@@ -109,6 +109,20 @@ def test_search_console_export_in_utf16_with_target_option(web, tmp_path):
     assert run.results[0]["status"] == "live" and run.results[0]["input"] == {"Last crawled": "2026-11-01"}
 
 
+def test_an_xlsx_export_is_a_list(web, tmp_path):
+    """Semrush's "Export to Excel": the first sheet, its other columns back as input (they used to be 'not a text file')."""
+    import datetime
+
+    from tests.test_inputs import _workbook
+
+    web.add("http://a.example.com/1", linking_page())
+    path = _workbook(tmp_path / "semrush.xlsx", [["Source url", "Target url", "Anchor", "First seen"],
+                                                  ["http://a.example.com/1", TARGET, "guide", datetime.date(2026, 11, 3)]])
+    run = run_cli(["verify", path, "--db", str(tmp_path / "d")], web)
+    assert run.returncode == 0, run.stderr
+    assert [(r["status"], r["input"]) for r in run.results] == [("live", {"Anchor": "guide", "First seen": "2026-11-03"})]
+
+
 def test_utf8_bom_input(web, tmp_path):
     web.add("http://a.example.com/1", linking_page())
     (tmp_path / "in.csv").write_bytes(b"\xef\xbb\xbfsource_url,target_url\nhttp://a.example.com/1," + TARGET.encode() + b"\n")

@@ -1,5 +1,8 @@
 """Reading backlink lists: shapes, encodings, bad rows, duplicates."""
 
+import datetime
+from pathlib import Path
+
 import pytest
 
 from crawler.lists.backlinks import InputError, read_rows
@@ -90,3 +93,59 @@ def test_a_gzipped_list_reads_as_the_plain_one_and_a_broken_one_is_one_error(tmp
     assert plain[0].source_url == "http://blog.fr/été" and plain[0].extra == {"Anchor": "Café"}
     with pytest.raises(InputError, match="broken gzip file"):
         read_rows(write(tmp_path, gzip.compress(text)[:20], "broken.csv.gz"))
+
+
+def _workbook(path, rows, date_format=True):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Backlinks")
+    dated = book.add_format({"num_format": "yyyy-mm-dd"}) if date_format else None
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(r, c, value, dated)
+            elif isinstance(value, str) and value.startswith("="):
+                sheet.write_formula(r, c, value, None, 42)  # with its cached value, as Excel saves it
+            else:
+                sheet.write(r, c, value)
+    sheet.write(40, 0, "")  # formatted empty cells further down, as exports have
+    book.add_worksheet("Overview").write(0, 0, "not the list")
+    book.close()
+    return str(path)
+
+
+def test_an_xlsx_export_reads_as_its_csv(tmp_path):
+    """Semrush, Search Console and Moz export .xlsx: its first sheet is the list, cells as Excel's CSV has them."""
+    path = _workbook(tmp_path / "backlinks.xlsx", [
+        ["Page ascore", "Source title", "Source url", "Target url", "Anchor", "First seen", "Nofollow"],
+        ["=40+2", "A post, with a comma", "http://blog.example.org/post", "http://acme.com/", "acme tools",
+         datetime.datetime(2026, 11, 3), False],
+        [7.0, "Second", "www.forum.example.net/t/1", "http://acme.com/guide", "guide", datetime.date(2026, 1, 2), True],
+    ])
+    rows = read_rows(path)
+    assert [(r.source_url, r.target.url) for r in rows] == [
+        ("http://blog.example.org/post", "http://acme.com/"), ("http://www.forum.example.net/t/1", "http://acme.com/guide")]
+    assert rows[0].extra == {"Page ascore": "42", "Source title": "A post, with a comma", "Anchor": "acme tools",
+                             "First seen": "2026-11-03", "Nofollow": "FALSE"}
+    assert rows[1].extra["Page ascore"] == "7" and rows[1].extra["Nofollow"] == "TRUE"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (bytes.fromhex("d0cf11e0a1b11ae1") + bytes(4000), "save it as .xlsx"),
+])
+def test_an_old_or_locked_workbook_says_what_to_do(tmp_path, data, message):
+    with pytest.raises(InputError, match=message):
+        read_rows(write(tmp_path, data, "old.xls"))
+
+
+def test_a_broken_xlsx_is_one_error(tmp_path):
+    path = _workbook(tmp_path / "cut.xlsx", [["Source url", "Target url"], ["http://a.example/", "http://acme.com/"]])
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[: len(data) // 2])  # a download cut short
+    with pytest.raises(InputError, match="cut.xlsx: a broken zip file"):
+        read_rows(path)
+    # Its sheet's part gone: a workbook openpyxl cannot read is one error too, not a traceback.
+    Path(path).write_bytes(data.replace(b"xl/workbook.xml", b"xl/workbooX.xml", 1))
+    with pytest.raises(InputError):
+        read_rows(path)

@@ -5,11 +5,14 @@ spreadsheet or a server wrote it; and the delimiter of its table. Shared by the 
 from __future__ import annotations
 
 import codecs
+import csv
+import datetime
 import gzip
 import io
 import shutil
 import sys
 import tempfile
+import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +26,7 @@ class InputError(Exception):
 
 
 _SNIFF_BYTES = 1 << 16
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # Excel 97-2003, and any password-protected Office file
 _CHUNK = 1 << 20
 DELIMITERS = ("\t", ",", ";", "|")
 
@@ -78,7 +82,12 @@ def _seekable_bytes(path: str, broken: list[str] | None = None) -> BinaryIO:
             raw.close()
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not gzipped:
-        return raw
+        try:
+            workbook = _is_workbook(path, raw)
+        except InputError:
+            raw.close()
+            raise
+        return _workbook_as_csv(path, raw) if workbook else raw
     copy = tempfile.TemporaryFile()
     try:
         with raw:
@@ -91,6 +100,64 @@ def _seekable_bytes(path: str, broken: list[str] | None = None) -> BinaryIO:
         broken.append(f"{path}: broken gzip file ({exc}): read the {copy.tell():,} bytes before the break")
     copy.seek(0)
     return copy
+
+
+def _is_workbook(path: str, raw: BinaryIO) -> bool:
+    """An Excel workbook (.xlsx: a zip holding xl/workbook.xml), as Semrush, Search Console and Moz export them;
+    an Excel 97-2003 or password-protected one (an OLE file) is an InputError saying what to do."""
+    head = raw.read(8)
+    raw.seek(0)
+    if head == _OLE_MAGIC:
+        raise InputError(f"{path}: an Excel 97-2003 or password-protected workbook: save it as .xlsx (without a password) or CSV")
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(raw) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{path}: a broken zip file, such as an .xlsx cut short ({exc})") from exc
+    finally:
+        raw.seek(0)
+
+
+def _workbook_as_csv(path: str, raw: BinaryIO) -> BinaryIO:
+    """The workbook's first sheet as UTF-8 CSV in a temporary file, read from then on as any list is: cached
+    values, not formulas; dates as ISO dates; whole numbers without ".0"."""
+    from openpyxl import load_workbook
+
+    copy = tempfile.TemporaryFile()
+    text = io.TextIOWrapper(copy, encoding="utf-8", newline="")
+    try:
+        with raw:
+            book = load_workbook(raw, read_only=True, data_only=True)
+            try:
+                writer = csv.writer(text)
+                for row in book.worksheets[0].iter_rows(values_only=True) if book.worksheets else ():
+                    writer.writerow([_cell(value) for value in row])
+            finally:
+                book.close()
+        text.flush()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything (KeyError, zlib.error…) on a broken file
+        text.close()
+        raise InputError(f"{path}: unreadable workbook ({type(exc).__name__}: {exc})") from exc
+    text.detach()
+    copy.seek(0)
+    return copy
+
+
+def _cell(value) -> str:
+    """A cell as Excel's own "Save as CSV" writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @contextmanager
