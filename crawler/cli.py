@@ -97,8 +97,9 @@ def main():
 @click.option("--queue", default=None, help="redis://HOST:PORT/DB: enqueue the work for `linkverifier worker` processes and collect the results.")
 @click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
 @click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable): exact-match anchors count in verdicts and networks.")
+@opts.queue_wait_option
 @opts.fetch_options
-def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, options: opts.RunOptions):
+def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, queue_wait: float, options: opts.RunOptions):
     """Check every backlink in BACKLINKS (a CSV/TSV export or a list of URLs; - for stdin).
 
     One result per input row, in input order: is the link live, does it pass
@@ -119,14 +120,7 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
     with spool:
         opts.check_db(options.db)
         if queue:
-            from crawler.queue.coordinator import run_queue
-
-            try:
-                outcome = run_queue(spool, queue, backlinks, out=options.out, db=options.db, quiet=bool(options.quiet),
-                                    brands=options.brands, keywords=options.keywords)
-            except Exception as exc:  # Redis unreachable, mostly
-                click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
-                sys.exit(opts.EXIT_INTERNAL)
+            outcome = _verify_on_queue(spool, queue, backlinks, options, queue_wait, resume)
             opts.end(outcome, options, resume_hint="verify")
             return
         try:
@@ -134,6 +128,34 @@ def verify(backlinks: str, target: str | None, resume: bool, queue: str | None, 
         except Exception as exc:  # storage: one line, exit 74; anything else is a bug: exit 1
             opts.failed(exc, "verify")
     opts.end(outcome, options, resume_hint="verify")
+
+
+def _verify_on_queue(spool, queue: str, backlinks: str, options: opts.RunOptions, queue_wait: float, resume: bool):
+    """``verify --queue``: the coordinator's run, each way it can end in one line and its exit status."""
+    import redis
+
+    from crawler.queue.coordinator import run_queue
+    from crawler.queue.keys import connect
+    from crawler.queue.outage import QueueLost
+
+    try:
+        connect(queue)
+    except ValueError as exc:  # not a redis:// URL
+        click.echo(f"linkverifier: --queue {queue}: {exc}", err=True)
+        sys.exit(opts.EXIT_BAD_INPUT)
+    try:
+        return run_queue(spool, queue, backlinks, out=options.out, db=options.db, quiet=bool(options.quiet),
+                         brands=options.brands, keywords=options.keywords, queue_wait=queue_wait, resume=resume)
+    except redis.RedisError as exc:  # not there at the start
+        opts.queue_unavailable(queue, exc)
+    except QueueLost as lost:
+        run = lost.summary
+        click.echo(f"linkverifier: stopped: {lost}: {run.answered} of {lost.rows} rows collected, {run.written} "
+                   f"written to {run.output or 'stdout'}; run the same command when Redis is back to collect "
+                   "the rest", err=True)
+        sys.exit(opts.EXIT_QUEUE_UNAVAILABLE)
+    except Exception as exc:  # storage: one line, exit 74; anything else is a bug: exit 1
+        opts.failed(exc, "verify")
 
 
 @main.command()
@@ -314,10 +336,12 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], opt
 @click.option("--queue", required=True, help="redis://HOST:PORT/DB, the same as the coordinator's.")
 @click.option("--visibility-timeout", default=60.0, show_default=True, type=opts.Seconds(min=1),
               help="Seconds a taken task stays leased; the work of a worker that dies returns to the queue after it.")
+@opts.queue_wait_option
 @opts.fetch_options
-def worker(queue: str, visibility_timeout: float, options: opts.RunOptions):
+def worker(queue: str, visibility_timeout: float, queue_wait: float, options: opts.RunOptions):
     """Fetch and analyse the work `verify --queue` put in Redis; run any number, on any machines."""
     from crawler.queue.keys import connect
+    from crawler.queue.outage import QueueLost
 
     if options.render:
         opts.check_render(options)
@@ -327,9 +351,12 @@ def worker(queue: str, visibility_timeout: float, options: opts.RunOptions):
         click.echo(f"linkverifier: --queue {queue}: {exc}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
     except Exception as exc:
-        click.echo(f"linkverifier: queue {queue}: {exc}", err=True)
-        sys.exit(opts.EXIT_INTERNAL)
-    exit_code = run_worker(queue, visibility_timeout, options)
+        opts.queue_unavailable(queue, exc)
+    try:
+        exit_code = run_worker(queue, visibility_timeout, queue_wait, options)
+    except QueueLost as lost:  # what it held goes back to the queue when its leases run out
+        click.echo(f"linkverifier: worker stopped: {lost}", err=True)
+        sys.exit(opts.EXIT_QUEUE_UNAVAILABLE)
     if exit_code is not None:  # its leased tasks go back to the queue when their lease runs out
         click.echo("linkverifier: worker interrupted", err=True)
         sys.exit(exit_code)

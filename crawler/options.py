@@ -21,13 +21,16 @@ import click
 from crawler.store.faults import EXIT_STORAGE
 from crawler.store.status import is_stopped
 
-__all__ = ["RunOptions", "Seconds", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "fetch_options", "notify_option", "out_path",
+__all__ = ["RunOptions", "Seconds", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "EXIT_QUEUE_UNAVAILABLE", "fetch_options",
+           "queue_wait_option", "queue_unavailable", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait", "market_code",
            "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a crawl's own handler exits (``crawler.run.interrupts``)
+# sysexits' EX_UNAVAILABLE: the queue's Redis could not be reached (at the start, or past --queue-wait).
+EXIT_QUEUE_UNAVAILABLE = 69
 
 
 class Seconds(click.FloatRange):
@@ -96,6 +99,24 @@ def unwritable_folder(folder: Path) -> str | None:
     except OSError as exc:
         return f"cannot write in {folder.resolve() if folder.exists() else folder}: {exc.strerror or exc}"
     return None
+
+
+def queue_wait_option(function):
+    """--queue-wait: how long a coordinator or a worker waits for a Redis that went away during the run."""
+    from crawler.queue.outage import DEFAULT_QUEUE_WAIT
+
+    return click.option("--queue-wait", default=DEFAULT_QUEUE_WAIT, show_default=True, type=Seconds(min=0),
+                        envvar="LINKVERIFIER_QUEUE_WAIT", metavar="SECONDS",
+                        help="Seconds to wait for the queue's Redis when it goes away during the run "
+                             "(a restart, a failover); past them the run ends with exit 69, resumable.")(function)
+
+
+def queue_unavailable(url: str, error: BaseException) -> None:
+    """Redis could not be reached at the start: one line (no password shown), exit 69."""
+    from crawler.queue.outage import shown_url
+
+    click.echo(f"linkverifier: queue {shown_url(url)}: {error}", err=True)
+    sys.exit(EXIT_QUEUE_UNAVAILABLE)
 
 
 def db_wait(ctx, param, value: float) -> float:

@@ -153,6 +153,10 @@ def _start_worker(kind: str) -> None:
     die_with_parent()  # the parent is the fork server (or, with spawn, the crawler)
     # Ctrl-C goes to the whole process group: the crawler decides what stops, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM to the whole group (systemd's stop, `kill -- -PGID`) ends a worker as the default action does,
+    # without a word: inherited from the CLI's start-up handler through the fork server, it printed a
+    # KeyboardInterrupt traceback per worker. (Not ignored: the executor ends a broken pool's workers by it.)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Loaded already where the fork server preloaded ``kind``; loads here where
     # it did not (spawn, or a fork server another command's pool started).
     _warm_up(kind)

@@ -7,6 +7,11 @@ Keys (``linkverifier:`` prefix):
   lease has expired (the visibility timeout), so delivery is at least once;
 - ``<job>:results``: a list of result JSON the coordinator collects and
   de-duplicates by row; ``<job>:queued`` marks a job whose tasks were pushed.
+
+Nothing here is the only copy of an answer: the coordinator's database holds
+every row it collected, and a row that neither the database, the results, the
+queue nor a lease holds (Redis restarted without its data, a coordinator killed
+between taking a result and storing it) is pushed again (``job_in_flight``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import redis
 from crawler.lists.backlinks import Row
 from extract.urls import Target
 
-__all__ = ["PREFIX", "TASKS", "PROCESSING", "connect", "task_of", "rows_of_task", "take_tasks", "requeue_expired", "results_key"]
+__all__ = ["PREFIX", "TASKS", "PROCESSING", "connect", "task_of", "rows_of_task", "take_tasks", "requeue_expired", "results_key",
+           "queued_key", "job_in_flight", "CLIENT_PARAMS"]
 
 PREFIX = "linkverifier:"
 TASKS = PREFIX + "tasks"
@@ -37,12 +43,37 @@ return taken
 """
 
 
+# Every call to Redis ends within this (redis-py before 6 waited for ever on a silent network): a
+# worker's calls run on the crawl's one thread, and a coordinator has to notice an outage to wait it out.
+SOCKET_TIMEOUT = 5.0
+CLIENT_PARAMS = {"socket_timeout": SOCKET_TIMEOUT, "socket_connect_timeout": SOCKET_TIMEOUT}
+
+
 def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+    return redis.Redis.from_url(url, **CLIENT_PARAMS)
 
 
 def results_key(job: str) -> str:
     return f"{PREFIX}{job}:results"
+
+
+def queued_key(job: str) -> str:
+    return f"{PREFIX}{job}:queued"
+
+
+# How many entries each round trip reads when the queue is searched for a job's tasks.
+_SCAN_BATCH = 1000
+
+
+def job_in_flight(server: redis.Redis, job: str) -> bool:
+    """Whether any task of ``job`` is queued or leased (one pass over both; tasks start ``{"job": "<job>"``)."""
+    prefix = json.dumps({"job": job})[:-1].encode("utf-8")
+    for length, read in ((server.llen(TASKS), lambda start, end: server.lrange(TASKS, start, end)),
+                         (server.zcard(PROCESSING), lambda start, end: server.zrange(PROCESSING, start, end))):
+        for start in range(0, length, _SCAN_BATCH):
+            if any(task.startswith(prefix) for task in read(start, start + _SCAN_BATCH - 1)):
+                return True
+    return False
 
 
 def task_of(job: str, group: list[Row]) -> str:

@@ -299,17 +299,25 @@ def run_discover(sites: list[str], target: str, max_pages: int, options: RunOpti
     return outcome
 
 
-def run_worker(queue: str, visibility_timeout: float, options: RunOptions) -> int | None:
+def run_worker(queue: str, visibility_timeout: float, queue_wait: float, options: RunOptions) -> int | None:
     """Fetch and analyse the queue's tasks until the worker spider ends; the exit status of the signal that
-    ended it, else None (a worker's leased tasks go back to the queue when their lease runs out)."""
+    ended it, else None (a worker's leased tasks go back to the queue when their lease runs out). Raises
+    ``QueueLost`` when Redis stayed away past ``queue_wait``."""
+    from crawler.queue.keys import CLIENT_PARAMS
+
     settings = crawl_settings(options)
     settings.setdict({
         "REDIS_URL": queue,
+        "REDIS_PARAMS": CLIENT_PARAMS,
         "LINKVERIFIER_VISIBILITY_TIMEOUT": visibility_timeout,
+        "LINKVERIFIER_QUEUE_WAIT": queue_wait,
         "ITEM_PIPELINES": {},  # the worker spider sends its results to Redis itself
         "LINKVERIFIER_PROGRESS": False,
     }, priority="cmdline")
-    return crawl(settings, "worker").exit_code
+    crawled = crawl(settings, "worker")
+    if crawled.exit_code is None and crawled.spider.queue_lost is not None:
+        raise crawled.spider.queue_lost
+    return crawled.exit_code
 
 
 def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, options: RunOptions) -> tuple[list[dict], dict, int | None]:

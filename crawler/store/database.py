@@ -305,6 +305,14 @@ class Store:
         status = self.connection.execute("SELECT status FROM runs WHERE id = ?", (row[0],)).fetchone()[0]
         return None if status == RunStatus.FINISHED else int(row[0])
 
+    def run_options(self, run_id: int) -> dict:
+        """The options a run was started with (``{"queue": ...}`` for a coordinator's)."""
+        row = self.connection.execute("SELECT options FROM runs WHERE id = ?", (run_id,)).fetchone()
+        try:
+            return json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+
     def run_rows(self, run_id: int) -> set[int]:
         """The row numbers a run has checked."""
         return {
