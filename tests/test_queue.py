@@ -12,7 +12,7 @@ import time
 
 import redis
 
-from crawler.queue.keys import PROCESSING
+from crawler.queue.keys import PROCESSING, TASKS
 from tests.conftest import ARTICLE_EN, free_port, page, run_cli, start
 
 QUEUE_LOST = 69
@@ -189,4 +189,29 @@ def test_redis_gone_past_queue_wait_ends_both_in_one_line_then_the_same_command_
         _stop(again)
         _stop(worker)
     assert again.returncode == 0, stderr
+    _every_row_once(urls, out, tmp_path / "q.db")
+
+
+def test_entries_in_the_queue_that_are_not_ours_are_dropped_in_one_line(web, tmp_path, redis_url):
+    urls, out, command = _job(web, tmp_path, redis_url, pages=8, delay=0.0)
+    server = redis.Redis.from_url(redis_url)
+    coordinator = start(command, web)
+    worker = None
+    try:
+        _wait_for(lambda: server.keys("linkverifier:*:queued"))
+        job = server.keys("linkverifier:*:queued")[0].decode()[len("linkverifier:"):-len(":queued")]
+        # Another program's entries, or another version's, under our keys: each broke a worker's batch (a
+        # traceback, its tasks leased until they expired to break the next) or ended the coordinator.
+        server.rpush(TASKS, b"not json", b'{"job": "x"}', b"[1, 2]", b"\xff\xfe")
+        server.rpush(f"linkverifier:{job}:results", b"not json", b'{"row": 99999}', b'{"no": "row"}')
+        worker = start(["worker", "--queue", redis_url, "--concurrency", "2"], web)
+        _, stderr = coordinator.communicate(timeout=120)
+    finally:
+        _stop(coordinator)
+        _, worker_err = _stop(worker) if worker else ("", "")
+    assert coordinator.returncode == 0, stderr
+    assert stderr.count("a result in the queue could not be read") == 3
+    assert worker_err.count("a task in the queue could not be read") == 4
+    assert "Traceback" not in stderr + worker_err
+    assert not server.zcard(PROCESSING)
     _every_row_once(urls, out, tmp_path / "q.db")

@@ -89,7 +89,8 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
                 if outage.succeeded():
                     last_result = time.monotonic()  # workers deliver what they held: give them a moment
                 if popped:
-                    if run.add(json.loads(popped[1])):  # delivery is at least once: the first result per row stands
+                    result = _result_of(popped[1], total)
+                    if result is not None and run.add(result):  # delivery is at least once: the first per row stands
                         last_result = time.monotonic()
                 elif run.waiting:  # the database is locked: results wait in memory, the lock is tried each second
                     run.retry()
@@ -130,6 +131,19 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     except redis.RedisError:  # the job's keys expire with Redis's data; every row is in the database
         pass
     return Outcome({COUNTS: dict(summary.counts), "finish_reason": "finished"}, summary)
+
+
+def _result_of(data: bytes, total: int) -> dict | None:
+    """A worker's result, or None (said) for an entry that is not one: another program's, or a row this
+    input does not have. Its row, if it had one, is pushed again when nothing else is on its way."""
+    try:
+        result = json.loads(data)
+        if isinstance(result, dict) and isinstance(result.get("row"), int) and 0 <= result["row"] < total:
+            return result
+    except ValueError:
+        pass
+    print(f"linkverifier: a result in the queue could not be read ({data[:200]!r}): dropped", file=sys.stderr)
+    return None
 
 
 def _earlier_run(db: str, fingerprint: str, resume: bool) -> tuple[int | None, set[int]]:

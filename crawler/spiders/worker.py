@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -31,6 +32,7 @@ from crawler.spiders.verify import TARGET_PRIORITY, VerifySpider
 __all__ = ["WorkerSpider"]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 class WorkerSpider(RedisMixin, VerifySpider):
@@ -81,12 +83,22 @@ class WorkerSpider(RedisMixin, VerifySpider):
             yield request
 
     def make_request_from_data(self, data: bytes) -> list[Request]:
-        task = json.loads(data)
-        rows = rows_of_task(task)
-        key = str(rows[0].index)  # a task's first row names its group uniquely within a job
-        group = f"{task['job']}:{key}"
+        try:
+            task = json.loads(data)
+            rows = rows_of_task(task)
+            job = str(task["job"])
+            key = str(rows[0].index)  # a task's first row names its group uniquely within a job
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+            # Not ours (another program's entry under our key, a version of linkverifier that wrote tasks
+            # otherwise): dropped with a line. Raised, it broke the batch it came in, and its lease sent it
+            # back to break the next worker's.
+            logger.warning("a task in the queue could not be read (%s: %r): dropped",
+                           type(error).__name__, data[:200])
+            self._redis(lambda: self.server.zrem(PROCESSING, data), 0)
+            return []
+        group = f"{job}:{key}"
         self.ledger.open(group, rows)
-        self.tasks[group] = {"task": data, "job": task["job"]}
+        self.tasks[group] = {"task": data, "job": job}
         requests = []
         for row in rows:
             target = row.target
