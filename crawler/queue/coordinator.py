@@ -42,6 +42,8 @@ __all__ = ["run_queue"]
 REQUEUE_SECONDS = 1.0
 # No new result for this long: make sure each row still owed is on its way (queued, leased or answered).
 OWED_SECONDS = 5.0
+# Found on its way: look again after this long (each look reads the whole queue while our tasks wait in it).
+OWED_RECHECK_SECONDS = 30.0
 
 
 class _Stop(Exception):
@@ -81,17 +83,17 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
     outage = Outage(url, queue_wait, "the coordinator")
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     last_check = 0.0
-    last_result = time.monotonic()
+    owed_check = time.monotonic() + OWED_SECONDS  # when to make sure every row owed is on its way
     try:
         while not run.complete and run.fault is None:
             try:
                 popped = server.blpop(results_key(job), timeout=1)
                 if outage.succeeded():
-                    last_result = time.monotonic()  # workers deliver what they held: give them a moment
+                    owed_check = time.monotonic() + OWED_SECONDS  # workers send what they held: give them a moment
                 if popped:
                     result = _result_of(popped[1], total)
                     if result is not None and run.add(result):  # delivery is at least once: the first per row stands
-                        last_result = time.monotonic()
+                        owed_check = time.monotonic() + OWED_SECONDS
                 elif run.waiting:  # the database is locked: results wait in memory, the lock is tried each second
                     run.retry()
                 if time.monotonic() - last_check > REQUEUE_SECONDS:
@@ -99,13 +101,15 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
                     moved = requeue_expired(server)
                     if moved and not quiet:
                         print(f"linkverifier: {moved} task(s) of a lost worker back in the queue", file=sys.stderr)
-                    if time.monotonic() - last_result > OWED_SECONDS and _nothing_on_its_way(server, job):
-                        pushed = _push_owed(server, job, spool, run)
-                        server.set(queued_key(job), "1")
-                        if pushed and not quiet:
-                            print(f"linkverifier: {pushed} task(s) neither answered nor in the queue (Redis lost them,"
-                                  " or a coordinator before this one) pushed again", file=sys.stderr)
-                        last_result = time.monotonic()
+                    if time.monotonic() >= owed_check:
+                        owed_check = time.monotonic() + OWED_RECHECK_SECONDS
+                        if _nothing_on_its_way(server, job):
+                            pushed = _push_owed(server, job, spool, run)
+                            server.set(queued_key(job), "1")
+                            if pushed and not quiet:
+                                print(f"linkverifier: {pushed} task(s) neither answered nor in the queue (Redis lost"
+                                      " them, or a coordinator before this one) pushed again", file=sys.stderr)
+                            owed_check = time.monotonic() + OWED_SECONDS
             except redis.RedisError as error:  # connection lost, timed out, Redis loading or read-only
                 outage.failed(error)
                 if outage.expired:
