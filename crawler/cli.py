@@ -364,7 +364,7 @@ def worker(queue: str, visibility_timeout: float, queue_wait: float, options: op
 
 @main.command()
 @click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), callback=opts.writable_out, help="The disavow .txt file to write.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), callback=opts.writable_out, help="The disavow .txt file to write (- for stdout).")
 @click.option("--keep", "keep_file", default=None, type=click.Path(dir_okay=False), help="Allowlist: domains or URLs never to disavow.")
 @click.option("--merge", "merge_file", default=None, type=click.Path(dir_okay=False), help="An existing disavow file to extend (its entries are kept).")
 @click.option("--market", default=None, callback=opts.market_code, help="The site's market, e.g. en-US (else the target pages' language).")
@@ -402,7 +402,7 @@ def disavow(db: str, out: str, keep_file: str | None, merge_file: str | None, ma
 
 @main.command()
 @click.option("--db", default="linkverifier.db", show_default=True, type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), callback=opts.writable_out, help="The HTML file to write.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), callback=opts.writable_out, help="The HTML file to write (- for stdout).")
 @click.option("--market", default=None, callback=opts.market_code, help="The site's market, e.g. en-US (else the target pages' language).")
 @click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
 @click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable) for anchor classes.")

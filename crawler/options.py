@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import logging
 import math
+import os
 import re
 import sqlite3
 import sys
@@ -78,6 +79,14 @@ def out_path(ctx, param, value: str | None) -> str | None:
 def writable_out(ctx, param, value: str | None) -> str | None:
     """An output's folder must take files: exit 2 with one line naming it and why, before anything
     is fetched or read (a run that finds out at its end has lost its work, and its record stays ``running``)."""
+    from crawler.reports.writers import is_stream
+
+    if value and is_stream(value):  # stdout, /dev/stdout, a named pipe: written into, no file beside it
+        if value != "-" and os.path.exists(value) and not os.access(value, os.W_OK):
+            name = param.opts[0] if param is not None and param.opts else "--out"
+            click.echo(f"linkverifier: {name} {value}: not writable", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        return value
     if value:
         problem = unwritable_folder(Path(value).parent)
         if problem:
@@ -195,7 +204,7 @@ def fetch_options(command):
         click.option("--db-wait", "db_wait", default=DEFAULT_WAIT, show_default=True, type=Seconds(min=0),
                      envvar="LINKVERIFIER_DB_WAIT", callback=db_wait, expose_value=False, metavar="SECONDS",
                      help="Seconds to wait for a database another program is writing to before the run stops."),
-        click.option("--out", "out", default=None, type=click.Path(dir_okay=False), callback=out_path, help="Results file; .jsonl (default), .csv, .json or .xlsx. Stdout as JSON Lines when omitted."),
+        click.option("--out", "out", default=None, type=click.Path(dir_okay=False), callback=out_path, help="Results file; .jsonl (default), .csv, .json or .xlsx. Stdout as JSON Lines when omitted or -."),
         click.option("--timeout", default=30.0, show_default=True, type=Seconds(min=0.1), help="Seconds per request."),
         click.option("--concurrency", default=32, show_default=True, type=click.IntRange(min=1), help="Requests in flight overall (at most 4 per host)."),
         click.option("--user-agent", default=None, help="User-Agent header. [default: linkverifier/VERSION (+project URL)]"),

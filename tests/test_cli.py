@@ -239,3 +239,41 @@ def test_changes_since_must_be_a_date(web, tmp_path):
     # A duration no date is that far back: one line, exit 2 (an OverflowError traceback).
     run = run_cli(["recheck", "--db", str(tmp_path / "d.db"), "--older-than", "99999999w"])
     assert run.returncode == 2 and "longer than a century" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_out_to_stdout_a_pipe_or_a_link_to_a_stream_is_written_into_never_replaced(web, tmp_path):
+    """``--out -``, a named pipe, a link to /proc/self/fd/1 (what /dev/stdout is): the results go into the
+    stream. Renamed onto, /dev/stdout itself became a regular file when run as root, and "-" a file named "-"."""
+    import threading
+
+    web.add("http://a.example.com/1", linking_page())
+    listing = tmp_path / "in.txt"
+    listing.write_text("http://a.example.com/1\n", encoding="utf-8")
+    db = str(tmp_path / "d.db")
+
+    dash = run_cli(["verify", str(listing), "--target", TARGET, "--db", db, "--out", "-"], web, cwd=tmp_path)
+    assert dash.returncode == 0, dash.stderr
+    assert [r["status"] for r in dash.results] == ["live"] and not (tmp_path / "-").exists()
+
+    link = tmp_path / "stdout.jsonl"
+    link.symlink_to("/proc/self/fd/1")
+    linked = run_cli(["verify", str(listing), "--target", TARGET, "--db", db, "--out", str(link)], web)
+    assert linked.returncode == 0, linked.stderr
+    assert json.loads(linked.stdout.splitlines()[0])["status"] == "live"
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+
+    pipe = tmp_path / "results.csv"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    piped = run_cli(["verify", str(listing), "--target", TARGET, "--db", db, "--out", str(pipe)], web)
+    reader.join(30)
+    assert piped.returncode == 0, piped.stderr
+    rows = list(csv.DictReader(received[0].decode("utf-8-sig").splitlines()))
+    assert [row["status"] for row in rows] == ["live"]
+    assert pipe.is_fifo() and not list(tmp_path.glob(".*partial"))
+
+    report = run_cli(["report", "--db", db, "--out", "-"], web)
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.lstrip().lower().startswith("<!doctype html")

@@ -3,6 +3,9 @@
 Files are written to a temporary name and renamed at the end, so a reader
 never sees half a file: to their own name when the run is complete, to
 ``NAME.partial.SUFFIX`` when it was interrupted (``--resume`` completes it).
+``-`` is stdout, and a path that names no file to replace (``/dev/stdout``, a
+named pipe, a device: ``is_stream``) is written straight into: renamed onto,
+``/dev/stdout`` itself was replaced by a regular file when run as root.
 
 CSV is written for spreadsheets: UTF-8 with a byte-order mark (Excel reads
 "Überblick" and Cyrillic right only with it), and the export's own columns
@@ -17,14 +20,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO
 
 from crawler.store.faults import storage_error
 from scoring.check_result import best_link
 
-__all__ = ["ResultWriter", "OutputError", "open_writer", "flatten", "safe_cell", "write_records", "write_atomically", "output_format",
+__all__ = ["ResultWriter", "OutputError", "open_writer", "is_stream", "flatten", "safe_cell", "write_records", "write_atomically", "output_format",
            "CSV_FIELDS", "ISSUE_FIELDS", "FORMATS"]
 
 # --out suffix -> format; no suffix is JSON Lines.
@@ -103,6 +109,27 @@ def input_columns(names: list[str]) -> dict[str, str]:
 ISSUE_FIELDS = ["code", "severity", "url", "href", "hreflang", "detail"]
 
 
+# Paths here name the process's own streams and devices, never a file to replace ("/dev/stdout" is a
+# symbolic link to /proc/self/fd/1, which names whatever stdout is: a terminal, a pipe or a file).
+_SPECIAL_TREES = ("/dev/", "/proc/")
+
+
+def is_stream(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is written straight into rather than replaced: ``-`` (stdout), anything under
+    /dev or /proc, and an existing path that is no regular file (a named pipe, a device, a socket)."""
+    name = os.fspath(path)
+    if name == "-":
+        return True
+    absolute = os.path.abspath(name)
+    if absolute.startswith(_SPECIAL_TREES) or os.path.realpath(name).startswith(_SPECIAL_TREES):
+        return True
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:  # not there yet: a file to create
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def temporary_name(path: Path) -> Path:
     """Where a file is written before it is renamed into place: hidden, beside it, never a final name."""
     return path.with_name(f".{path.name}.partial")
@@ -111,6 +138,9 @@ def temporary_name(path: Path) -> Path:
 def write_atomically(path: str, text: str) -> None:
     """Write ``text`` to ``path`` under a temporary name, then rename: a reader never sees half a file.
     A full disk (or a folder gone read-only) leaves no temporary file and raises StorageError."""
+    if is_stream(path):
+        _write_into(path, text.encode("utf-8"))
+        return
     target = Path(path)
     partial = temporary_name(target)
     try:
@@ -119,6 +149,20 @@ def write_atomically(path: str, text: str) -> None:
         partial.replace(target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
+        raise storage_error(exc, path) or exc from None
+
+
+def _write_into(path: str, data: bytes) -> None:
+    """Write ``data`` into a stream (see ``is_stream``); a full disk behind it is a StorageError."""
+    try:
+        if path == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            with open(path, "wb") as stream:
+                stream.write(data)
+    except OSError as exc:
         raise storage_error(exc, path) or exc from None
 
 
@@ -149,12 +193,20 @@ class ResultWriter:
         self._flatten = flatten_row
         self._fields = list(fields)
         self._inputs: dict[str, str] = {}  # the export's own columns -> their header
-        self.path = Path(path) if path else None
-        self.format = output_format(path)
+        self.stream = path is not None and path != "-" and is_stream(path)  # written straight into, never renamed
+        self.path = Path(path) if path and path != "-" else None
+        self.format = output_format(path if self.path else None)
         self._tmp: Path | None = None
         self._handle: IO[str] | None
         if self.path is None:
             self._handle = sys.stdout
+        elif self.stream:
+            if self.format == "xlsx":  # a workbook is a zip, written whole: built aside, then copied in
+                handle, name = tempfile.mkstemp(prefix=".linkverifier-", suffix=".xlsx")
+                os.close(handle)
+                self._tmp, self._handle = Path(name), None
+            else:
+                self._handle = open(self.path, "w", encoding="utf-8-sig" if self.format == "csv" else "utf-8", newline="")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp = temporary_name(self.path)
@@ -207,7 +259,7 @@ class ResultWriter:
     @property
     def partial_path(self) -> Path | None:
         """Where an incomplete run's results go: ``results.partial.jsonl`` beside ``results.jsonl``."""
-        return self.path.with_name(f"{self.path.stem}.partial{self.path.suffix}") if self.path else None
+        return self.path.with_name(f"{self.path.stem}.partial{self.path.suffix}") if self.path and not self.stream else None
 
     def close(self, complete: bool = True) -> str | None:
         """Finish the file; returns where it went (None for stdout). Safe to call twice."""
@@ -228,6 +280,12 @@ class ResultWriter:
             return None
         if self._handle is not None:
             self._handle.close()
+        if self.stream:  # no other name to give it: what there is went in as it came
+            if self._tmp is not None:
+                with open(self._tmp, "rb") as workbook, open(self.path, "wb") as stream:
+                    shutil.copyfileobj(workbook, stream)
+                self._tmp.unlink()
+            return str(self.path)
         final = self.path if complete else self.partial_path
         os.replace(self._tmp, final)
         if complete and self.partial_path.exists():
