@@ -60,6 +60,8 @@ def test_two_workers_one_killed_every_row_once(web, tmp_path, redis_url):
     assert [("sitewide" in r["flags"]) for r in results[:PAGES]] == [i % 6 == 5 for i in range(PAGES)]
     with sqlite3.connect(tmp_path / "q.db") as db:
         assert db.execute("SELECT count(*), count(DISTINCT row_number) FROM checks").fetchone() == (len(lines), len(lines))
+    # Nothing of the job stays in Redis for ever (a result of a task done twice, sent after the job ended).
+    assert all(server.ttl(key) > 0 for key in server.keys("linkverifier:*") if key not in (TASKS.encode(), PROCESSING.encode()))
 
 
 def test_worker_without_redis_says_so():

@@ -28,7 +28,16 @@ import time
 import redis
 
 from crawler.analysis.results import error_result
-from crawler.queue.keys import TASKS, connect, job_in_flight, queued_key, requeue_expired, results_key, task_of
+from crawler.queue.keys import (
+    JOB_KEYS_SECONDS,
+    TASKS,
+    connect,
+    job_in_flight,
+    queued_key,
+    requeue_expired,
+    results_key,
+    task_of,
+)
 from crawler.queue.outage import DEFAULT_QUEUE_WAIT, Outage, QueueLost
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run
 from crawler.run.stats import COUNTS, ROWS
@@ -76,7 +85,7 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
         print(f"linkverifier: going on with run {earlier}: {len(done)} of {total} rows were collected before it stopped",
               file=sys.stderr)
     spool.skip(done)
-    if server.set(queued_key(job), "1", nx=True):
+    if server.set(queued_key(job), "1", nx=True, ex=JOB_KEYS_SECONDS):
         _push_owed(server, job, spool, run)
     for row in spool.invalid_rows():
         run.add(error_result(row, "invalid_url", row.error))
@@ -105,7 +114,7 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
                         owed_check = time.monotonic() + OWED_RECHECK_SECONDS
                         if _nothing_on_its_way(server, job):
                             pushed = _push_owed(server, job, spool, run)
-                            server.set(queued_key(job), "1")
+                            server.set(queued_key(job), "1", ex=JOB_KEYS_SECONDS)
                             if pushed and not quiet:
                                 print(f"linkverifier: {pushed} task(s) neither answered nor in the queue (Redis lost"
                                       " them, or a coordinator before this one) pushed again", file=sys.stderr)

@@ -25,7 +25,7 @@ from crawler.lists.backlinks import Row
 from extract.urls import Target
 
 __all__ = ["PREFIX", "TASKS", "PROCESSING", "connect", "task_of", "rows_of_task", "take_tasks", "requeue_expired", "results_key",
-           "queued_key", "job_in_flight", "CLIENT_PARAMS"]
+           "queued_key", "job_in_flight", "CLIENT_PARAMS", "JOB_KEYS_SECONDS"]
 
 PREFIX = "linkverifier:"
 TASKS = PREFIX + "tasks"
@@ -55,6 +55,12 @@ def connect(url: str) -> redis.Redis:
 
 def results_key(job: str) -> str:
     return f"{PREFIX}{job}:results"
+
+
+# A job's keys outlive its coordinator by this long, then Redis drops them: results no coordinator will
+# collect (a job given up, a task done twice after its job finished) would otherwise stay in memory for
+# ever. A coordinator started after that pushes again what it still needs.
+JOB_KEYS_SECONDS = 7 * 86400
 
 
 def queued_key(job: str) -> str:

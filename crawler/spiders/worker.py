@@ -25,7 +25,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Request
 from scrapy_redis.spiders import RedisMixin
 
-from crawler.queue.keys import PROCESSING, TASKS, results_key, rows_of_task, take_tasks
+from crawler.queue.keys import JOB_KEYS_SECONDS, PROCESSING, TASKS, results_key, rows_of_task, take_tasks
 from crawler.queue.outage import Outage
 from crawler.spiders.verify import TARGET_PRIORITY, VerifySpider
 
@@ -131,6 +131,7 @@ class WorkerSpider(RedisMixin, VerifySpider):
                 with self.server.pipeline() as pipe:
                     for result in results:
                         pipe.rpush(results_key(task["job"]), json.dumps(result, ensure_ascii=False))
+                    pipe.expire(results_key(task["job"]), JOB_KEYS_SECONDS)  # no coordinator left: Redis drops them
                     pipe.zrem(PROCESSING, task["task"])
                     pipe.execute()
                 return True
