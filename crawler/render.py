@@ -77,7 +77,7 @@ def render_settings(timeout: float) -> dict:
     proxy = _proxy()
     if proxy:
         launch["proxy"] = proxy
-    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    handler = "crawler.render_handler.RenderHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",

@@ -66,13 +66,15 @@ def crawl_settings(options: RunOptions) -> Settings:  # noqa: F821 - scrapy impo
     """Turn CLI options into Scrapy settings (the CLI passes nothing else by hand)."""
     from scrapy.settings import Settings
 
+    from crawler.run.resources import fitting_concurrency
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     values = {
         "LINKVERIFIER_DB": options.db,
         "LINKVERIFIER_OUT": options.out,
         "DOWNLOAD_TIMEOUT": options.timeout,
-        "CONCURRENT_REQUESTS": options.concurrency,
+        "CONCURRENT_REQUESTS": fitting_concurrency(options.concurrency),
         "LINKVERIFIER_OBEY_ROBOTS": not options.ignore_robots,
         "LINKVERIFIER_WORKERS": options.workers,
         "LINKVERIFIER_ANALYSIS_TIMEOUT": options.analysis_timeout,
