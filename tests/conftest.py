@@ -25,6 +25,7 @@ SLOW_MODULES = frozenset({
     "test_eval_gate", "test_cli", "test_render", "test_monitoring", "test_storage_faults", "test_soak",
     "test_triage_outputs", "test_real_web_rows", "test_referrers", "test_hosting", "test_commands_end", "test_report",
     "test_resume", "test_hreflang", "test_queue", "test_serve", "test_placement_model", "test_crawling_process",
+    "test_dns",
 })
 
 

@@ -1,11 +1,20 @@
 """Each host's address, resolved once a run, off the reactor.
 
-Through the system resolver (``getaddrinfo`` in asyncio's thread pool), so
-``/etc/hosts`` and the machine's DNS settings count, as for any program on it.
-``--resolve HOST:ADDRESS`` (curl's option of the same name) pins a host to an
-address for the hosting evidence, as for checking a site on a staging server.
-A host that does not resolve, or not within ``TIMEOUT``, has no address: the
-page's hosting fields are ``null`` and nothing else changes.
+Through the crawl's own resolver (``crawler.hosting.resolver``: the system
+resolver in threads, so ``/etc/hosts`` and the machine's DNS settings count,
+and the fetch's lookup of the same host is shared, not repeated); outside a
+crawl, through asyncio's ``getaddrinfo``. ``--resolve HOST:ADDRESS`` (curl's
+option of the same name) pins a host to an address for the hosting evidence,
+as for checking a site on a staging server. A host that does not resolve, or
+not within ``TIMEOUT``, has no address: the page's hosting fields are ``null``
+and nothing else changes.
+
+On a machine with no DNS (it reaches the web through a proxy), every lookup
+would wait ``TIMEOUT``: after ``GIVE_UP_AFTER`` lookups in a row time out with
+none answered for a while, the run stops asking, and tries one lookup again
+every ``RETRY_SECONDS``. Timeouts while other hosts resolve are those hosts'
+(a dead domain's name servers), not the machine's: until December 2026 three
+dead domains close together in a list cost every later page its address.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import asyncio
 import ipaddress
 import logging
 import socket
+import time
 
 __all__ = ["HostAddresses", "parse_resolve", "TIMEOUT"]
 
@@ -21,9 +31,13 @@ logger = logging.getLogger(__name__)
 
 # Seconds one lookup may take: a resolver that does not answer must not hold a page's rows for long.
 TIMEOUT = 10.0
-# Lookups in a row that time out before the run stops asking (a machine that reaches the web only
-# through a proxy may have no DNS at all): the rest of its pages get null addresses at once.
+# Lookups in a row that time out, none answered meanwhile, before the run stops asking (a machine
+# that reaches the web only through a proxy may have no DNS at all): its pages get null addresses at once.
 GIVE_UP_AFTER = 3
+# A lookup answered this recently means the resolver works: a timeout is then the host's own.
+WORKING_SECONDS = 2 * TIMEOUT
+# Given up, one lookup is tried again this often; an answer resumes the lookups.
+RETRY_SECONDS = 60.0
 
 
 def parse_resolve(values) -> dict[str, str]:
@@ -47,7 +61,9 @@ class HostAddresses:
     def __init__(self, pinned: dict[str, str] | None = None):
         self.pinned = dict(pinned or {})
         self._lookups: dict[str, asyncio.Future] = {}
-        self._timeouts = 0  # in a row
+        self._timeouts = 0  # in a row, none answered meanwhile
+        self._answered_at = float("-inf")  # when a lookup last got an answer (an address or "no such host")
+        self._gave_up_at: float | None = None
 
     def start(self, host: str) -> None:
         """Begin looking ``host`` up (at request time: the answer is there by the time the page is judged)."""
@@ -70,20 +86,75 @@ class HostAddresses:
             return str(ipaddress.ip_address(host.strip("[]")))  # already an address
         except ValueError:
             pass
-        if not host or self._timeouts >= GIVE_UP_AFTER:
+        if not host or not self._asking():
             return None
-        loop = asyncio.get_running_loop()
         try:
-            answers = await asyncio.wait_for(loop.getaddrinfo(host, 80, type=socket.SOCK_STREAM), TIMEOUT)
+            address = await asyncio.wait_for(_system_lookup(host), TIMEOUT)
         except TimeoutError:
-            self._timeouts += 1
-            if self._timeouts == GIVE_UP_AFTER:
-                logger.warning("the system resolver does not answer (%d lookups timed out): pages get no IP address "
-                               "this run (--resolve HOST:ADDRESS pins one)", GIVE_UP_AFTER)
+            self._timed_out()
             return None
-        except (OSError, UnicodeError, ValueError):  # no such host, no DNS, a name too long to encode or with a NUL
+        except Exception:  # noqa: BLE001 - no such host, no DNS, a name too long to encode or with a NUL
+            self._answered()
             return None
+        self._answered()
+        return address
+
+    def _asking(self) -> bool:
+        """Whether to look up now: always, unless the resolver was given up on (then once a while)."""
+        if self._gave_up_at is None:
+            return True
+        now = time.monotonic()
+        if now - self._gave_up_at < RETRY_SECONDS:
+            return False
+        self._gave_up_at = now  # this lookup is the retry; the others wait for the next one
+        return True
+
+    def _answered(self) -> None:
+        self._answered_at = time.monotonic()
         self._timeouts = 0
-        addresses = [info[4][0] for info in answers]
-        # IPv4 first: where both exist, the /24 is what the suites count.
-        return next((a for a in addresses if ":" not in a), addresses[0] if addresses else None)
+        if self._gave_up_at is not None:
+            self._gave_up_at = None
+            logger.warning("the system resolver answers again: pages get their IP address")
+
+    def _timed_out(self) -> None:
+        if time.monotonic() - self._answered_at < WORKING_SECONDS or self._gave_up_at is not None:
+            return  # other hosts resolve: this host's name servers do not answer
+        self._timeouts += 1
+        if self._timeouts >= GIVE_UP_AFTER:
+            self._gave_up_at = time.monotonic()
+            logger.warning("the system resolver does not answer (%d lookups timed out): pages get no IP address "
+                           "until it does (--resolve HOST:ADDRESS pins one)", GIVE_UP_AFTER)
+
+
+async def _system_lookup(host: str) -> str | None:
+    """``host``'s address: through the crawl's resolver where a crawl runs (shared with the fetch, one lookup
+    a host), else asyncio's ``getaddrinfo`` (IPv4 first: where both exist, the /24 is what the suites count)."""
+    resolver = _crawl_resolver()
+    if resolver is not None:
+        from twisted.internet.error import DNSLookupError
+
+        from crawler.hosting.resolver import timed_out
+
+        try:
+            return await resolver.getHostByName(host).asFuture(asyncio.get_running_loop())
+        except DNSLookupError as error:
+            if timed_out(error):
+                raise TimeoutError from None
+            raise
+    answers = await asyncio.get_running_loop().getaddrinfo(host, 80, type=socket.SOCK_STREAM)
+    addresses = [info[4][0] for info in answers]
+    return next((a for a in addresses if ":" not in a), addresses[0] if addresses else None)
+
+
+def _crawl_resolver():
+    """The resolver Scrapy installed on the running reactor, if this is a crawl."""
+    import sys
+
+    if "twisted.internet.reactor" not in sys.modules:
+        return None
+    from twisted.internet import reactor
+
+    resolver = getattr(reactor, "resolver", None)
+    from crawler.hosting.resolver import PinnedResolver
+
+    return resolver if isinstance(resolver, PinnedResolver) and reactor.running else None

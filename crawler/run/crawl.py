@@ -74,7 +74,11 @@ def crawl_settings(options: RunOptions) -> Settings:  # noqa: F821 - scrapy impo
         "LINKVERIFIER_DB": options.db,
         "LINKVERIFIER_OUT": options.out,
         "DOWNLOAD_TIMEOUT": options.timeout,
-        "CONCURRENT_REQUESTS": fitting_concurrency(options.concurrency),
+        "CONCURRENT_REQUESTS": (concurrency := fitting_concurrency(options.concurrency)),
+        # DNS lookups run in the reactor's threads, one blocked per lookup a slow name server holds: as
+        # many as requests in flight, and the hosting fields' lookups of the 128 pages queued ahead of them
+        # (Scrapy's 10 queued every host behind ten dead domains).
+        "REACTOR_THREADPOOL_MAXSIZE": min(concurrency + 128, 256),
         "LINKVERIFIER_OBEY_ROBOTS": not options.ignore_robots,
         "LINKVERIFIER_WORKERS": options.workers,
         "LINKVERIFIER_ANALYSIS_TIMEOUT": options.analysis_timeout,
