@@ -67,6 +67,9 @@ ROBOTSTXT_USER_AGENT = "linkverifier"  # our token in robots.txt groups
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.robots_txt.RobotsMiddleware": 100,
+    # Past RetryMiddleware (550): it hears a connection timeout before the retry is sent, and fails the
+    # retry at once (crawler.middlewares.unreachable).
+    "crawler.middlewares.unreachable.UnreachableHostsMiddleware": 560,
 }
 # Spiders that yield results as items (discover) hand them to the run
 # (crawler.run.lifecycle); verify answers the run directly.
