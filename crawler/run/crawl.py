@@ -113,8 +113,11 @@ def crawler_process(settings):
 
     process = CrawlerProcess(settings)
     if not settings.getint("LINKVERIFIER_VERBOSE"):
-        # scrapy-playwright logs a failed render with a traceback; the spider says it in one line.
-        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt", "scrapy-playwright"):
+        # scrapy-playwright logs a failed render with a traceback; the spider says it in one line. A
+        # certificate for another name, expired or self-signed is the site's (the page is read all the same),
+        # and Scrapy warned of it on every connection: four lines a host.
+        for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt", "scrapy-playwright",
+                     "scrapy.core.downloader.tls"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
     return process
 
