@@ -70,6 +70,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Past RetryMiddleware (550): it hears a connection timeout before the retry is sent, and fails the
     # retry at once (crawler.middlewares.unreachable).
     "crawler.middlewares.unreachable.UnreachableHostsMiddleware": 560,
+    # Sees responses before RetryMiddleware (550), which would ask again at once for a 503 with Retry-After:
+    # a 429 or such a 503 is waited for as the site asks (crawler.middlewares.rate_limits).
+    "crawler.middlewares.rate_limits.RateLimitMiddleware": 555,
 }
 # Spiders that yield results as items (discover) hand them to the run
 # (crawler.run.lifecycle); verify answers the run directly.

@@ -55,6 +55,9 @@ def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -
     if decided:
         status, reason = decided
         message = f"HTTP {page.status}"
+        if page.status == 429:  # asked again as the site asked (crawler.middlewares.rate_limits), still refused
+            wait = page.header("retry-after")
+            message += " (rate limited" + (f"; the site asks to wait {wait}" if wait else "") + ")"
         return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows], []
     analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()), collect_links)
     if analysis.error:
