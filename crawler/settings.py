@@ -66,6 +66,9 @@ ROBOTSTXT_OBEY = True
 ROBOTSTXT_USER_AGENT = "linkverifier"  # our token in robots.txt groups
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # Scrapy's, keeping the cookies of the last 1,000 cookie domains only (crawler.middlewares.cookies).
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.middlewares.cookies.BoundedCookiesMiddleware": 700,
     "crawler.middlewares.robots_txt.RobotsMiddleware": 100,
     # Past RetryMiddleware (550): it hears a connection timeout before the retry is sent, and fails the
     # retry at once (crawler.middlewares.unreachable).

@@ -1,4 +1,5 @@
-"""A list of many distinct hosts under a low open-file limit: every row is answered as the web answers it.
+"""A list of many distinct hosts under a low open-file limit: every row is answered as the web answers it,
+and what is kept per host (robots.txt parsers) is bounded without changing an answer.
 
 Twisted's pool kept each connection idle for 240 s after its response: with one
 host per row, the idle connections outgrew ``ulimit -n`` and every request past
@@ -27,9 +28,14 @@ def _low_limit() -> None:
 def test_distinct_hosts_under_a_low_open_file_limit_are_all_answered(web, tmp_path):
     port = web.proxy_url.rsplit(":", 1)[1]
     urls = [f"http://host{i}.example.com:{port}/post" for i in range(HOSTS)]
-    for url in urls:
+    for i, url in enumerate(urls):
         web.add(url, page(f"<article>{ARTICLE_EN}<p>The <a href='http://www.acme.com/page'>Acme</a> paper.</p></article>"))
-    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+        web.add(f"http://host{i}.example.com/robots.txt", "User-agent: *\nDisallow: /private\n",
+                headers={"Content-Type": "text/plain"})
+    # The first hosts again at the end, on pages their robots.txt forbids: by then 400 other hosts' parsers
+    # have come and the first ones' gone (128 are kept), so robots.txt is read again, and obeyed.
+    again = [f"http://host{i}.example.com:{port}/private/page" for i in range(3)]
+    (tmp_path / "list.txt").write_text("\n".join(urls + again) + "\n", encoding="utf-8")
     pins = [arg for i in range(HOSTS) for arg in ("--resolve", f"host{i}.example.com:127.0.0.1")]
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}  # straight to each host
     env["PYTHONPATH"] = str(ROOT)
@@ -38,8 +44,10 @@ def test_distinct_hosts_under_a_low_open_file_limit_are_all_answered(web, tmp_pa
                          env=env, capture_output=True, text=True, timeout=300, preexec_fn=_low_limit)
     assert run.returncode == 0, run.stderr
     results = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [r["source_url"] for r in results] == urls
-    assert {(r["status"], r["reason"]) for r in results} == {("live", None)}
+    assert [r["source_url"] for r in results] == urls + again
+    assert {(r["status"], r["reason"]) for r in results[:HOSTS]} == {("live", None)}
+    assert [(r["status"], r["reason"]) for r in results[HOSTS:]] == [("error", "robots_disallowed")] * 3
+    assert [web.log.count(f"host{i}.example.com/robots.txt") for i in range(3)] == [2, 2, 2]
     assert "Too many open files" not in run.stderr
 
 

@@ -38,6 +38,8 @@ GIVE_UP_AFTER = 3
 WORKING_SECONDS = 2 * TIMEOUT
 # Given up, one lookup is tried again this often; an answer resumes the lookups.
 RETRY_SECONDS = 60.0
+# Answers kept for hosts asked again (a host's rows come together; the resolver caches too).
+KEPT_LOOKUPS = 4096
 
 
 def parse_resolve(values) -> dict[str, str]:
@@ -77,6 +79,10 @@ class HostAddresses:
         found = self._lookups.get(host)
         if found is None:
             found = self._lookups[host] = asyncio.ensure_future(self._resolve(host))
+            if len(self._lookups) > KEPT_LOOKUPS:  # one a host for ever grew with the list: the oldest answers go
+                for old in list(self._lookups)[: len(self._lookups) - KEPT_LOOKUPS]:
+                    if self._lookups[old].done():
+                        del self._lookups[old]
         return found
 
     async def _resolve(self, host: str) -> str | None:

@@ -5,14 +5,25 @@ needs a second answer whether or not it obeys: may Googlebot crawl this page
 (else the page cannot be indexed and the link is worth little). We reuse
 Scrapy's fetching and caching and record Googlebot's answer in
 ``request.meta["googlebot_allowed"]``.
+
+Scrapy keeps every host's parsed robots.txt for the whole run. A parsed file
+is heavy (Protego compiles each rule: 103 KB for a 3.7 KB file of 120 rules),
+and a backlink list is mostly distinct hosts: 4,000 of them serving such a file
+took the crawling process to 568 MB, a 100,000-row list would not have fitted
+in memory. The parsers of the ``MAX_PARSERS`` hosts asked last are kept; a
+host that comes back after its parser went has its robots.txt fetched again.
 """
 
 from __future__ import annotations
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
-__all__ = ["RobotsDisallowed", "RobotsMiddleware"]
+__all__ = ["RobotsDisallowed", "RobotsMiddleware", "MAX_PARSERS"]
+
+MAX_PARSERS = 128
 
 
 class RobotsDisallowed(IgnoreRequest):
@@ -28,6 +39,23 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         self.agent = crawler.settings["ROBOTSTXT_USER_AGENT"]
         self.obey = crawler.settings.getbool("LINKVERIFIER_OBEY_ROBOTS")
         self.stats = crawler.stats
+
+    async def robot_parser(self, request):
+        parser = await super().robot_parser(request)
+        self._forget_oldest(urlparse_cached(request).netloc)
+        return parser
+
+    def _forget_oldest(self, used: str) -> None:
+        """``used`` becomes the parser asked last (Scrapy's dict keeps insertion order); past ``MAX_PARSERS``,
+        the parsers asked longest ago go (never one still being fetched: others wait on it)."""
+        parsers = self._parsers
+        if used in parsers and not isinstance(parsers[used], Deferred):
+            parsers[used] = parsers.pop(used)
+        if len(parsers) <= MAX_PARSERS:
+            return
+        for netloc in list(parsers)[: len(parsers) - MAX_PARSERS]:
+            if not isinstance(parsers[netloc], Deferred):
+                del parsers[netloc]
 
     async def process_request(self, request, spider=None):
         if request.meta.get("dont_obey_robotstxt") or not request.url.startswith("http"):
