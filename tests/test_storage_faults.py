@@ -296,3 +296,30 @@ def test_a_full_disk_under_a_written_file_is_one_line_and_exit_74(web, tmp_path,
         assert not list(disk.folder.glob(".*partial"))  # no half-written file left behind
     finally:
         disk.release()
+
+
+def test_the_output_folder_removed_during_the_run_sends_the_results_to_stdout(web, tmp_path):
+    """Its folder deleted while the pages were fetched (a cleanup job, a user), the output could not be
+    renamed into place: an "internal error" traceback, the results nowhere. Now one line, exit 74, and
+    the results on stdout."""
+    import shutil
+
+    urls = [f"http://slow{i}.example.com/post" for i in range(3)]
+    for url in urls:
+        web.add(url, page(f"<article>{ARTICLE_EN}<p><a href='{TARGET}'>Acme</a></p></article>"), delay=2.0)
+    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    folder = tmp_path / "results"
+    env = dict(os.environ, http_proxy=web.proxy_url, no_proxy="", PYTHONPATH=str(ROOT))
+    process = subprocess.Popen([sys.executable, "-m", "crawler.cli", "verify", str(tmp_path / "list.txt"), "--target",
+                                TARGET, "--db", str(tmp_path / "lv.db"), "--out", str(folder / "out.jsonl")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(folder.glob(".*partial")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    shutil.rmtree(folder)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == EXIT_STORAGE, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    line = _stop_line(stderr)
+    assert "folder removed" in line and "written to stdout" in line, line
+    assert [json.loads(text)["source_url"] for text in stdout.splitlines() if text.strip()] == urls

@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from crawler.store.faults import storage_error
+from crawler.store.faults import StorageError, storage_error
 from scoring.check_result import best_link
 
 __all__ = ["ResultWriter", "OutputError", "open_writer", "is_stream", "flatten", "safe_cell", "write_records", "write_atomically", "output_format",
@@ -287,7 +287,10 @@ class ResultWriter:
                 self._tmp.unlink()
             return str(self.path)
         final = self.path if complete else self.partial_path
-        os.replace(self._tmp, final)
+        try:
+            os.replace(self._tmp, final)
+        except FileNotFoundError:  # the folder was removed during the run: the results go to stdout instead
+            raise StorageError(str(final), "folder removed", f"{final.parent} is gone") from None
         if complete and self.partial_path.exists():
             self.partial_path.unlink()  # an interrupted run's results, now complete under the final name
         return str(final)

@@ -243,7 +243,7 @@ class Run:
         """Every result in input order, with its verdict; to stdout when the output file cannot be written."""
         try:
             return self._write_to(self.writer, judgements, complete)
-        except OSError as exc:
+        except (OSError, StorageError) as exc:
             fault = storage_error(exc, str(self.writer.path))
             if fault is None or self.writer.path is None:
                 raise
