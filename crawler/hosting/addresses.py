@@ -25,6 +25,8 @@ import logging
 import socket
 import time
 
+from crawler.bounded import trim_oldest
+
 __all__ = ["HostAddresses", "parse_resolve", "TIMEOUT"]
 
 logger = logging.getLogger(__name__)
@@ -79,10 +81,8 @@ class HostAddresses:
         found = self._lookups.get(host)
         if found is None:
             found = self._lookups[host] = asyncio.ensure_future(self._resolve(host))
-            if len(self._lookups) > KEPT_LOOKUPS:  # one a host for ever grew with the list: the oldest answers go
-                for old in list(self._lookups)[: len(self._lookups) - KEPT_LOOKUPS]:
-                    if self._lookups[old].done():
-                        del self._lookups[old]
+            # One a host for ever grew with the list: the oldest answers go (not a lookup still running).
+            trim_oldest(self._lookups, KEPT_LOOKUPS, keep=lambda lookup: not lookup.done())
         return found
 
     async def _resolve(self, host: str) -> str | None:

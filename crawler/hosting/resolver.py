@@ -24,6 +24,7 @@ from twisted.internet import defer
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
+from crawler.bounded import trim_oldest
 from crawler.hosting.addresses import parse_resolve
 
 __all__ = ["PinnedResolver", "FAILED_SECONDS", "TIMED_OUT_SECONDS", "timed_out"]
@@ -80,8 +81,7 @@ class PinnedResolver(CachingThreadedResolver):
         waiting = self._waiting.pop(key, [])
         if isinstance(result, Failure) and result.check(DNSLookupError):
             self._failed[key] = (time.monotonic(), str(result.value))
-            while len(self._failed) > _FAILED_KEPT:
-                del self._failed[next(iter(self._failed))]
+            trim_oldest(self._failed, _FAILED_KEPT)
         for answer in waiting:
             if answer.called:  # cancelled by its caller
                 continue

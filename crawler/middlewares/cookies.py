@@ -14,6 +14,8 @@ from __future__ import annotations
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.bounded import touch, trim_oldest
+
 __all__ = ["BoundedCookiesMiddleware", "MAX_DOMAINS"]
 
 MAX_DOMAINS = 1000
@@ -33,7 +35,7 @@ class BoundedCookiesMiddleware(CookiesMiddleware):
         self._responses += 1
         if self._responses % _CHECK_EVERY == 0:
             for jar in self.jars.values():
-                _keep_latest_domains(jar.jar._cookies, MAX_DOMAINS)
+                trim_oldest(jar.jar._cookies, MAX_DOMAINS)
         return result
 
 
@@ -41,11 +43,4 @@ def _seen(cookies: dict, host: str) -> None:
     """Move the cookie domains that match ``host`` (itself, and ``.parent`` domains) to the end: seen last."""
     labels = host.split(".")
     for key in (host, *("." + ".".join(labels[i:]) for i in range(len(labels) - 1))):
-        if key in cookies:
-            cookies[key] = cookies.pop(key)
-
-
-def _keep_latest_domains(cookies: dict, most: int) -> None:
-    """Drop the cookie domains seen longest ago (the dict's order: ``_seen`` moves them) down to ``most``."""
-    for domain in list(cookies)[: max(0, len(cookies) - most)]:
-        del cookies[domain]
+        touch(cookies, key)

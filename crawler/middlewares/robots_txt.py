@@ -21,6 +21,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from crawler.bounded import touch, trim_oldest
+
 __all__ = ["RobotsDisallowed", "RobotsMiddleware", "MAX_PARSERS"]
 
 MAX_PARSERS = 128
@@ -48,14 +50,9 @@ class RobotsMiddleware(RobotsTxtMiddleware):
     def _forget_oldest(self, used: str) -> None:
         """``used`` becomes the parser asked last (Scrapy's dict keeps insertion order); past ``MAX_PARSERS``,
         the parsers asked longest ago go (never one still being fetched: others wait on it)."""
-        parsers = self._parsers
-        if used in parsers and not isinstance(parsers[used], Deferred):
-            parsers[used] = parsers.pop(used)
-        if len(parsers) <= MAX_PARSERS:
-            return
-        for netloc in list(parsers)[: len(parsers) - MAX_PARSERS]:
-            if not isinstance(parsers[netloc], Deferred):
-                del parsers[netloc]
+        if not isinstance(self._parsers.get(used), Deferred):
+            touch(self._parsers, used)
+        trim_oldest(self._parsers, MAX_PARSERS, keep=lambda parser: isinstance(parser, Deferred))
 
     async def process_request(self, request, spider=None):
         if request.meta.get("dont_obey_robotstxt") or not request.url.startswith("http"):

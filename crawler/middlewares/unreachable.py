@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from twisted.internet import error
 
+from crawler.bounded import trim_oldest
+
 __all__ = ["UnreachableHostsMiddleware", "UNREACHABLE_SECONDS"]
 
 # A worker runs for days: a host that timed out is tried again after this.
@@ -64,6 +66,5 @@ class UnreachableHostsMiddleware:
             key = _host_key(request.url)
             if key and key not in self._unreachable:
                 self._unreachable[key] = (time.monotonic(), exception)
-                while len(self._unreachable) > _KEPT:
-                    del self._unreachable[next(iter(self._unreachable))]
+                trim_oldest(self._unreachable, _KEPT)
         return None
