@@ -94,7 +94,7 @@ def main():
 @click.argument("backlinks", type=str)
 @click.option("--target", default=None, help="URL or bare domain the links must point to (when the list has no target column).")
 @click.option("--resume", is_flag=True, help="Continue the last unfinished run of this input in --db (after a crash or kill).")
-@click.option("--queue", default=None, help="redis://HOST:PORT/DB: enqueue the work for `linkverifier worker` processes and collect the results.")
+@click.option("--queue", default=None, callback=opts.queue_url, help="redis://HOST:PORT/DB: enqueue the work for `linkverifier worker` processes and collect the results.")
 @click.option("--brand", "brands", multiple=True, help="Brand name (repeatable) for anchor classes.")
 @click.option("--keywords", "keywords", multiple=True, help="Money keyword (repeatable): exact-match anchors count in verdicts and networks.")
 @opts.queue_wait_option
@@ -135,14 +135,8 @@ def _verify_on_queue(spool, queue: str, backlinks: str, options: opts.RunOptions
     import redis
 
     from crawler.queue.coordinator import run_queue
-    from crawler.queue.keys import connect
     from crawler.queue.outage import QueueLost
 
-    try:
-        connect(queue)
-    except ValueError as exc:  # not a redis:// URL
-        click.echo(f"linkverifier: --queue {queue}: {exc}", err=True)
-        sys.exit(opts.EXIT_BAD_INPUT)
     try:
         return run_queue(spool, queue, backlinks, out=options.out, db=options.db, quiet=bool(options.quiet),
                          brands=options.brands, keywords=options.keywords, queue_wait=queue_wait, resume=resume)
@@ -333,7 +327,7 @@ def recheck(older_than: float | None, resume: bool, notify: tuple[str, ...], opt
 
 
 @main.command()
-@click.option("--queue", required=True, help="redis://HOST:PORT/DB, the same as the coordinator's.")
+@click.option("--queue", required=True, callback=opts.queue_url, help="redis://HOST:PORT/DB, the same as the coordinator's.")
 @click.option("--visibility-timeout", default=60.0, show_default=True, type=opts.Seconds(min=1),
               help="Seconds a taken task stays leased; the work of a worker that dies returns to the queue after it.")
 @opts.queue_wait_option
@@ -346,10 +340,7 @@ def worker(queue: str, visibility_timeout: float, queue_wait: float, options: op
     if options.render:
         opts.check_render(options)
     try:
-        connect(queue).ping()  # fail early and clearly when Redis is not there
-    except ValueError as exc:  # not a redis:// URL
-        click.echo(f"linkverifier: --queue {queue}: {exc}", err=True)
-        sys.exit(opts.EXIT_BAD_INPUT)
+        connect(queue).ping()  # fail early and clearly when Redis is not there (--queue was read already)
     except Exception as exc:
         opts.queue_unavailable(queue, exc)
     try:

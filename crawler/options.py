@@ -23,7 +23,7 @@ from crawler.store.faults import EXIT_STORAGE
 from crawler.store.status import is_stopped
 
 __all__ = ["RunOptions", "Seconds", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_CHANGED", "EXIT_STORAGE", "EXIT_QUEUE_UNAVAILABLE", "fetch_options",
-           "queue_wait_option", "queue_unavailable", "notify_option", "out_path",
+           "queue_wait_option", "queue_url", "queue_unavailable", "notify_option", "out_path",
            "writable_out", "unwritable_folder", "change_kinds", "db_wait", "market_code",
            "older_than", "command_options", "check_db", "check_render", "require_db", "summary", "end", "failed", "storage_failed", "notify"]
 
@@ -118,6 +118,19 @@ def queue_wait_option(function):
                         envvar="LINKVERIFIER_QUEUE_WAIT", metavar="SECONDS",
                         help="Seconds to wait for the queue's Redis when it goes away during the run "
                              "(a restart, a failover); past them the run ends with exit 69, resumable.")(function)
+
+
+def queue_url(ctx, param, value: str | None) -> str | None:
+    """--queue must be a URL redis-py reads (redis://, rediss://, unix://): exit 2 with one line, before anything."""
+    if value is not None:
+        from crawler.queue.keys import connect
+
+        try:
+            connect(value)  # parses only: nothing is reached yet
+        except ValueError as exc:
+            click.echo(f"linkverifier: --queue {value}: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+    return value
 
 
 def queue_unavailable(url: str, error: BaseException) -> None:
