@@ -4,6 +4,7 @@ A backlink list holds dead domains, some of whose name servers never answer. Scr
 host up for robots.txt, its retry, the page and its retry, and the hosting fields once more, in ten
 threads: the other hosts' lookups queued behind (40 such hosts took 161 s, 24 s now), and three dead
 hosts timing out in a row made the run stop looking up addresses, so every later page lost its IP.
+Hosts with an IPv6 address only were ``dns_error``: Scrapy's resolver asks for IPv4 addresses alone.
 
 The name server is a small UDP responder on 127.53.0.1:53; the verifier reads it through a private
 ``/etc/resolv.conf`` (a mount namespace), so this needs root, as CI has.
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.skipif(not _can_use_private_resolv_conf(),
 
 
 class NameServer:
-    """``okN.test`` -> 127.0.0.1, ``missingN.test`` -> NXDOMAIN, ``deadN.test`` -> no answer ever."""
+    """``okN.test`` -> 127.0.0.1, ``sixN.test`` -> ::1 only, ``missingN.test`` -> NXDOMAIN, ``deadN.test`` -> no answer ever."""
 
     def __init__(self):
         self.asked: Counter[str] = Counter()
@@ -66,6 +67,8 @@ class NameServer:
             flags, answers = (0x8183, b"") if name.startswith("missing") else (0x8180, b"")
             if name.startswith("ok") and qtype == 1:
                 answers = struct.pack(">HHHIH", 0xC00C, 1, 1, 60, 4) + socket.inet_aton("127.0.0.1")
+            if name.startswith("six") and qtype == 28:  # IPv6 only: an AAAA record, no A
+                answers = struct.pack(">HHHIH", 0xC00C, 28, 1, 60, 16) + socket.inet_pton(socket.AF_INET6, "::1")
             header = struct.pack(">HHHHHH", struct.unpack(">H", query[:2])[0], flags, 1, 1 if answers else 0, 0, 0)
             self.socket.sendto(header + question + answers, client)
 
@@ -74,10 +77,12 @@ class NameServer:
 
 
 def test_dead_domains_are_looked_up_once_and_cost_no_other_page_its_address(web, tmp_path):
-    port = web.proxy_url.rsplit(":", 1)[1]
+    port = web.also_on("::1")
     urls = []
     for i in range(OK):
         urls.append(f"http://ok{i}.test:{port}/post")
+        if i % 6 == 2:
+            urls.append(f"http://six{i // 6}.test:{port}/post")
         if i % 3 == 0:
             urls.append(f"http://dead{i // 3}.test:{port}/post")
         if i % 3 == 1:
@@ -103,6 +108,8 @@ def test_dead_domains_are_looked_up_once_and_cost_no_other_page_its_address(web,
         host = result["source_url"].split("//")[1].split(":")[0]
         if host.startswith("ok"):
             assert (result["status"], result["page"]["ip"]) == ("live", "127.0.0.1"), host
+        elif host.startswith("six"):  # Scrapy's resolver is IPv4 only: these were dns_error
+            assert (result["status"], result["page"]["ip"], result["page"]["ip_network"]) == ("live", "::1", "::/48"), host
         else:
             assert (result["status"], result["reason"]) == ("error", "dns_error"), host
     assert "does not answer" not in run.stderr  # no give-up while other hosts resolve

@@ -110,6 +110,10 @@ class _Server(ThreadingHTTPServer):
     web: LocalWeb
 
 
+class _Server6(_Server):
+    address_family = socket.AF_INET6  # also_on("::1"): a host reached over IPv6 only
+
+
 class LocalWeb:
     """Routes keyed ``host/path`` (or ``host/path?query``)."""
 
@@ -165,7 +169,7 @@ class LocalWeb:
         return self.proxy_url
 
     def _serve(self, address: str, port: int) -> _Server:
-        server = _Server((address, port), _Handler)
+        server = (_Server6 if ":" in address else _Server)((address, port), _Handler)
         server.web = self
         threading.Thread(target=server.serve_forever, name=f"localweb {address}", daemon=True).start()
         return server

@@ -13,21 +13,29 @@ fields once more, five threads' worth of waiting per dead host: 40 such hosts
 took 161 s, with every other host's lookup queued behind them. Here a name
 being looked up is not looked up again meanwhile (the callers share the
 answer), and a name that failed fails at once for ``FAILED_SECONDS``.
+
+Scrapy's resolver asks ``gethostbyname``, IPv4 only: a host with only an
+IPv6 address (AAAA, no A record) was a ``dns_error`` although the page was
+there. Here the lookup is ``getaddrinfo`` for both families, in the same
+threads and under the same timeout; the IPv4 address is used where a host has
+both (what the /24 counts, and what works on a machine without IPv6).
 """
 
 from __future__ import annotations
 
+import socket
 import time
 
 from scrapy.resolver import CachingThreadedResolver
-from twisted.internet import defer
+from twisted.internet import defer, threads
+from twisted.internet.base import ThreadedResolver
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from crawler.bounded import trim_oldest
 from crawler.hosting.addresses import parse_resolve
 
-__all__ = ["PinnedResolver", "FAILED_SECONDS", "TIMED_OUT_SECONDS", "timed_out"]
+__all__ = ["PinnedResolver", "FAILED_SECONDS", "TIMED_OUT_SECONDS", "address_of", "timed_out"]
 
 # How long a name that did not resolve is answered as such without asking again (a worker runs for
 # days: a host down for an hour is looked up again after this); a lookup that timed out, less long
@@ -42,7 +50,31 @@ def timed_out(reason: str | BaseException) -> bool:
     return "timeout" in str(reason)
 
 
-class PinnedResolver(CachingThreadedResolver):
+def address_of(name: str) -> str:
+    """``name``'s address, IPv4 first, else IPv6 (blocking: run in a thread); ``socket.gaierror`` if none."""
+    answers = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    addresses = [info[4][0] for info in answers if info[0] in (socket.AF_INET, socket.AF_INET6)]
+    if not addresses:
+        raise socket.gaierror(socket.EAI_NONAME, "no address")
+    return next((a for a in addresses if ":" not in a), addresses[0])
+
+
+class _DualStackResolver(ThreadedResolver):
+    """Twisted's threaded resolver asking ``address_of`` instead of ``gethostbyname`` (IPv4 only)."""
+
+    def getHostByName(self, name: str, timeout=()):  # noqa: N802 - Twisted's name
+        lookup = threads.deferToThreadPool(self.reactor, self.reactor.getThreadPool(), address_of, name)
+        # The thread cannot be stopped: on the timeout its answer is dropped, as Twisted's own resolver does.
+        lookup.addTimeout(sum(timeout) if timeout else 60, self.reactor)
+
+        def failed(failure: Failure) -> Failure:
+            why = "timeout error" if failure.check(defer.TimeoutError, defer.CancelledError) else failure.getErrorMessage()
+            return Failure(DNSLookupError(f"address {name!r} not found: {why}"))
+
+        return lookup.addErrback(failed)
+
+
+class PinnedResolver(CachingThreadedResolver, _DualStackResolver):
     pinned: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
