@@ -135,13 +135,19 @@ def _verify_on_queue(spool, queue: str, backlinks: str, options: opts.RunOptions
     import redis
 
     from crawler.queue.coordinator import run_queue
-    from crawler.queue.outage import QueueLost
+    from crawler.queue.lock import JobTaken
+    from crawler.queue.outage import QueueLost, shown_url
 
     try:
         return run_queue(spool, queue, backlinks, out=options.out, db=options.db, quiet=bool(options.quiet),
                          brands=options.brands, keywords=options.keywords, queue_wait=queue_wait, resume=resume)
     except redis.RedisError as exc:  # not there at the start
         opts.queue_unavailable(queue, exc)
+    except JobTaken as taken:  # a second one would fetch every page its twin fetches
+        click.echo(f"linkverifier: another coordinator ({taken.holder}) is collecting this input's job on "
+                   f"{shown_url(queue)}: this one stopped, nothing stored; run it again once that one has ended",
+                   err=True)
+        sys.exit(opts.EXIT_JOB_TAKEN)
     except QueueLost as lost:
         run = lost.summary
         click.echo(f"linkverifier: stopped: {lost}: {run.answered} of {lost.rows} rows collected, {run.written} "

@@ -32,6 +32,8 @@ EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a crawl's own handler exits (``crawler.run.interrupts``)
 # sysexits' EX_UNAVAILABLE: the queue's Redis could not be reached (at the start, or past --queue-wait).
 EXIT_QUEUE_UNAVAILABLE = 69
+# sysexits' EX_TEMPFAIL: another coordinator collects the same input's job; try again once it has ended.
+EXIT_JOB_TAKEN = 75
 
 
 class Seconds(click.FloatRange):

@@ -9,6 +9,7 @@ import os
 import signal
 import sqlite3
 import time
+from collections import Counter
 
 import redis
 
@@ -217,3 +218,32 @@ def test_entries_in_the_queue_that_are_not_ours_are_dropped_in_one_line(web, tmp
     assert "Traceback" not in stderr + worker_err
     assert not server.zcard(PROCESSING)
     _every_row_once(urls, out, tmp_path / "q.db")
+
+
+def test_a_second_coordinator_for_the_same_input_stops_at_once_and_no_page_is_fetched_twice(web, tmp_path, redis_url):
+    urls, out, command = _job(web, tmp_path, redis_url, pages=12, delay=0.2)
+    server = redis.Redis.from_url(redis_url)
+    first = start(command, web)
+    worker = None
+    try:
+        _wait_for(lambda: server.keys("linkverifier:*:queued"))
+        # The same command on a second machine (its own database and output), or a cron job firing twice:
+        # both took half the results, then pushed the other half again as owed.
+        twin = command[:6] + ["--db", str(tmp_path / "twin.db"), "--out", str(tmp_path / "twin.jsonl")]
+        second = start(twin, web)
+        _, second_err = second.communicate(timeout=60)
+        worker = start(["worker", "--queue", redis_url, "--concurrency", "2"], web)
+        _, stderr = first.communicate(timeout=180)
+    finally:
+        _stop(first)
+        _stop(second)
+        if worker:
+            _stop(worker)
+    assert second.returncode == 75, second_err
+    assert f"another coordinator (pid {first.pid} on " in second_err and "Traceback" not in second_err
+    assert not (tmp_path / "twin.jsonl").exists()
+    assert first.returncode == 0, stderr
+    _every_row_once(urls, out, tmp_path / "q.db")
+    fetched = Counter(entry.split("?")[0] for entry in web.log)
+    assert all(fetched[url.split("//")[1]] == 1 for url in urls), fetched
+    assert not server.keys("linkverifier:*:coordinator")  # let go of at the end

@@ -16,6 +16,9 @@ Stages:
    write the output in input order from the database (results are not held
    in memory, only their row numbers and what the sitewide decision needs),
    exit 0.
+
+One coordinator collects a job at a time (``crawler.queue.lock``): a second one
+started for the same input stops at once, exit 75.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from crawler.queue.keys import (
     results_key,
     task_of,
 )
+from crawler.queue.lock import CoordinatorLock
 from crawler.queue.outage import DEFAULT_QUEUE_WAIT, Outage, QueueLost
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run
 from crawler.run.stats import COUNTS, ROWS
@@ -68,12 +72,24 @@ def run_queue(spool: RowSpool, url: str, input_name: str, *, out: str | None, db
               brands: tuple[str, ...] = (), keywords: tuple[str, ...] = (), queue_wait: float = DEFAULT_QUEUE_WAIT,
               resume: bool = False):
     """Push, collect and write the job; raises ``QueueLost`` when Redis stays away past ``queue_wait``
-    (the run is left resumable: the same command collects the rest)."""
-    from crawler.run.crawl import Outcome
-
+    (the run is left resumable: the same command collects the rest), ``JobTaken`` when another coordinator
+    collects the same input's job (before anything is stored)."""
     server = connect(url)
     server.ping()  # fail early and clearly when Redis is not there
     job = spool.fingerprint[:16]
+    lock = CoordinatorLock(url, job)  # JobTaken: another coordinator collects this job
+    lock.acquire(say=lambda line: quiet or print(f"linkverifier: {line}", file=sys.stderr))
+    try:
+        return _run_job(server, job, spool, url, input_name, out=out, db=db, quiet=quiet, brands=brands,
+                        keywords=keywords, queue_wait=queue_wait, resume=resume)
+    finally:
+        lock.release()
+
+
+def _run_job(server: redis.Redis, job: str, spool: RowSpool, url: str, input_name: str, *, out, db, quiet, brands,
+             keywords, queue_wait, resume):
+    from crawler.run.crawl import Outcome
+
     total = len(spool)
     # A coordinator that stopped (Ctrl-C, kill -9, Redis gone) left its rows in the database: the same
     # command takes them from there, so nothing is fetched twice and none is waited for in vain.
