@@ -7,6 +7,7 @@ fragment and tracking parameters make no difference.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -122,8 +123,11 @@ def _invalid_host_reason(host: str) -> str | None:
         return "no host"
     if len(host) > 253:
         return "host name too long"
-    if host.startswith("[") and host.endswith("]"):
+    try:  # an address (``http://[2001:db8::1]/``, whose brackets urlsplit takes off, or ``http://203.0.113.7/``)
+        ipaddress.ip_address(host.strip("[]"))
         return None
+    except ValueError:
+        pass
     labels = host.split(".")
     if any(not _HOST_LABEL.match(label) for label in labels):
         return f"malformed host {host!r}"

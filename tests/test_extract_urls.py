@@ -44,13 +44,15 @@ def test_different_pages(a, b):
     ("", "empty"), ("ftp://a.com/x", "not an http(s) URL"), ("http://exa mple.com", "spaces"),
     ("http://-bad.com/", "malformed host"), ("http://", "no host"), ("mailto:a@b.com", "not an http(s) URL"),
     ("http://a..com/", "malformed host"), ("http://a.com:99999/", "malformed URL"),
+    ("http://[2001:db8::1/", "malformed URL"), ("http://[not-an-address]/", "malformed URL"),
 ])
 def test_invalid_urls(url, problem):
     assert problem in invalid_url_reason(url)
 
 
 def test_valid_urls():
-    for url in ("http://a.com", "https://bücher.de/ä", "http://127.0.0.1:8080/x", "http://xn--bcher-kva.de/"):
+    for url in ("http://a.com", "https://bücher.de/ä", "http://127.0.0.1:8080/x", "http://xn--bcher-kva.de/",
+                "http://[2001:db8::1]/post", "http://[::1]:8080/x"):  # IPv6 addresses were "malformed host"
         assert invalid_url_reason(url) is None
 
 

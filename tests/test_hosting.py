@@ -186,6 +186,18 @@ def test_a_host_that_does_not_resolve_gives_nulls_not_an_error(web, tmp_path):
     assert all(result["page"][key] is None for key in ("ip", "ip_network", "asn", "asn_org", "hosting_country"))
 
 
+def test_pages_at_an_ipv6_address_or_pinned_to_one_are_fetched_over_ipv6(web, tmp_path):
+    # http://[::1]:port/ was invalid_url ("malformed host"); a host whose only address is IPv6 is
+    # tests/test_dns.py's (it needs a name server); here one is pinned to it.
+    port = web.also_on("::1")
+    urls = [f"http://[::1]:{port}/post", f"http://v6only.example.org:{port}/post"]
+    for url in urls:
+        web.add(url, page(f'<article>{ARTICLE_EN}<p><a href="{TARGET}">Acme</a></p></article>'))
+    run = _verify(tmp_path, urls, ["--resolve", "v6only.example.org:::1"])
+    assert [(r["status"], r["page"]["ip"], r["page"]["ip_network"]) for r in run.results] == [("live", "::1", "::/48")] * 2
+    assert web.arrivals and {address for _, address in web.arrivals} == {"::1"}
+
+
 @pytest.mark.parametrize("bad", [["--ip-db", "missing.mmdb"], ["--ip-db", "list.txt"], ["--resolve", "no-address"]])
 def test_a_bad_ip_db_or_resolve_exits_2_before_any_fetch(web, tmp_path, bad):
     (tmp_path / "list.txt").write_text("http://a.example.com/\n", encoding="utf-8")

@@ -48,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> Route:
         parts = urlsplit(self.path)
-        host = (parts.hostname or self.headers.get("Host", "").split(":")[0]).lower()
+        host = (parts.hostname or _host_header(self.headers.get("Host", ""))).lower()
         path = parts.path if parts.scheme else urlsplit("http://x" + self.path).path
         query = parts.query if parts.scheme else urlsplit("http://x" + self.path).query
         routes = self.server.web.routes
@@ -102,6 +102,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self):  # noqa: N802
         self._answer(False)
+
+
+def _host_header(value: str) -> str:
+    """The host of a ``Host`` header: ``blog.example.de:8080`` or ``[::1]:8080``; empty if it is neither."""
+    try:
+        return urlsplit("//" + value).hostname or ""
+    except ValueError:
+        return ""
 
 
 class _Server(ThreadingHTTPServer):
