@@ -76,6 +76,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Sees responses before RetryMiddleware (550), which would ask again at once for a 503 with Retry-After:
     # a 429 or such a 503 is waited for as the site asks (crawler.middlewares.rate_limits).
     "crawler.middlewares.rate_limits.RateLimitMiddleware": 555,
+    # Scrapy's, which also keeps a redirect to mailto: or javascript: as its 3xx answer (it raised), and
+    # follows the HTTP Refresh header as browsers do (crawler.middlewares.redirects).
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirects.RedirectsMiddleware": 600,
 }
 # Spiders that yield results as items (discover) hand them to the run
 # (crawler.run.lifecycle); verify answers the run directly.

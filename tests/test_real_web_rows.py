@@ -101,3 +101,46 @@ def test_stall_watchdog_answers_what_never_comes_and_the_run_ends(web, tmp_path)
     assert [r["status"] for r in results] == ["live", "error"]
     assert results[1]["reason"] == "stalled" and "nothing progressed" in results[1]["message"]
     assert "answered 1 waiting rows" in completed.stderr
+
+
+def test_odd_answers_get_the_verdict_a_browser_would_give(web, tmp_path):
+    import gzip
+
+    web.add(TARGET, page(ARTICLE_EN, lang="en"))
+    web.add("http://moved.example.com/new-home", linking_page())
+    odd = {
+        # An empty answer says nothing about the link: an error, not "lost" (and no alert that it disappeared).
+        "http://empty.example.com/a": dict(body=b""),
+        "http://nocontent.example.com/a": dict(status=204),
+        # A redirect to no web address raised inside Scrapy: it was a connection_error.
+        "http://mailto.example.com/a": dict(status=301, headers={"Location": "mailto:editor@example.com"}),
+        "http://script.example.com/a": dict(status=302, headers={"Location": "javascript:void(0)"}),
+        # The HTTP Refresh header moves browsers on; the empty page carrying it was judged "lost".
+        "http://refresh.example.com/a": dict(body=b"<html><body>Moved.</body></html>",
+                                             headers={"Refresh": "0; url=http://moved.example.com/new-home"}),
+        "http://ticker.example.com/a": dict(body=linking_page().encode(), headers={"Refresh": "30"}),
+        # A body that is not what its Content-Encoding says: the server's fault, not the connection's.
+        "http://badgzip.example.com/a": dict(body=b"plain text, not gzip" * 5, headers={"Content-Encoding": "gzip"}),
+        "http://gzip.example.com/a": dict(body=gzip.compress(linking_page().encode()), headers={"Content-Encoding": "gzip"}),
+    }
+    for url, spec in odd.items():
+        web.add(url, spec.get("body", b""), status=spec.get("status", 200), headers=spec.get("headers"))
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(odd) + "\n")
+    run = run_cli(["verify", str(listing), "--target", TARGET, "--db", str(tmp_path / "db.sqlite")], web)
+    assert run.returncode == 0, run.stderr
+    answers = {r["source_url"]: (r["status"], r["reason"], r.get("message") or "") for r in run.results}
+    assert list(answers) == list(odd)
+    assert answers["http://empty.example.com/a"][:2] == ("error", "server_error")
+    assert "empty body" in answers["http://empty.example.com/a"][2]
+    assert answers["http://nocontent.example.com/a"][:2] == ("error", "server_error")
+    assert answers["http://mailto.example.com/a"] == ("error", "server_error", "HTTP 301 to mailto:editor@example.com, not a web page")
+    assert answers["http://script.example.com/a"][:2] == ("error", "server_error")
+    refreshed = next(r for r in run.results if r["source_url"] == "http://refresh.example.com/a")
+    assert (refreshed["status"], refreshed["final_url"]) == ("live", "http://moved.example.com/new-home")
+    assert "meta_refresh" in refreshed["flags"]
+    assert answers["http://ticker.example.com/a"][0] == "live"  # refreshes itself: nothing to follow
+    assert answers["http://badgzip.example.com/a"][:2] == ("error", "server_error")
+    assert "cannot be decoded" in answers["http://badgzip.example.com/a"][2]
+    assert answers["http://gzip.example.com/a"][0] == "live"
+    assert "Traceback" not in run.stderr

@@ -58,7 +58,15 @@ def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -
         if page.status == 429:  # asked again as the site asked (crawler.middlewares.rate_limits), still refused
             wait = page.header("retry-after")
             message += " (rate limited" + (f"; the site asks to wait {wait}" if wait else "") + ")"
+        if 300 <= page.status < 400:  # a redirect not followed: to mailto:, ftp:, javascript: or nowhere
+            location = page.header("location")
+            message += f" to {location[:300]}, not a web page" if location else " without a Location to go to"
         return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows], []
+    if not page.body.strip():
+        # A PHP error with display off, a WAF, an overloaded server: nothing was said about the link, so
+        # the row is no "lost" (and no alert that a good link disappeared).
+        message = f"HTTP {page.status} with an empty body: the server sent no page"
+        return [error_result(row, "server_error", message, fetch=fetch) for row in rows], []
     analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()), collect_links)
     if analysis.error:
         message = f"HTTP {page.status}, Content-Type {page.header('content-type') or 'none'}"

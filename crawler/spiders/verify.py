@@ -40,7 +40,7 @@ from crawler.analysis.fetched import FetchedPage, TargetProfile
 from crawler.analysis.pool import AnalysisPool, log_failed_analysis
 from crawler.analysis.results import error_result
 from crawler.analysis.tasks import analyze_target, verify_page
-from crawler.failures import failure_reason
+from crawler.failures import failure_message, failure_reason
 from crawler.hosting.lookup import Hosting
 from crawler.lists.backlinks import Row, iter_rows
 from crawler.run.stats import RENDER_FAILED, RENDERED, ROWS
@@ -371,7 +371,7 @@ class VerifySpider(scrapy.Spider):
         key = failure.request.meta["group"]
         rows = self.ledger.rows(key) or []
         reason = failure_reason(failure.value)
-        message = str(failure.value) or type(failure.value).__name__
+        message = failure_message(failure.value)
         fetch = None
         if reason == "robots_disallowed" and not failure.request.meta.get("googlebot_allowed", True):
             # Kept out like us, Googlebot cannot crawl the page either: not indexable.
