@@ -268,12 +268,13 @@ def discover(sites: tuple[str, ...], target: str, max_pages: int, options: opts.
 @click.option("--since", default=None, help="Only changes checked on or after this date (YYYY-MM-DD).")
 @click.option("--out", default=None, type=click.Path(dir_okay=False), callback=opts.out_path, help="Write JSON Lines/CSV/JSON/XLSX instead of a table.")
 @click.option("--fail-on", "fail_on", default=None, callback=opts.change_kinds, metavar="KIND[,KIND…]",
-              help="Exit 3 when a change of these kinds is there (new, lost, back, rel_changed, anchor_changed, "
-                   "placement_changed, target_changed): for cron and CI.")
+              help="Exit 3 when a change of these kinds is there (new, lost, unreachable, back, rel_changed, "
+                   "anchor_changed, placement_changed, target_changed): for cron and CI.")
 @opts.notify_option
 def changes(db: str, since: str | None, out: str | None, fail_on: frozenset[str], notify: tuple[str, ...]):
-    """Per backlink, what changed between its last two checks: new, lost (and why), back,
-    rel changed (followed <-> nofollow/sponsored/ugc), anchor, placement, target."""
+    """Per backlink, what changed between its last two checks: new, lost (and why), unreachable (a live
+    link's page could not be read), back, rel changed (followed <-> nofollow/sponsored/ugc), anchor,
+    placement, target."""
     from crawler.reports.changes import backlink_changes
     from crawler.reports.writers import write_records
 

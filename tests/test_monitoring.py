@@ -90,6 +90,30 @@ def test_recheck_then_changes_fail_on_lost_notifies_the_receiver(web, tmp_path, 
     assert run.returncode == 0, run.stderr
 
 
+def test_a_page_that_cannot_be_read_is_unreachable_not_a_lost_link(web, tmp_path):
+    """A server error tells nothing about the link: it raised the "lost" alarm (--fail-on lost, exit 3)."""
+    db = first_run(web, tmp_path)
+
+    def recheck_then_changes() -> tuple[int, dict[str, tuple[str, str]]]:
+        assert run_cli(["recheck", "--db", db, "-q"], web, no_proxy=NO_PROXY).returncode == 0
+        run = run_cli(["changes", "--db", db, "--fail-on", "lost", "--out", str(tmp_path / "c.jsonl")], web,
+                      no_proxy=NO_PROXY, out=tmp_path / "c.jsonl")
+        return run.returncode, {r["source_url"]: (r["change"], r["detail"]) for r in run.results}
+
+    web.add(KEPT, b"<h1>Internal Server Error</h1>", status=500)  # the site is down this morning
+    code, found = recheck_then_changes()
+    assert code == 0 and found[KEPT][0] == "unreachable" and "the link may still be there" in found[KEPT][1]
+    assert REMOVED not in found  # live twice: nothing changed
+    web.add(KEPT, linking())  # back up, the link where it was: nothing changed for the link
+    code, found = recheck_then_changes()
+    assert code == 0 and found == {}
+    web.add(KEPT, b"<h1>Bad gateway</h1>", status=502)
+    recheck_then_changes()
+    web.add(KEPT, page(f"<article>{ARTICLE_EN}</article>", lang="en"))  # up again, the link gone
+    code, found = recheck_then_changes()
+    assert code == 3 and found[KEPT][0] == "lost"  # against the last check that could tell: live
+
+
 def test_recheck_notifies_what_changed_and_keeps_no_secret(web, tmp_path, receiver):
     db = first_run(web, tmp_path)
     web.add(REMOVED, page(f"<article>{ARTICLE_EN}</article>", lang="en"))

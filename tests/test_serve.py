@@ -25,20 +25,23 @@ HOSTILE = "<script>document.title='pwned'</script>"
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
-    """Two checks of the same list: one link lost in between; a page with a hostile title."""
+    """Two checks of the same list: one link lost in between, one page down at the second check (an error
+    tells nothing about its link: not lost); a page with a hostile title."""
     from crawler.demo.localweb import LocalWeb
 
     tmp = tmp_path_factory.mktemp("serve")
     db = tmp / "lv.db"
-    urls = ["http://blog.example.com/a", "http://news.example.org/b"]
+    urls = ["http://blog.example.com/a", "http://news.example.org/b", "http://down.example.net/c"]
     (tmp / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     with LocalWeb() as web:
         link = f'<p>The <a href="{TARGET}">whitepaper</a> explains it.</p>'
         web.add(urls[0], page(f"<article>{ARTICLE_EN}{link}</article>", title=HOSTILE))
         web.add(urls[1], page(f"<article>{ARTICLE_EN}{link}</article>"))
+        web.add(urls[2], page(f"<article>{ARTICLE_EN}{link}</article>"))
         for _ in range(2):
             assert run_cli(["verify", str(tmp / "list.txt"), "--target", TARGET, "--db", str(db), "-q"], web).returncode == 0
             web.add(urls[1], page(f"<article>{ARTICLE_EN}</article>"))  # removed before the second check
+            web.add(urls[2], b"<h1>Internal Server Error</h1>", status=500)  # down at the second check
     return db
 
 
@@ -92,7 +95,7 @@ def test_every_page_and_canned_query_answers_read_only(served, database):
     status, _ = _get(f"{base}/linkverifier.json?sql=DELETE+FROM+checks")
     assert status >= 400
     with sqlite3.connect(database) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 4
+        assert connection.execute("SELECT COUNT(*) FROM checks").fetchone()[0] == 6
 
 
 def test_sigterm_stops_it_cleanly(served):

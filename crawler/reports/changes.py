@@ -12,9 +12,18 @@ __all__ = ["backlink_changes", "describe_change"]
 _CREDIT = ("nofollow", "sponsored", "ugc")
 
 
+def describe_change(previous: dict | None, current: dict, known: dict | None = None) -> list[str]:
+    """Change kinds from one check to the next: new, lost, unreachable, back, rel, anchor, placement, target.
 
-def describe_change(previous: dict | None, current: dict) -> list[str]:
-    """Change kinds from one check to the next: new, lost, back, rel, anchor, placement, target."""
+    ``previous`` is the check before ``current``; ``known`` the latest check before it that could tell (live or
+    lost), when ``previous`` could not (``error``: a timeout, a 5xx, a block). An error tells nothing about the
+    link: a live link the page could not be read for is ``unreachable``, not ``lost`` (until December 2026 a
+    timeout raised the "lost" alert), and the next check that can tell compares with the last one that could.
+    """
+    if current["status"] == "error":
+        return ["unreachable"] if previous is not None and previous["status"] == "live" else []
+    if previous is not None and previous["status"] == "error":
+        previous = known
     if previous is None:
         return ["new"] if current["status"] == "live" else []
     was_live, is_live = previous["status"] == "live", current["status"] == "live"
@@ -43,6 +52,9 @@ def _summary(kind: str, previous: dict | None, current: dict) -> str:
         return f"new link, anchor {new.get('anchor_text')!r}"
     if kind == "lost":
         return f"lost: {current['status']}/{current['reason']}" + (f" ({current['message']})" if current.get("message") else "")
+    if kind == "unreachable":
+        return (f"could not be read: {current['status']}/{current['reason']}"
+                + (f" ({current['message']})" if current.get("message") else "") + "; the link may still be there")
     if kind == "back":
         return f"back again after {previous['status']}/{previous['reason']}"
     if kind == "rel_changed":
@@ -70,7 +82,11 @@ def backlink_changes(db_path: str, since: str | None = None) -> list[dict]:
         previous_at, previous = checks[-2] if len(checks) > 1 else (None, None)
         if since and current_at < since:
             continue
-        for kind in describe_change(previous, current):
+        known_at, known = next(((at, check) for at, check in reversed(checks[:-1]) if check["status"] != "error"),
+                               (None, None))
+        if current["status"] != "error" and previous is not None and previous["status"] == "error":
+            previous_at, previous = known_at, known  # compared with the last check that could tell
+        for kind in describe_change(previous, current, known):
             source, target = names[backlink_id]
             changes.append({
                 "source_url": source, "target": target, "change": kind, "previous_check": previous_at,

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 __all__ = ["CHANGE_KINDS", "notify_urls", "redact", "summary", "send", "unknown_urls"]
 
-CHANGE_KINDS = ("new", "lost", "back", "rel_changed", "anchor_changed", "placement_changed", "target_changed")
+CHANGE_KINDS = ("new", "lost", "unreachable", "back", "rel_changed", "anchor_changed", "placement_changed", "target_changed")
 ENVIRONMENT = "LINKVERIFIER_NOTIFY"
 MAX_LINES = 50  # changed links listed in one message; the rest are counted
 

@@ -28,15 +28,16 @@ _LATEST = ("WITH latest AS (SELECT c.* FROM checks c JOIN (SELECT backlink_id, M
 QUERIES = {
     "lost_links": {
         "title": "Links lost since their previous check",
-        "description": "Backlinks that were live at their previous check and are not now: when, and why.",
+        "description": "Backlinks that were live at their previous check and are lost now: when, and why. Checks that "
+                       "could not tell (errors: a timeout, a 5xx) are passed over: they say nothing about the link.",
         "sql": """WITH ranked AS (
   SELECT c.backlink_id, c.checked_at, c.status, c.reason, c.http_status,
          ROW_NUMBER() OVER (PARTITION BY c.backlink_id ORDER BY c.id DESC) AS n
-  FROM checks c)
+  FROM checks c WHERE c.status != 'error')
 SELECT b.source_url, b.target, prev.checked_at AS live_at, now.checked_at AS lost_at, now.status, now.reason, now.http_status
 FROM ranked now JOIN ranked prev ON prev.backlink_id = now.backlink_id AND prev.n = 2
 JOIN backlinks b ON b.id = now.backlink_id
-WHERE now.n = 1 AND now.status != 'live' AND prev.status = 'live'
+WHERE now.n = 1 AND now.status = 'lost' AND prev.status = 'live'
 ORDER BY now.checked_at DESC, b.source_url""",
     },
     "risky_by_language_and_country": {
