@@ -126,6 +126,18 @@ def title(tree: html.HtmlElement | None, tags: PageTags | None = None) -> str | 
     return collapse(found.text_content()) or None
 
 
+def headings(tree: html.HtmlElement | None, most: int = 3) -> list[str]:
+    """The texts of the page's first ``most`` ``<h1>`` and ``<h2>`` elements, in document order."""
+    found = []
+    for element in tree.iter("h1", "h2") if tree is not None else ():
+        text = collapse(element.text_content())
+        if text:
+            found.append(text[:300])
+            if len(found) == most:
+                break
+    return found
+
+
 def declared_language(tree: html.HtmlElement | None, content_language: str | None,
                       tags: PageTags | None = None) -> str | None:
     """The language the page declares: ``<html lang>``, then ``<meta http-equiv=content-language>``, then the header."""

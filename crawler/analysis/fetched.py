@@ -67,6 +67,7 @@ class PageAnalysis:
     per_target: dict[str, TargetLinks] = field(default_factory=dict)  # by Target.key
     topic_text: str = ""  # the lead of the main text, read for topical fit
     links: tuple[str, ...] = ()  # every link of the page, when asked for (discover crawls on from them)
+    dead_end: str | None = None  # "soft_404" or "parked_domain": a page without the link that is itself gone
 
     @classmethod
     def unreadable(cls, error: str) -> PageAnalysis:

@@ -17,7 +17,8 @@ from crawler.analysis.answer import page_canonical, page_problem
 from crawler.analysis.fetched import FetchedPage, PageAnalysis, TargetLinks, TargetProfile
 from crawler.hosting.lookup import no_hosting
 from extract.content import main_content
-from extract.document import base_url, declared_language, read_html, title, word_count
+from extract.dead_ends import dead_end
+from extract.document import base_url, declared_language, headings, read_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, html_alternates
@@ -120,6 +121,10 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
             page_links = PageLinks(tree, content)
         links = sorted((_link_record(f, content, page_links, registered_domain(host)) for f in found), key=_best_first)
         per_target[target.key] = TargetLinks(tuple(links), js_link=not links and script_mentions(tree, target))
+    words = word_count(content.text)
+    gone = None
+    if not any(found.links for found in per_target.values()):  # a lost row: is the page itself gone?
+        gone = dead_end(title(tree, tags), headings(tree), content.text, words, directives.noindex, source)
     return PageAnalysis(
         error=None,
         noindex=directives.noindex,
@@ -132,7 +137,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
             "language_source": language_source,
             **page_country(host, page.hosting),
             "registered_domain": registered_domain(host),
-            "word_count": word_count(content.text),
+            "word_count": words,
             "outbound_links": outbound,
             "external_domains": external,
             "footprints": page_footprints(tree, source, tags),
@@ -140,6 +145,7 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
         },
         per_target=per_target,
         topic_text=content.text[:TOPIC_CHARS],
+        dead_end=gone,
         # discover crawls on from here; verify does not need them.
         links=tuple(page_link_urls(tree, base, resolved)) if collect_links else (),
     )

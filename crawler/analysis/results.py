@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from crawler.analysis.fetched import PageAnalysis, TargetProfile
-from extract.urls import Target
+from extract.dead_ends import SOFT_404, redirected_home
+from extract.urls import Target, host_of, registered_domain
 from scoring.check_result import CheckResult, best_link
 from scoring.localization import localized_target
 
@@ -85,6 +86,12 @@ def page_result(row, target: Target, fetch: dict, analysis: PageAnalysis,
         result["follow"] = best_link(result)["follow"]
     else:
         result.update(status="lost", reason="link_removed", follow=None)
+        final = result["final_url"] or ""
+        if analysis.dead_end:
+            flags.add(analysis.dead_end)
+        elif final and redirected_home(row.source_url, final,
+                                       registered_domain(host_of(row.source_url)) == registered_domain(host_of(final))):
+            flags.add(SOFT_404)
     if target_profile is not None and target_profile.ok:
         result["target_language"] = target_profile.language
         from scoring.topical import topical_fit  # analysis workers only: keeps scikit-learn out of the crawler

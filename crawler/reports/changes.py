@@ -51,7 +51,10 @@ def _summary(kind: str, previous: dict | None, current: dict) -> str:
     if kind == "new":
         return f"new link, anchor {new.get('anchor_text')!r}"
     if kind == "lost":
-        return f"lost: {current['status']}/{current['reason']}" + (f" ({current['message']})" if current.get("message") else "")
+        gone = {"soft_404": "; the page itself is gone (a not-found page)",
+                "parked_domain": "; the domain is parked (expired or for sale)"}
+        return (f"lost: {current['status']}/{current['reason']}" + (f" ({current['message']})" if current.get("message") else "")
+                + "".join(why for flag, why in gone.items() if flag in current.get("flags", [])))
     if kind == "unreachable":
         return (f"could not be read: {current['status']}/{current['reason']}"
                 + (f" ({current['message']})" if current.get("message") else "") + "; the link may still be there")
