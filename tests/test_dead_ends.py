@@ -101,3 +101,26 @@ def test_changes_says_the_domain_expired_beside_lost(web, tmp_path):
     run = run_cli(["changes", "--db", str(tmp_path / "d.db"), "--out", str(tmp_path / "c.jsonl")], web, out=tmp_path / "c.jsonl")
     assert [(r["change"], r["detail"]) for r in run.results] == [
         ("lost", "lost: lost/link_removed; the domain is parked (expired or for sale)")]
+
+
+def test_the_report_says_why_links_are_not_live(web, tmp_path):
+    from lxml import html as lxml_html
+
+    web.add(TARGET, page(ARTICLE_EN, title="Whitepaper"))
+    rows = {"http://live.example.com/a": page(f"<article>{ARTICLE_EN}{LINK}</article>"),
+            "http://removed.example.com/a": page(f"<article>{ARTICLE_EN}</article>"),
+            **{url: body for url, body in list(NOT_FOUND.items())[:2]}, **dict(list(PARKED.items())[:1])}
+    for url, body in rows.items():
+        web.add(url, body)
+    web.add("http://gone.example.com/a", b"gone", status=410)
+    web.add("http://down.example.com/a", b"down", status=500)
+    urls = [*rows, "http://gone.example.com/a", "http://down.example.com/a"]
+    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    assert run_cli(["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(tmp_path / "d.db"), "-q"], web).returncode == 0
+    run = run_cli(["report", "--db", str(tmp_path / "d.db"), "--out", str(tmp_path / "r.html")])
+    assert run.returncode == 0, run.stderr
+    chart = lxml_html.fromstring((tmp_path / "r.html").read_text(encoding="utf-8")).xpath("//svg[@id='lost']")[0]
+    labels = chart.xpath("./text/title/text()")
+    counts = [int(t) for t in chart.xpath("./text[not(title)]/text()")]
+    assert dict(zip(labels, counts, strict=True)) == {
+        "link removed": 1, "page gone": 3, "domain parked": 1, "not read (error)": 1}

@@ -71,6 +71,29 @@ def _bars(items: list[tuple[str, float]], css_id: str, highlight: set[str] = fro
             "width": label_width + BAR_WIDTH + 6 + value_width}
 
 
+# Why links are not live, as a practitioner acts on it: ask the editor, reclaim the page, give up the domain, retry.
+_REMOVED, _PAGE_GONE, _PARKED, _UNREAD = "link removed", "page gone", "domain parked", "not read (error)"
+
+
+def lost_reasons(checks: list[dict]) -> list[tuple[str, int]]:
+    """Links not live at their latest check, by what to do about them (empty when every link is live)."""
+    counts = dict.fromkeys((_REMOVED, _PAGE_GONE, _PARKED, _UNREAD), 0)
+    for check in checks:
+        if check["status"] == "live":
+            continue
+        flags = set(check.get("flags") or [])
+        if check["status"] == "error":
+            label = _UNREAD
+        elif "parked_domain" in flags:
+            label = _PARKED
+        elif "soft_404" in flags or check["reason"] == "page_not_found":
+            label = _PAGE_GONE
+        else:
+            label = _REMOVED
+        counts[label] += 1
+    return [(label, n) for label, n in counts.items() if n]
+
+
 def _timeline(series: dict, spike_weeks: list) -> dict | None:
     """New referring domains per week: bars with their counts, a count axis, week labels that do not overlap."""
     if not series:
@@ -278,6 +301,7 @@ def render_report(profile: Profile, db_path: str, generated_at: str) -> str:
             "fit": _bars(figures.fit_buckets, "fit"),
             "placement": _bars([("editorial", figures.editorial), ("boilerplate", figures.links - figures.editorial),
                                 ("followed", figures.followed), ("qualified", figures.links - figures.followed)], "placement"),
+            "lost": _bars(lost_reasons(profile.checks), "lost"),
         },
         # Anchor classes per language of the linking page: a bought cluster shows as exact match in one language.
         "anchor_table": {"classes": [name for name, _ in next(iter(by_language.values()), [])],
