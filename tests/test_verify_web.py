@@ -111,6 +111,8 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
         f'<h3>More stories</h3><ul><li><a href="{TARGET}">Zero-day whitepaper: how attackers exploit unpatched systems</a>'
         f"</li>{teasers}</ul>"))))
     add("follow_us", "http://follow.example.com/a", page(article("whitepaper", f'<p class="follow-us">Follow us on {LINK}</p>')))
+    # The same line written into the article with no class: the words say it (it was editorial at 0.84).
+    add("follow_us_line", "http://follow-line.example.de/a", page(article("whitepaper", f"<p>Folgen Sie uns auf {LINK} für mehr.</p>")))
     # A tweet embedded in the article's text: the link is the tweet author's, not the page's.
     add("embedded_tweet", "http://tweet.example.com/a", page(article("whitepaper", (
         f'<blockquote class="twitter-tweet"><p lang="en">New research on zero-day exploits and patch gaps: {LINK}</p>'
@@ -325,7 +327,7 @@ def test_footer_link_is_boilerplate(verified):
 
 
 @pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("follow_us", "share_follow"),
-                                          ("embedded_tweet", "embedded_post")])
+                                          ("follow_us_line", "share_follow"), ("embedded_tweet", "embedded_post")])
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
     link = verified["by"](note)["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5

@@ -24,11 +24,12 @@ from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, html_alternates
 from extract.language import detect_language
 from extract.links import LinkIndex, find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
+from extract.regions import follow_line
 from extract.robots import robots_directives
 from extract.selectors import PageTags
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain
 from scoring.features import PageLinks, link_features
-from scoring.placement import judge_placement, third_party_cap
+from scoring.placement import capped_placement, judge_placement
 from scoring.placement_model import load_model
 from scoring.topical import SURFACE_CHARS
 from scoring.topics import MAX_CHARS
@@ -64,8 +65,8 @@ def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple
         internal=registered_domain(host_of(found.href)) == page_domain, anchor_text=found.anchor_text,
         anchor_image=found.anchor_type == "image", rel=found.rel,
     )
-    region = found.region
-    score = third_party_cap(model.probability(features.tokens, features.numbers), region)
+    score, region = capped_placement(model.probability(features.tokens, features.numbers), found.region,
+                                     follow_line(found.element))
     placement = "editorial" if score >= model.threshold else "boilerplate"
     if placement == "boilerplate" and region in ("content", "other") and features.in_link_list:
         region = "teaser_list"
