@@ -67,8 +67,9 @@ _PARKING_HOSTS = re.compile(
     r"hugedomains\.com|undeveloped\.com|domainmarket\.com|buydomains\.com|parkingpage\.namecheap\.com|"
     r"wsimg\.com/parking-lander|parked-content\.godaddy\.com|skenzo\.com|domainsponsor\.com|searchvity\.com|"
     r"dan\.com/buy-domain|sedo\.com/search/details|porkbun\.com/parked|spaceship\.com/domain-parking|"
-    r"parking\.reg\.ru|parking\.nic\.ru|dsultra\.com|brandbucket\.com/names|atom\.com/name/)",
-    re.IGNORECASE)
+    r"parking\.reg\.ru|parking\.nic\.ru|dsultra\.com|brandbucket\.com/names|atom\.com/name/)")
+# Parking landers are small (a few KB of scripts): their first 32 KB is read, lower-cased, not the whole page.
+_LANDER_CHARS = 32_768
 # Parking landers are scripts and frames around a few words; still, a page of real text naming a
 # parking service (an article on domain investing) is no parking page.
 _PARKING_WORDS = 400
@@ -81,7 +82,7 @@ def dead_end(title: str | None, headings: list[str], text: str, words: int, noin
     its length, ``source`` the page's HTML.
     """
     names = [title or "", *headings[:3]]
-    if words < _PARKING_WORDS and (_PARKING_HOSTS.search(source[:200_000])
+    if words < _PARKING_WORDS and (_PARKING_HOSTS.search(source[:_LANDER_CHARS].lower())
                                    or (words < _FEW_WORDS and any(_FOR_SALE.search(n) for n in [*names, text[:2000]]))):
         return PARKED_DOMAIN
     if any(_NOT_FOUND.search(name) for name in names) and (words < _FEW_WORDS or noindex or "__next_error__" in source[:4096]):
