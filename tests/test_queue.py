@@ -224,7 +224,7 @@ def test_a_second_coordinator_for_the_same_input_stops_at_once_and_no_page_is_fe
     urls, out, command = _job(web, tmp_path, redis_url, pages=12, delay=0.2)
     server = redis.Redis.from_url(redis_url)
     first = start(command, web)
-    worker = None
+    second = worker = None
     try:
         _wait_for(lambda: server.keys("linkverifier:*:queued"))
         # The same command on a second machine (its own database and output), or a cron job firing twice:
@@ -235,10 +235,9 @@ def test_a_second_coordinator_for_the_same_input_stops_at_once_and_no_page_is_fe
         worker = start(["worker", "--queue", redis_url, "--concurrency", "2"], web)
         _, stderr = first.communicate(timeout=180)
     finally:
-        _stop(first)
-        _stop(second)
-        if worker:
-            _stop(worker)
+        for process in (first, second, worker):
+            if process:
+                _stop(process)
     assert second.returncode == 75, second_err
     assert f"another coordinator (pid {first.pid} on " in second_err and "Traceback" not in second_err
     assert not (tmp_path / "twin.jsonl").exists()
