@@ -62,7 +62,7 @@ def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -
             location = page.header("location")
             message += f" to {location[:300]}, not a web page" if location else " without a Location to go to"
         return [error_result(row, reason, message, status=status, fetch=fetch) for row in rows], []
-    if not page.body.strip():
+    if not page.body or page.body.isspace():
         # A PHP error with display off, a WAF, an overloaded server: nothing was said about the link, so
         # the row is no "lost" (and no alert that a good link disappeared).
         message = f"HTTP {page.status} with an empty body: the server sent no page"
