@@ -42,13 +42,6 @@ from crawler.run.stats import PAGES, UNREAD_PAGES  # noqa: E402
 from crawler.store.faults import StorageError  # noqa: E402
 from crawler.store.spool import RowSpool, spool_directory  # noqa: E402
 
-if _LOADING:
-    from crawler.run.interrupts import startup_handler  # noqa: E402
-
-    signal.signal(signal.SIGINT, startup_handler)  # from here on, Ctrl-C is KeyboardInterrupt: see _Commands
-    if _TERM_LOADING:  # and SIGTERM, its exit status 143
-        signal.signal(signal.SIGTERM, startup_handler)
-
 __all__ = ["main"]
 
 
@@ -56,6 +49,18 @@ class _Commands(click.Group):
     """Every command: storage that fails (a full disk, a database locked too long) is one line and exit 74,
     wherever it is met; a run met by it mid-crawl has already ended in order (``crawler.run.lifecycle``).
     Ctrl-C is exit 130 wherever it lands."""
+
+    def main(self, *args, **kwargs):
+        # From here on, Ctrl-C (and SIGTERM, 143) is KeyboardInterrupt, answered in invoke below. Installed
+        # here, not while this module still defines its commands: a signal then was a KeyboardInterrupt no
+        # code was there to catch (a traceback and exit -2); until now it ends the loading in one line.
+        if signal.getsignal(signal.SIGINT) is _interrupted_while_loading:
+            from crawler.run.interrupts import startup_handler
+
+            signal.signal(signal.SIGINT, startup_handler)
+            if signal.getsignal(signal.SIGTERM) is _interrupted_while_loading:
+                signal.signal(signal.SIGTERM, startup_handler)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         from crawler.run.interrupts import startup_exit_code, take_startup_signal
@@ -71,6 +76,11 @@ class _Commands(click.Group):
             # loading): the contract's 130, not click's "Aborted!" and 1. A run already opened says
             # "interrupted" (``crawler.run.crawl.ended_early``), so --resume goes on from it.
             click.echo("linkverifier: interrupted", err=True)
+            # CPython marks a KeyboardInterrupt raised inside exec() of a string (dataclasses build their
+            # methods so, while Scrapy imports the spiders) as unhandled at top level, and the interpreter
+            # then ends by killing itself with SIGINT (-2), whatever sys.exit says; any later exec() of a
+            # string clears the mark.
+            exec("None")  # noqa: S102 - a constant
             sys.exit(startup_exit_code() or opts.EXIT_INTERRUPTED)
 
 

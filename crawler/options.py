@@ -332,6 +332,12 @@ def failed(exc: Exception, command: str) -> None:
     fault = storage_error(exc, getattr(exc, "filename", None) or "a temporary file")
     if fault is not None:
         storage_failed(fault)
+    cause, seen = exc, set()
+    while cause is not None and id(cause) not in seen:  # Ctrl-C met while a class was being built: Python
+        seen.add(id(cause))  # wraps it in a RuntimeError ("Error calling __set_name__")
+        if isinstance(cause, KeyboardInterrupt):
+            raise KeyboardInterrupt from exc  # the command was interrupted (130/143), not broken
+        cause = cause.__cause__ or cause.__context__
     logging.getLogger("crawler.cli").exception("%s failed", command)
     click.echo(f"linkverifier: internal error: {exc}", err=True)
     sys.exit(EXIT_INTERNAL)
