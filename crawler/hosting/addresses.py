@@ -27,7 +27,7 @@ import time
 
 from crawler.bounded import trim_oldest
 
-__all__ = ["HostAddresses", "parse_resolve", "TIMEOUT"]
+__all__ = ["HostAddresses", "parse_resolve", "preferred_address", "TIMEOUT"]
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +148,13 @@ async def _system_lookup(host: str) -> str | None:
                 raise TimeoutError from None
             raise
     answers = await asyncio.get_running_loop().getaddrinfo(host, 80, type=socket.SOCK_STREAM)
-    addresses = [info[4][0] for info in answers]
+    return preferred_address(answers)
+
+
+def preferred_address(answers) -> str | None:
+    """The address to use of ``getaddrinfo``'s answers: IPv4 first (the /24 the suites count, and what works
+    on a machine without IPv6), else IPv6; None when there is none."""
+    addresses = [info[4][0] for info in answers if info[0] in (socket.AF_INET, socket.AF_INET6)]
     return next((a for a in addresses if ":" not in a), addresses[0] if addresses else None)
 
 

@@ -33,7 +33,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from crawler.bounded import trim_oldest
-from crawler.hosting.addresses import parse_resolve
+from crawler.hosting.addresses import parse_resolve, preferred_address
 
 __all__ = ["PinnedResolver", "FAILED_SECONDS", "TIMED_OUT_SECONDS", "address_of", "timed_out"]
 
@@ -52,11 +52,10 @@ def timed_out(reason: str | BaseException) -> bool:
 
 def address_of(name: str) -> str:
     """``name``'s address, IPv4 first, else IPv6 (blocking: run in a thread); ``socket.gaierror`` if none."""
-    answers = socket.getaddrinfo(name, None, type=socket.SOCK_STREAM)
-    addresses = [info[4][0] for info in answers if info[0] in (socket.AF_INET, socket.AF_INET6)]
-    if not addresses:
+    address = preferred_address(socket.getaddrinfo(name, None, type=socket.SOCK_STREAM))
+    if address is None:
         raise socket.gaierror(socket.EAI_NONAME, "no address")
-    return next((a for a in addresses if ":" not in a), addresses[0])
+    return address
 
 
 class _DualStackResolver(ThreadedResolver):
