@@ -10,11 +10,11 @@ inside ``<article>`` is still boilerplate), and nothing outside the page's
 
 Beside the contract's regions, four tell a user why a link inside an article
 is still boilerplate: ``teaser_list`` (related posts, "read also", more
-stories), ``share_follow`` (share buttons, follow-us lines, newsletter boxes,
-WhatsApp and Telegram channels), ``post_meta`` (a post's tags, categories and
-entry footer) and ``embedded_post`` (a tweet, Instagram or TikTok post, Reddit or
-Bluesky post embedded in the article: its links are its author's, not the
-article's). Tokens that page builders put on every block (``elementor-widget``,
+stories, recommendation carousels, search results), ``share_follow`` (share
+buttons, follow-us lines, newsletter boxes, WhatsApp and Telegram channels),
+``post_meta`` (a post's tags, categories and entry footer) and
+``embedded_post`` (a tweet, Instagram or TikTok post, Reddit or Bluesky post
+embedded in the article: its links are its author's, not the article's). Tokens that page builders put on every block (``elementor-widget``,
 ``wp-block-…``) or that wrap embeds of any kind (``…-embed``) name no region:
 they say nothing about placement.
 """
@@ -66,7 +66,8 @@ _TOKEN_PATTERNS = [
                              r"cat-links|categories|post-?tags|article-?tags|post-?categories)$")),
     ("teaser_list", re.compile(r"^(related.*|.*-related|recommended.*|popular.*|trending.*|read-?more|more-?stories|"
                                r"read-?also|also-?read|more-?from.*|teaser.*|.*-teasers?|.*-view-more|view-more|rock-list|"
-                               r"you-?may-?like|recirc.*|outbrain.*|taboola.*|ob-widget.*|yarpp.*|jp-relatedposts.*)$")),
+                               r"you-?may-?like|recirc.*|outbrain.*|taboola.*|ob-widget.*|yarpp.*|jp-relatedposts.*|"
+                               r"recommendations?|.*-recommendations?|carousel.*|.*-carousel|search-?results?)$")),
     ("share_follow", re.compile(r"^(share|shares|sharing|share-?(buttons?|bar|links?|icons?|tools?|box|this)|.*-share|"
                                 r"sharedaddy|addtoany|a2a.*|social|social-?(share|sharing|links?|icons?|media|buttons?|"
                                 r"follow|bar|networks?|profiles?)|follow-?us|follow|newsletter.*|.*-newsletter|"

@@ -42,6 +42,13 @@ def test_rel_tokens(value, tokens):
     ("<article><p class='postmetadata'><a href='http://acme.com/page'>x</a></p></article>", "post_meta"),
     ("<article><div class='c-view-more'><a href='http://acme.com/page'>x</a></div></article>", "teaser_list"),
     ("<article><ul class='teaserable'><li><a href='http://acme.com/page'>x</a></li></ul></article>", "teaser_list"),
+    # Recommendation carousels and search results, kept by trafilatura on shop and listing pages
+    # (an Amazon product page's "customers also bought" at 0.65 editorial).
+    ("<div class='a-carousel-container'><ol class='a-carousel'><li><div class='mes-dp recommendation'>"
+     "<a href='http://acme.com/page'>The 48 Laws of Power</a></div></li></ol></div>", "teaser_list"),
+    ("<article><div class='owl-carousel'><div class='item'><a href='http://acme.com/page'>x</a></div></div></article>",
+     "teaser_list"),
+    ("<main><ul class='search-results'><li><a href='http://acme.com/page'>x</a></li></ul></main>", "teaser_list"),
     ("<article><p class='follow-us'><a href='http://acme.com/page'>x</a></p></article>", "share_follow"),
     ("<div class='newsletter-box'><a href='http://acme.com/page'>x</a></div>", "share_follow"),
     ("<article><div class='whatsapp-group'><a href='http://acme.com/page'>Join us on WhatsApp</a></div></article>",
