@@ -25,6 +25,8 @@ import re
 
 from lxml import html
 
+from extract.document import BLOCK_TAGS
+
 __all__ = ["REGIONS", "element_region", "ancestor_tokens", "follow_line"]
 
 REGIONS = ("content", "navigation", "header", "footer", "sidebar", "comments", "author", "other",
@@ -144,14 +146,14 @@ _FOLLOW = re.compile("|".join([
     r"ακολουθήστε μας", r"bizi takip edin", r"ikuti kami", r"theo dõi chúng tôi", r"フォローして", r"关注我们", r"팔로우",
     r"تابعونا", r"עקבו אחרינו", r"слідкуйте", r"последвайте ни",
 ]), re.IGNORECASE)
-_BLOCKS = frozenset("p li dd dt h1 h2 h3 h4 h5 h6 div td blockquote figcaption section aside article".split())
 _LINE_CHARS = 200  # a longer block is prose that may mention following someone, not a follow-us line
 
 
 def follow_line(element: html.HtmlElement) -> bool:
-    """Whether the link's line (its nearest block) asks the reader to follow, join or subscribe."""
+    """Whether the link's line (its nearest block, as the placement features read it) asks the reader to
+    follow, join or subscribe."""
     block = element.getparent()
-    while block is not None and block.tag not in _BLOCKS:
+    while block is not None and block.tag not in BLOCK_TAGS:
         block = block.getparent()
     if block is None:
         return False
