@@ -26,16 +26,23 @@ _THIRD_PARTY_SCORE = 0.05
 # A link on a "follow us / subscribe" line the template names no region for (written into the article by
 # hand): the site's promotion, shown as ``share_follow``. 233 of the 236 such links on the training sites are
 # labelled boilerplate; the trees, which see an article paragraph, called 10 of them editorial.
-_FOLLOW_LINE_SCORE = 0.1
+# A link that counts or opens the comments ("12 Comments", "View comments") is the post's meta wherever it sits:
+# shown as ``post_meta``.
+_CUE_SCORE = 0.1
 
 
-def capped_placement(editorial_score: float, region: str, follow_line: bool = False) -> tuple[float, str]:
-    """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post, at most
-    0.1 and ``share_follow`` on a follow-us line (``extract.regions.follow_line``) in no boilerplate region."""
+def capped_placement(editorial_score: float, region: str, follow_line: bool = False,
+                     comment_link: bool = False) -> tuple[float, str]:
+    """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post; at most 0.1
+    and ``share_follow`` on a follow-us line (``extract.regions.follow_line``), and ``post_meta`` for a link to
+    the comments (``extract.regions.comment_link``), in no boilerplate region."""
     if region in _THIRD_PARTY_REGIONS:
         return min(editorial_score, _THIRD_PARTY_SCORE), region
-    if follow_line and region not in BOILERPLATE_REGIONS:
-        return min(editorial_score, _FOLLOW_LINE_SCORE), "share_follow"
+    if region not in BOILERPLATE_REGIONS:
+        if follow_line:
+            return min(editorial_score, _CUE_SCORE), "share_follow"
+        if comment_link:
+            return min(editorial_score, _CUE_SCORE), "post_meta"
     return editorial_score, region
 
 

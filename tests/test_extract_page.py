@@ -7,6 +7,7 @@ from extract.encoding import decode_html
 from extract.hreflang import header_alternates, header_canonical, header_links
 from extract.language import detect_language
 from extract.links import find_links, rel_tokens, script_mentions
+from extract.regions import comment_link
 from extract.robots import robots_directives
 from extract.urls import Target
 
@@ -69,6 +70,25 @@ def test_rel_tokens(value, tokens):
 ])
 def test_regions(markup, region):
     assert links_of(markup)[0].region == region
+
+
+@pytest.mark.parametrize("anchor", [
+    "12 Comments", "0 comments", "1 Comment", "Comments (5)", "comments: none", "View comments (12)", "Leave a comment",
+    "Add a Comment", "Post a Comment →", "11Comments. Click to view comments", "Load Comments (0)", "7 Kommentare",
+    "Kommentieren", "Jetzt kommentieren", "3 commentaires", "Laisser un commentaire", "5 comentarios", "Deja un comentario",
+    "2 commenti", "4 komentarze", "8 комментариев", "コメント (3)", "댓글 5", "No comments",
+])
+def test_comment_links(anchor):
+    assert comment_link(anchor)
+
+
+@pytest.mark.parametrize("anchor", [
+    "comments", "Comments on Cisco, Mozilla, and H.264", "the FCC's public comments on net neutrality", "Reply",
+    "Response", "zero-day whitepaper", "Kommentar: Warum die Regierung irrt", "Read the full comment by the CEO here",
+    "", "12 Comments " + "x" * 80,
+])
+def test_not_comment_links(anchor):
+    assert not comment_link(anchor)
 
 
 def test_anchor_text_and_context():
