@@ -26,9 +26,7 @@ import re
 
 from lxml import html
 
-from extract.document import BLOCK_TAGS
-
-__all__ = ["REGIONS", "element_region", "ancestor_tokens", "follow_line", "comment_link"]
+__all__ = ["REGIONS", "element_region", "ancestor_tokens"]
 
 REGIONS = ("content", "navigation", "header", "footer", "sidebar", "comments", "author", "other",
            "teaser_list", "share_follow", "post_meta", "embedded_post")
@@ -133,62 +131,3 @@ def element_region(element: html.HtmlElement) -> str:
             found_content = True
         node = node.getparent()
     return "content" if found_content else "other"
-
-
-# A line asking the reader to follow, like, join or subscribe, in the 30 market languages: "Follow us on
-# Facebook", "Abonnez-vous à notre newsletter", "Folgen Sie uns auf Instagram". Written into article bodies
-# by hand, so no class names it (the issue's "follow us on Facebook lines" at 0.84): of the 236 links on such
-# lines on the placement sets' training sites, 233 are labelled boilerplate.
-_FOLLOW = re.compile("|".join([
-    r"\b(follow|like) us\b", r"\bjoin us on\b", r"\bjoin our\b", r"\bsubscribe to (our|the)\b", r"\bsign up for (our|the)\b",
-    r"folgen sie uns", r"folge uns", r"abonnieren sie", r"suivez[- ]nous", r"abonnez-vous", r"síguenos", r"suscríbete",
-    r"seguici", r"iscriviti", r"siga-nos", r"segue-nos", r"obserwuj nas", r"подписывайтесь", r"подпишитесь", r"följ oss",
-    r"volg ons", r"følg os", r"følg oss", r"seuraa meitä", r"sledujte nás", r"kövess(en)? minket", r"urmăriți-ne",
-    r"ακολουθήστε μας", r"bizi takip edin", r"ikuti kami", r"theo dõi chúng tôi", r"フォローして", r"关注我们", r"팔로우",
-    r"تابعونا", r"עקבו אחרינו", r"слідкуйте", r"последвайте ни",
-]), re.IGNORECASE)
-_LINE_CHARS = 200  # a longer block is prose that may mention following someone, not a follow-us line
-
-
-def follow_line(element: html.HtmlElement) -> bool:
-    """Whether the link's line (its nearest block, as the placement features read it) asks the reader to
-    follow, join or subscribe."""
-    block = element.getparent()
-    while block is not None and block.tag not in BLOCK_TAGS:
-        block = block.getparent()
-    if block is None:
-        return False
-    pieces, length = [], 0
-    for piece in block.itertext():  # stops early: a link inside a page-wide <div> costs 400 characters, not the page
-        length += len(piece)
-        if length > 2 * _LINE_CHARS:
-            return False
-        pieces.append(piece)
-    text = " ".join("".join(pieces).split())
-    return len(text) <= _LINE_CHARS and bool(_FOLLOW.search(text))
-
-
-# A link that counts or opens a post's comments ("12 Comments", "Comments (5)", "View comments", "Leave a
-# comment", "7 Kommentare", "Kommentieren"), in the 30 market languages: the post's meta, whatever markup holds it
-# (the issue's "view comments" at 0.61 editorial). Only the whole anchor counts: "comments" inside prose or a
-# headline about comments is not one. Of the 257 such links in the sets people labelled (Mozilla, fundus,
-# GoogleTrends, CleanEval) 246 are boilerplate; the others are LWN's "Comments (5 posted)", which readability
-# keeps, and 8 "N comments" on CleanEval pages.
-_COMMENT_WORDS = (r"comments?|kommentare?|commentaires?|comentarios?|comentários?|commenti|commento|komentarz[ey]?|"
-                  r"komentarzy|reacties?|kommentarer?|kommenttia?|kommentit|komentářů|komentáře?|hozzászólás(ok)?|"
-                  r"comentari[iu]|σχόλι[αο]|yorum(lar)?|komentar|bình luận|コメント|评论|評論|댓글|تعليق(ات)?|תגובו?ת|"
-                  r"תגובה|коментар(і|ів|и)?|комментари(й|и|ев)")
-_COMMENT_VERBS = (r"view|show|read|see|leave|add|post|write|load|open|jump to|go to|alle|laisser|voir|afficher|"
-                  r"ajouter|deja|dejar|ver|añadir|lascia|leggi|mostra|zostaw|dodaj|pokaż|zobacz|deixe|mostrar")
-_COMMENT_LINK = re.compile(
-    rf"^\W*(\d[\d.,]*\s*({_COMMENT_WORDS})\b.{{0,40}}"  # "12 Comments", "11Comments. Click to view comments"
-    rf"|({_COMMENT_WORDS})\s*[(\[:]?\s*(\d[\d.,]*|none|no)\s*(posted)?\s*[)\]]?"  # "Comments (5)", "comments: none"
-    rf"|({_COMMENT_VERBS})\s+(a|an|un|una|all|the|les|los|i|\d+)?\s*({_COMMENT_WORDS})(\s*[(\[]?\s*\d[\d.,]*\s*[)\]]?)?"
-    rf"|no comments|be the first to comment|kommentar schreiben|(jetzt )?kommentieren|commenter|comentar|commenta|"
-    rf"skomentuj|komentuj)\W*$",
-    re.IGNORECASE)
-
-
-def comment_link(anchor_text: str) -> bool:
-    """Whether a link's whole anchor counts or opens the post's comments ("12 Comments", "View comments")."""
-    return len(anchor_text) <= 80 and bool(_COMMENT_LINK.match(" ".join(anchor_text.split())))

@@ -23,26 +23,20 @@ _THIRD_PARTY_REGIONS = frozenset({"embedded_post"})
 _THIRD_PARTY_SCORE = 0.05
 
 
-# A link on a "follow us / subscribe" line the template names no region for (written into the article by
-# hand): the site's promotion, shown as ``share_follow``. 233 of the 236 such links on the training sites are
-# labelled boilerplate; the trees, which see an article paragraph, called 10 of them editorial.
-# A link that counts or opens the comments ("12 Comments", "View comments") is the post's meta wherever it sits:
-# shown as ``post_meta``.
+# A cue in the link's words (``extract.cues``: a follow-us line, a link to the comments, an affiliate
+# disclosure) where no class names a boilerplate region: the site's own furniture written into the article,
+# shown with the region the cue names. The trees, which see an article paragraph, called such links editorial
+# (follow-us lines up to 0.84, "View comments" 0.61, disclosures up to 0.96).
 _CUE_SCORE = 0.1
 
 
-def capped_placement(editorial_score: float, region: str, follow_line: bool = False,
-                     comment_link: bool = False) -> tuple[float, str]:
-    """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post; at most 0.1
-    and ``share_follow`` on a follow-us line (``extract.regions.follow_line``), and ``post_meta`` for a link to
-    the comments (``extract.regions.comment_link``), in no boilerplate region."""
+def capped_placement(editorial_score: float, region: str, cue: str | None = None) -> tuple[float, str]:
+    """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post; at most 0.1,
+    with the region the cue names (``extract.cues.line_cue``), in no boilerplate region."""
     if region in _THIRD_PARTY_REGIONS:
         return min(editorial_score, _THIRD_PARTY_SCORE), region
-    if region not in BOILERPLATE_REGIONS:
-        if follow_line:
-            return min(editorial_score, _CUE_SCORE), "share_follow"
-        if comment_link:
-            return min(editorial_score, _CUE_SCORE), "post_meta"
+    if cue and region not in BOILERPLATE_REGIONS:
+        return min(editorial_score, _CUE_SCORE), cue
     return editorial_score, region
 
 

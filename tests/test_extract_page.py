@@ -2,12 +2,12 @@
 
 import pytest
 
+from extract.cues import comment_link, line_cue
 from extract.document import parse_html
 from extract.encoding import decode_html
 from extract.hreflang import header_alternates, header_canonical, header_links
 from extract.language import detect_language
 from extract.links import find_links, rel_tokens, script_mentions
-from extract.regions import comment_link
 from extract.robots import robots_directives
 from extract.urls import Target
 
@@ -89,6 +89,25 @@ def test_comment_links(anchor):
 ])
 def test_not_comment_links(anchor):
     assert not comment_link(anchor)
+
+
+@pytest.mark.parametrize("line, cue", [
+    ("This post contains affiliate links. Read our {a}.", "post_meta"),
+    ("We may earn a commission when you buy through links on our site. {a}", "post_meta"),
+    ("As an Amazon Associate I earn from qualifying purchases. {a}", "post_meta"),
+    ("Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links. {a}", "post_meta"),
+    ("Follow us on {a} for more.", "share_follow"),
+    # Prose that mentions commissions or affiliate links is not a disclosure, nor is a long paragraph.
+    ("Brokers earn a commission on each trade, the {a} found.", None),
+    ("The retailer said its affiliate program would end, according to {a}.", None),
+    ("This post contains affiliate links. " + "Zero-day exploits are flaws attackers use before a patch. " * 6 + "{a}",
+     None),
+    ("Researchers at {a} found the flaw first.", None),
+])
+def test_line_cues(line, cue):
+    link = "<a href='http://acme.com/page'>Acme</a>"
+    tree = parse_html(f"<html><body><article><p>{line.format(a=link)}</p></article></body></html>")
+    assert line_cue(next(tree.iter("a")), "Acme") == cue
 
 
 def test_anchor_text_and_context():

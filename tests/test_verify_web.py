@@ -115,6 +115,8 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     add("follow_us_line", "http://follow-line.example.de/a", page(article("whitepaper", f"<p>Folgen Sie uns auf {LINK} für mehr.</p>")))
     # A link to the post's comments, after its text in a plain paragraph ("View comments" was editorial at 0.61).
     add("comments_link", "http://comments-link.example.com/a", page(article("whitepaper", f'<p><a href="{TARGET}">View comments (12)</a></p>')))
+    # An affiliate disclosure at the top of the article (editorial at 0.89 before).
+    add("disclosure", "http://disclosure.example.com/a", page(article("whitepaper", f'<p><em>This post contains affiliate links. Read our {LINK}.</em></p>')))
     # A tweet embedded in the article's text: the link is the tweet author's, not the page's.
     add("embedded_tweet", "http://tweet.example.com/a", page(article("whitepaper", (
         f'<blockquote class="twitter-tweet"><p lang="en">New research on zero-day exploits and patch gaps: {LINK}</p>'
@@ -330,7 +332,7 @@ def test_footer_link_is_boilerplate(verified):
 
 @pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("follow_us", "share_follow"),
                                           ("follow_us_line", "share_follow"), ("embedded_tweet", "embedded_post"),
-                                          ("comments_link", "post_meta")])
+                                          ("comments_link", "post_meta"), ("disclosure", "post_meta")])
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
     link = verified["by"](note)["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5

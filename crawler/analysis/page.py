@@ -17,6 +17,7 @@ from crawler.analysis.answer import page_canonical, page_problem
 from crawler.analysis.fetched import FetchedPage, PageAnalysis, TargetLinks, TargetProfile
 from crawler.hosting.lookup import no_hosting
 from extract.content import main_content
+from extract.cues import line_cue
 from extract.dead_ends import dead_end
 from extract.document import base_url, declared_language, headings, read_html, title, word_count
 from extract.encoding import decode_html
@@ -24,7 +25,6 @@ from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, html_alternates
 from extract.language import detect_language
 from extract.links import LinkIndex, find_links, outbound_summary, page_link_urls, resolve_links, script_mentions
-from extract.regions import comment_link, follow_line
 from extract.robots import robots_directives
 from extract.selectors import PageTags
 from extract.urls import Target, country_from_host, host_of, normalized_key, registered_domain
@@ -66,7 +66,7 @@ def _placement(found, content, page_links: PageLinks, page_domain: str) -> tuple
         anchor_image=found.anchor_type == "image", rel=found.rel,
     )
     score, region = capped_placement(model.probability(features.tokens, features.numbers), found.region,
-                                     follow_line(found.element), comment_link(found.anchor_text))
+                                     line_cue(found.element, found.anchor_text))
     placement = "editorial" if score >= model.threshold else "boilerplate"
     if placement == "boilerplate" and region in ("content", "other") and features.in_link_list:
         region = "teaser_list"

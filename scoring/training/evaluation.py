@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from extract.regions import comment_link
 from scoring.placement import BOILERPLATE_REGIONS, capped_placement, judge_placement
 from scoring.placement_model import MODEL_PATH, PlacementModel
 from scoring.training.datasets import DATA_DIR, DATASETS
@@ -79,8 +78,7 @@ def placement_evaluation(data_dir: Path = DATA_DIR, model_path: Path = MODEL_PAT
     model = PlacementModel.load(model_path)
     held_out = collect_samples(data_dir, use_cache=use_cache, dev_only=True)
     # One link at a time, through the same arithmetic the verifier runs.
-    scores = {id(s): capped_placement(model.probability(s.tokens, s.numbers), s.region, s.follow_line,
-                                      comment_link(s.anchor))[0] for s in held_out}
+    scores = {id(s): capped_placement(model.probability(s.tokens, s.numbers), s.region, s.cue)[0] for s in held_out}
     links_on_page = Counter((s.dataset, s.page) for s in held_out)
     reports: dict[str, list[dict]] = {}
     for group, subset in placement_groups(held_out).items():

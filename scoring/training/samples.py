@@ -6,11 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extract.content import main_content
+from extract.cues import line_cue
 from extract.document import base_url, declared_language, parse_html
 from extract.encoding import decode_html
 from extract.language import detect_language
 from extract.links import anchor_of, rel_tokens
-from extract.regions import element_region, follow_line
+from extract.regions import element_region
 from extract.urls import host_of, registered_domain, resolve_href
 from scoring.features import PageLinks, link_features
 from scoring.training.datasets import LabelledPage, normalise_anchor
@@ -40,7 +41,7 @@ class Sample:
     page_type: str = "article"
     anchor: str = ""
     held_out: bool = False  # a dev site or an evaluation-only set: never trained or tuned on
-    follow_line: bool = False  # on a "follow us / subscribe" line (extract.regions.follow_line)
+    cue: str | None = None  # the region a cue in the link's words names (extract.cues.line_cue)
 
 
 def page_samples(page: LabelledPage) -> list[Sample]:
@@ -79,5 +80,5 @@ def page_samples(page: LabelledPage) -> list[Sample]:
         samples.append(Sample(page.dataset, page.site, features.tokens, features.numbers,
                               int(label == "editorial"), in_main, element_region(element), content.extracted,
                               page=page.name, language=language, page_type=page.page_type, anchor=anchor,
-                              held_out=page.held_out, follow_line=follow_line(element)))
+                              held_out=page.held_out, cue=line_cue(element, anchor)))
     return samples
