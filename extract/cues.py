@@ -17,7 +17,7 @@ from lxml import html
 
 from extract.document import BLOCK_TAGS
 
-__all__ = ["line_cue", "follow_line", "comment_link", "disclosure_line"]
+__all__ = ["line_cue", "comment_link"]
 
 _LINE_CHARS = 300  # a longer block is prose that may mention following or commissions, not a cue's line
 _FOLLOW_CHARS = 200
@@ -36,9 +36,9 @@ _FOLLOW = re.compile("|".join([
 ]), re.IGNORECASE)
 
 
-# An affiliate or advertising disclosure, in English, German, French, Spanish and Italian ("This post contains affiliate links. Read our disclosure", "We may
-# earn a commission", "As an Amazon Associate…", "Die … Links sind Affiliate-Links"): the site's notice, its
-# link to the policy page never editorial. The 32 links on such lines in the labelled sets are all labelled
+# An affiliate or advertising disclosure, in English, German, French, Spanish and Italian ("This post contains
+# affiliate links. Read our disclosure", "We may earn a commission", "As an Amazon Associate…", "Die … Links sind
+# Affiliate-Links"): the site's notice, its link to the policy page never editorial. The 32 links on such lines in the labelled sets are all labelled
 # boilerplate; the model called 11 of them editorial (0.53-0.96), 5 of those on held-out pages.
 _DISCLOSURE = re.compile("|".join([
     r"\b(we|i)( may| might| will| could)? (earn|receive|get|make)( a| an)?( small| little)? "
@@ -72,7 +72,7 @@ _COMMENT_LINK = re.compile(
     re.IGNORECASE)
 
 
-def line_text(element: html.HtmlElement, limit: int = _LINE_CHARS) -> str | None:
+def _line_text(element: html.HtmlElement, limit: int = _LINE_CHARS) -> str | None:
     """The text of the link's line (its nearest block, as the placement features read it), or None when it
     is longer than ``limit`` characters: then it is prose, and the cues do not apply."""
     block = element.getparent()
@@ -90,26 +90,15 @@ def line_text(element: html.HtmlElement, limit: int = _LINE_CHARS) -> str | None
     return text if len(text) <= limit else None
 
 
-def follow_line(element: html.HtmlElement) -> bool:
-    """Whether the link's line asks the reader to follow, join or subscribe."""
-    text = line_text(element, _FOLLOW_CHARS)
-    return text is not None and bool(_FOLLOW.search(text))
-
-
-def disclosure_line(element: html.HtmlElement) -> bool:
-    """Whether the link's line is an affiliate or advertising disclosure."""
-    text = line_text(element)
-    return text is not None and bool(_DISCLOSURE.search(text))
-
-
 def comment_link(anchor_text: str) -> bool:
     """Whether a link's whole anchor counts or opens the post's comments ("12 Comments", "View comments")."""
     return len(anchor_text) <= 80 and bool(_COMMENT_LINK.match(" ".join(anchor_text.split())))
 
 
 def line_cue(element: html.HtmlElement, anchor_text: str) -> str | None:
-    """The region a cue names for the link (``share_follow``, ``post_meta``), or None."""
-    text = line_text(element)
+    """The region a cue names for the link, or None: ``share_follow`` on a follow-us line of at most 200
+    characters, ``post_meta`` on a disclosure line of at most 300 or for a link to the comments."""
+    text = _line_text(element)
     if text is not None:
         if len(text) <= _FOLLOW_CHARS and _FOLLOW.search(text):
             return "share_follow"
