@@ -60,7 +60,9 @@ _AUTHOR_BOX = re.compile(r"author-?(box|bio|info|card|profile|details)")
 _TOKEN_PATTERNS = [
     ("comments", re.compile(r"^(comments?|comment-.*|.*-comments?|commentlist|commentform|disqus.*|respond|replies|reply|"
                             r"discussion)$")),
-    ("author", re.compile(r"^(author.*|.*-author|byline|bio|about-author|authorbox|post-author|writer)$")),
+    # A forum post's signature is its poster's promotion; an article's, its byline.
+    ("author", re.compile(r"^(author.*|.*-author|byline|bio|about-author|authorbox|post-author|writer|signature|"
+                          r".*-signature|signature-.*|sig|usersig|postsig)$")),
     # WordPress's entry footer holds the post's tags and categories, not the site's footer.
     ("post_meta", re.compile(r"^(entry-?footer|post-?footer|article-?footer|entry-?meta|post-?meta|postmetadata|"
                              r"post-?info|article-?meta|meta-?data|posted-?on|tags?|tag-?(list|links|cloud)|tags-links|"

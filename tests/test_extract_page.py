@@ -36,6 +36,11 @@ def test_rel_tokens(value, tokens):
     ("<article><div class='mvp-author-box-text'><p><a href='http://acme.com/page'>x</a></p></div></article>", "author"),
     ("<article><div class='wp-block-tc23-author-card'><a href='http://acme.com/page'>x</a></div></article>", "author"),
     ("<article><div class='elementor-author-box'><a href='http://acme.com/page'>x</a></div></article>", "author"),
+    # A forum post's signature: its poster's promotion under every post.
+    ("<article class='message'><div class='message-body'><p>Thanks!</p></div><div class='message-signature'>"
+     "<div class='bbWrapper'><a href='http://acme.com/page'>My SEO shop</a></div></div></article>", "author"),
+    ("<div class='post'><div class='content'>Thanks!</div><div class='signature'><a href='http://acme.com/page'>x</a>"
+     "</div></div>", "author"),
     ("<div role='contentinfo'><a href='http://acme.com/page'>x</a></div>", "footer"),
     ("<article><p><a href='http://acme.com/page'>x</a></p></article>", "content"),
     ("<article><div class='related-posts'><a href='http://acme.com/page'>x</a></div></article>", "teaser_list"),
