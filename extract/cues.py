@@ -15,7 +15,7 @@ import re
 
 from lxml import html
 
-from extract.document import BLOCK_TAGS
+from extract.document import nearest_block
 
 __all__ = ["line_cue", "comment_link"]
 
@@ -75,9 +75,7 @@ _COMMENT_LINK = re.compile(
 def _line_text(element: html.HtmlElement, limit: int = _LINE_CHARS) -> str | None:
     """The text of the link's line (its nearest block, as the placement features read it), or None when it
     is longer than ``limit`` characters: then it is prose, and the cues do not apply."""
-    block = element.getparent()
-    while block is not None and block.tag not in BLOCK_TAGS:
-        block = block.getparent()
+    block = nearest_block(element)
     if block is None:
         return None
     pieces, length = [], 0

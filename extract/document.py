@@ -9,7 +9,8 @@ from lxml import etree, html
 from extract import selectors
 from extract.selectors import PageTags
 
-__all__ = ["parse_html", "read_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS"]
+__all__ = ["parse_html", "read_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS",
+           "nearest_block"]
 
 _NON_SPACE = re.compile(r"\S")  # what str.strip() keeps
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, default_doctype=False)
@@ -88,6 +89,14 @@ BLOCK_TAGS = frozenset(
     "header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def nearest_block(element: html.HtmlElement) -> html.HtmlElement | None:
+    """The nearest ancestor of ``element`` that is a block (its line, as a reader sees it), or None."""
+    node = element.getparent()
+    while node is not None and node.tag not in BLOCK_TAGS:
+        node = node.getparent()
+    return node
 
 
 def visible_text(element: html.HtmlElement) -> str:

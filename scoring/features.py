@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from lxml import html
 
 from extract.content import PARAGRAPH_KEY_CHARS, MainContent, paragraph_key
-from extract.document import BLOCK_TAGS, collapse
+from extract.document import collapse, nearest_block
 from extract.regions import REGIONS, ancestor_tokens, element_region
 from scoring.placement import judge_placement
 
@@ -209,10 +209,8 @@ class LinkFeatures:
 
 
 def _block_of(element: html.HtmlElement) -> html.HtmlElement:
-    node = element.getparent()
-    while node is not None and node.tag not in BLOCK_TAGS:
-        node = node.getparent()
-    return node if node is not None else element
+    block = nearest_block(element)
+    return block if block is not None else element
 
 
 def _section_of(block: html.HtmlElement, page: PageLinks) -> html.HtmlElement:
