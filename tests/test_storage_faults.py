@@ -204,7 +204,9 @@ def test_a_lock_released_within_db_wait_is_waited_for_and_the_run_goes_on(web, t
 
 
 def test_a_lock_held_past_db_wait_ends_the_run_and_resume_completes_it(web, tmp_path):
-    urls = _web_of(web, 120, delay=0.1)
+    # Pages slow enough that the 100 rows left after the lock is taken need 7.5 s at --concurrency 4, past
+    # the 3 s --db-wait: with 0.1 s a page a loaded machine once checked all 120 rows inside the wait.
+    urls = _web_of(web, 120, delay=0.3)
     (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     db, out = tmp_path / "lv.db", tmp_path / "out.jsonl"
     args = ["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(db), "--out", str(out),
