@@ -235,6 +235,41 @@ def test_a_lock_held_past_db_wait_ends_the_run_and_resume_completes_it(web, tmp_
     assert _statuses(db) == ["finished"]
 
 
+def test_a_lock_on_the_last_rows_still_says_resume_and_resume_finishes_the_run(web, tmp_path):
+    # Every row is answered (the last two, slow, while the lock is held) but those two cannot be stored:
+    # the run is unfinished in the database and its output stays .partial, so the stop line must still
+    # name --resume, and --resume must fetch those two only and finish the run.
+    urls = _web_of(web, 30)
+    for url in urls[-2:]:
+        web.add(url, page(f'<article>{ARTICLE_EN}<p>The <a href="{TARGET}">whitepaper</a> explains it.</p></article>'),
+                delay=2.0)
+    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    db, out = tmp_path / "lv.db", tmp_path / "out.jsonl"
+    args = ["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(db), "--out", str(out),
+            "--concurrency", "4"]
+    process = _start([*args, "--db-wait", "3"], web)
+    lock = _lock_after(db, 28, process)
+    try:
+        stdout, stderr = process.communicate(timeout=240)
+    finally:
+        lock.release()
+    assert process.returncode == EXIT_STORAGE, stderr
+    line = _stop_line(stderr)
+    checked, written, where = _checked(line)
+    assert checked == written == len(urls) and where.endswith(".partial.jsonl"), line
+    assert "run the same command with --resume to finish it" in line, line
+    stored = _stored(db)
+    assert len(stored) < len(urls) and _statuses(db) == ["running"]
+
+    requests_before = len(web.log)
+    resumed = run_cli([*args, "--resume"], web, out=out)
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["source_url"] for r in resumed.results] == urls
+    refetched = {f"http://{path}" for path in web.log[requests_before:]} & set(urls)  # not robots.txt, the target
+    assert refetched == set(urls) - stored
+    assert _statuses(db) == ["finished"] and not Path(where).exists()
+
+
 @pytest.mark.parametrize("tables", [True, False], ids=["used-before", "new-file"])
 def test_a_database_locked_at_the_start_is_waited_for_visibly(web, tmp_path, tables):
     urls = _web_of(web, 10)
