@@ -21,6 +21,15 @@ EDITORIAL_THRESHOLD = 0.5
 # by the page's: the trees, which see it inside a main-text paragraph, are overruled.
 _THIRD_PARTY_REGIONS = frozenset({"embedded_post"})
 _THIRD_PARTY_SCORE = 0.05
+# A teaser list (related posts, "customers also bought", recommendation carousels) or the post's meta (its tags,
+# categories, date) is the template's, whatever the trees make of it inside the main text. Measured on sites no
+# fit saw: held out, the trees called 279 links in teaser lists editorial and people labelled all 279
+# boilerplate (rei.com and amazon.com carousels kept by trafilatura), and 7 of 7 in post meta; on the training
+# sites out of fold, 33 of 55 teaser-list and 27 of 27 post-meta links the trees called editorial are labelled
+# boilerplate (of the other 22: 12 eBay AdChoice badges the drafts label editorial, 5 Django docs sections
+# named "select-related"). The same 0.25 the region rule gives a boilerplate region inside the main text.
+_TEMPLATE_REGIONS = frozenset({"teaser_list", "post_meta"})
+_TEMPLATE_SCORE = 0.25
 
 
 # A cue in the link's words (``extract.cues``: a follow-us line, a link to the comments, an affiliate
@@ -31,10 +40,13 @@ _CUE_SCORE = 0.1
 
 
 def capped_placement(editorial_score: float, region: str, cue: str | None = None) -> tuple[float, str]:
-    """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post; at most 0.1,
-    with the region the cue names (``extract.cues.line_cue``), in no boilerplate region."""
+    """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post, 0.25 in a
+    teaser list or the post's meta; at most 0.1, with the region the cue names (``extract.cues.line_cue``), in
+    no boilerplate region."""
     if region in _THIRD_PARTY_REGIONS:
         return min(editorial_score, _THIRD_PARTY_SCORE), region
+    if region in _TEMPLATE_REGIONS:
+        return min(editorial_score, _TEMPLATE_SCORE), region
     if cue and region not in BOILERPLATE_REGIONS:
         return min(editorial_score, _CUE_SCORE), cue
     return editorial_score, region

@@ -110,6 +110,20 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     add("teaser_in_article", "http://teaser.example.com/a", page(article("whitepaper", (
         f'<h3>More stories</h3><ul><li><a href="{TARGET}">Zero-day whitepaper: how attackers exploit unpatched systems</a>'
         f"</li>{teasers}</ul>"))))
+    # A shop's product cards (a name, a rating, a blurb, a price) in a recommendation grid or carousel inside the
+    # page's main text, which trafilatura keeps: the trees called them editorial (0.85, 0.76) though their region
+    # named them a teaser list.
+    def card(href, name, i):
+        return (f"<li class='product-card'><a href='{href}'>{name}</a><p>Rated 4.{i} out of 5 by 1{i}3 readers. A field "
+                "guide for security teams that covers exploit timelines, patch windows and incident response drills, "
+                f"with checklists.</p><p>$2{i}.95 · Ships in 2 days</p></li>")
+    cards = card(TARGET, "Acme zero-day whitepaper", 7) + "".join(
+        card(f"http://shop.example.com/p{i}", f"Security handbook volume {i}", i) for i in range(5))
+    add("recommendation_grid", "http://recs.example.com/a", page(
+        f"<main><h1>Zero-day handbook</h1><div class='product-detail'>{ARTICLE_EN}</div>"
+        f"<section class='recommendations'><h2>You might also like</h2><ul>{cards}</ul></section></main>"))
+    add("carousel_in_article", "http://carousel.example.com/a", page(
+        f"<article><h1>Zero days</h1>{ARTICLE_EN}<div class='a-carousel'><ol>{cards}</ol></div></article>"))
     add("follow_us", "http://follow.example.com/a", page(article("whitepaper", f'<p class="follow-us">Follow us on {LINK}</p>')))
     # The same line written into the article with no class: the words say it (it was editorial at 0.84).
     add("follow_us_line", "http://follow-line.example.de/a", page(article("whitepaper", f"<p>Folgen Sie uns auf {LINK} für mehr.</p>")))
@@ -330,7 +344,8 @@ def test_footer_link_is_boilerplate(verified):
     assert link["context"].startswith("Partner")
 
 
-@pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("follow_us", "share_follow"),
+@pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("recommendation_grid", "teaser_list"),
+                                          ("carousel_in_article", "teaser_list"), ("follow_us", "share_follow"),
                                           ("follow_us_line", "share_follow"), ("embedded_tweet", "embedded_post"),
                                           ("comments_link", "post_meta"), ("disclosure", "post_meta")])
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
