@@ -108,6 +108,12 @@ def test_not_comment_links(anchor):
     ("This post contains affiliate links. " + "Zero-day exploits are flaws attackers use before a patch. " * 6 + "{a}",
      None),
     ("Researchers at {a} found the flaw first.", None),
+    # A "Read also" line whose rest is the link: the site's teaser for its own story, in any language.
+    ("Read also: {a}", "teaser_list"), ("<strong>Lesen Sie auch:</strong> {a}", "teaser_list"),
+    ("Les også: {a}", "teaser_list"), ("» Related: {a} »", "teaser_list"), ("Читайте также: {a}", "teaser_list"),
+    # ... not when the link is a word of a sentence, one of several, or the cue comes after it.
+    ("See also the report by {a} on patch gaps.", None), ("Related: {a} and <a href='/b'>Beta</a>", None),
+    ("{a} — read more", None), ("Read more about {a}", None),
 ])
 def test_line_cues(line, cue):
     link = "<a href='http://acme.com/page'>Acme</a>"

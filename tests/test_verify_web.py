@@ -131,6 +131,10 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     add("comments_link", "http://comments-link.example.com/a", page(article("whitepaper", f'<p><a href="{TARGET}">View comments (12)</a></p>')))
     # An affiliate disclosure at the top of the article (editorial at 0.89 before).
     add("disclosure", "http://disclosure.example.com/a", page(article("whitepaper", f'<p><em>This post contains affiliate links. Read our {LINK}.</em></p>')))
+    # A "Read also" line in the article: the site's teaser for its own story (the probe line was editorial at 0.77).
+    add("read_also", "http://read-also.example.de/a", page(article("whitepaper", (
+        f"<p><strong>Lesen Sie auch:</strong> <a href='{TARGET}'>Zero-Day-Lücken: Wie Angreifer ungepatchte Systeme "
+        "ausnutzen</a></p><p>The patch arrived two weeks later, after the exploit had spread.</p>"))))
     # A tweet embedded in the article's text: the link is the tweet author's, not the page's.
     add("embedded_tweet", "http://tweet.example.com/a", page(article("whitepaper", (
         f'<blockquote class="twitter-tweet"><p lang="en">New research on zero-day exploits and patch gaps: {LINK}</p>'
@@ -347,7 +351,8 @@ def test_footer_link_is_boilerplate(verified):
 @pytest.mark.parametrize("note, region", [("teaser_in_article", "teaser_list"), ("recommendation_grid", "teaser_list"),
                                           ("carousel_in_article", "teaser_list"), ("follow_us", "share_follow"),
                                           ("follow_us_line", "share_follow"), ("embedded_tweet", "embedded_post"),
-                                          ("comments_link", "post_meta"), ("disclosure", "post_meta")])
+                                          ("comments_link", "post_meta"), ("disclosure", "post_meta"),
+                                          ("read_also", "teaser_list")])
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
     link = verified["by"](note)["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5
