@@ -93,6 +93,27 @@ def ancestor_tokens(element: html.HtmlElement) -> list[str]:
     return [t for t in _TOKEN_SPLIT.split(raw) if t]
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _section_anchor(element: html.HtmlElement, token: str) -> bool:
+    """Whether ``token`` is the id a documentation generator gave a section after its title: Sphinx's
+    ``<section id="navigation"><h2>Navigation<a class="headerlink" href="#navigation">¶</a></h2>`` (Django's
+    docs prefix it ``s-``). The heading's permalink to the section is the generator's signature; a template's
+    "Related posts" box, named after its own heading too, has none."""
+    if token not in (element.get("id") or "").lower().split():
+        return False
+    targets = {f"#{token}", f"#{token.removeprefix('s-')}"}
+    for child in element.iterchildren():
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _HEADINGS:
+            return any((link.get("href") or "").lower() in targets for link in child.iter("a"))
+        if child.tag not in ("span", "a"):  # Sphinx may put the old-style anchor <span id=…> first
+            return False
+    return False
+
+
 def _own_region(element: html.HtmlElement) -> str | None:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in _TAG_REGION:
@@ -111,6 +132,8 @@ def _own_region(element: html.HtmlElement) -> str | None:
             continue
         for region, pattern in _TOKEN_PATTERNS:
             if pattern.match(token):
+                if _section_anchor(element, token):
+                    break  # a section titled "Related models" or "Navigation", not a template's region
                 return region
     return None
 

@@ -55,6 +55,15 @@ def test_rel_tokens(value, tokens):
     ("<article><div class='owl-carousel'><div class='item'><a href='http://acme.com/page'>x</a></div></div></article>",
      "teaser_list"),
     ("<main><ul class='search-results'><li><a href='http://acme.com/page'>x</a></li></ul></main>", "teaser_list"),
+    # A documentation section's id is its title (Sphinx; Django's docs prefix it "s-"), marked by the heading's
+    # permalink: "select_related()" or "Navigation" is what the section is about, not a template's region.
+    ("<main><section id='s-select-related'><span id='select-related'></span><h4>select_related()<a class='headerlink' "
+     "href='#select-related'>¶</a></h4><p>See <a href='http://acme.com/page'>x</a>.</p></section></main>", "content"),
+    ("<div role='main'><section id='navigation'><h2>Navigation<a class='headerlink' href='#navigation'>¶</a></h2>"
+     "<p><a href='http://acme.com/page'>x</a></p></section></div>", "content"),
+    # ... while a template's box named after its own heading, without a permalink, is still the box.
+    ("<article><section id='related-posts'><h2>Related posts</h2><ul><li><a href='http://acme.com/page'>x</a></li>"
+     "</ul></section></article>", "teaser_list"),
     ("<article><p class='follow-us'><a href='http://acme.com/page'>x</a></p></article>", "share_follow"),
     ("<div class='newsletter-box'><a href='http://acme.com/page'>x</a></div>", "share_follow"),
     ("<article><div class='whatsapp-group'><a href='http://acme.com/page'>Join us on WhatsApp</a></div></article>",
