@@ -17,10 +17,11 @@ def _interrupted_while_loading(signum, _frame) -> None:
 
 # Only where Ctrl-C would raise KeyboardInterrupt: not where it is ignored (a background job), not
 # where someone else handles it, and only from the main thread (signal handlers belong to it).
-# SIGTERM likewise, where it would end the process on the spot.
-_LOADING = (threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
-_TERM_LOADING = _LOADING and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+# SIGTERM likewise, where it would end the process on the spot: in a background job too (cron, nohup,
+# a script's `&`), where Ctrl-C is ignored and SIGTERM is how the job is stopped.
+_MAIN_THREAD = threading.current_thread() is threading.main_thread()
+_LOADING = _MAIN_THREAD and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+_TERM_LOADING = _MAIN_THREAD and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
 if _LOADING:
     signal.signal(signal.SIGINT, _interrupted_while_loading)
 if _TERM_LOADING:
@@ -54,12 +55,11 @@ class _Commands(click.Group):
         # From here on, Ctrl-C (and SIGTERM, 143) is KeyboardInterrupt, answered in invoke below. Installed
         # here, not while this module still defines its commands: a signal then was a KeyboardInterrupt no
         # code was there to catch (a traceback and exit -2); until now it ends the loading in one line.
-        if signal.getsignal(signal.SIGINT) is _interrupted_while_loading:
-            from crawler.run.interrupts import startup_handler
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(signum) is _interrupted_while_loading:
+                from crawler.run.interrupts import startup_handler
 
-            signal.signal(signal.SIGINT, startup_handler)
-            if signal.getsignal(signal.SIGTERM) is _interrupted_while_loading:
-                signal.signal(signal.SIGTERM, startup_handler)
+                signal.signal(signum, startup_handler)
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx):

@@ -23,11 +23,12 @@ _THIRD_PARTY_REGIONS = frozenset({"embedded_post"})
 _THIRD_PARTY_SCORE = 0.05
 # A teaser list (related posts, "customers also bought", recommendation carousels) or the post's meta (its tags,
 # categories, date) is the template's, whatever the trees make of it inside the main text. Measured on sites no
-# fit saw: held out, the trees called 279 links in teaser lists editorial and people labelled all 279
+# fit saw: held out, the trees called 279 links in teaser lists editorial and the sets label all 279
 # boilerplate (rei.com and amazon.com carousels kept by trafilatura), and 7 of 7 in post meta; on the training
 # sites out of fold, 33 of 55 teaser-list and 27 of 27 post-meta links the trees called editorial are labelled
-# boilerplate (of the other 22: 12 eBay AdChoice badges the drafts label editorial, 5 Django docs sections
-# named "select-related"). The same 0.25 the region rule gives a boilerplate region inside the main text.
+# boilerplate (of the other 22: 12 eBay AdChoice badges WCEB's drafts label editorial, and 5 in Django docs'
+# "select_related()" section, which ``extract.regions`` no longer reads as a teaser list). The same 0.25 the
+# region rule gives a boilerplate region inside the main text.
 _TEMPLATE_REGIONS = frozenset({"teaser_list", "post_meta"})
 _TEMPLATE_SCORE = 0.25
 

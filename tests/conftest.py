@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,12 @@ import pytest
 from crawler.demo.localweb import LocalWeb
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A test run started in the background (`make test &` from a script) inherits Ctrl-C ignored, and so would every
+# command it starts: the Ctrl-C tests would then test a background job. The commands see Ctrl-C as a terminal
+# gives it; the test of a background job ignores it itself.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # `make test-fast` leaves these modules out (pytest -m "not slow"): each took 14 s or more of a 25-minute
 # `make test` on 2 cores (pytest --durations=0, 2026-12-05), together 1,450 of its 1,520 s. What stays runs

@@ -120,6 +120,33 @@ def test_ctrl_c_while_starting_is_130_and_one_line(web, tmp_path, signum, delay)
         assert set(statuses) <= ({"interrupted"} if process.returncode == 128 + signum else {"interrupted", "running"}), statuses
 
 
+@pytest.mark.parametrize("delay", [0.3, 0.6, 1.1, 3.0])
+def test_a_background_job_ignoring_ctrl_c_still_ends_on_sigterm_in_one_line(web, tmp_path, delay):
+    """A job started in the background (cron, nohup, a script's `&`) runs with Ctrl-C ignored; SIGTERM is how
+    it is stopped. While it was loading, SIGTERM used to end it on the spot, with no word and its run left
+    "running", because the loading handler was only put in place where Ctrl-C was not ignored."""
+    slow_site(web, pages=20)
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{SITE}/p{i}\n" for i in range(1, 20)))
+    db = tmp_path / "run.db"
+    ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited through exec, as a shell's `&` does it
+    try:
+        process = start(["verify", str(urls), "--target", TARGET, "--db", str(db), "--out", str(tmp_path / "o.jsonl")],
+                        web)
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    time.sleep(delay)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, err[-2000:]
+    assert "Traceback" not in err and "linkverifier: interrupted" in err, err[-2000:]
+    if db.exists():
+        with sqlite3.connect(db) as connection:
+            statuses = [s for (s,) in connection.execute("SELECT status FROM runs")] if connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() else []
+        assert set(statuses) <= {"interrupted"}, statuses
+
+
 ANALYSED = {
     "verify": ["verify", "{urls}", "--target", TARGET],
     "discover": ["discover", f"{SITE}/", "--target", TARGET, "--max-pages", "6"],
