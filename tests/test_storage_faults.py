@@ -185,6 +185,21 @@ def _lock_after(db: Path, checks: int, process: subprocess.Popen) -> Lock:
     return lock
 
 
+def _run_past_a_lock(web, tmp_path, urls: list[str], checks: int) -> tuple[subprocess.Popen, str, list[str]]:
+    """Run ``verify`` over ``urls`` with ``--db-wait 3`` and hold the database locked from the ``checks``-th
+    stored check until the run has ended: ``(process, its stderr, the command's arguments)``."""
+    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    args = ["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(tmp_path / "lv.db"),
+            "--out", str(tmp_path / "out.jsonl"), "--concurrency", "4"]
+    process = _start([*args, "--db-wait", "3"], web)
+    lock = _lock_after(tmp_path / "lv.db", checks, process)
+    try:
+        _stdout, stderr = process.communicate(timeout=240)  # ends while the lock is still held
+    finally:
+        lock.release()
+    return process, stderr, args
+
+
 def test_a_lock_released_within_db_wait_is_waited_for_and_the_run_goes_on(web, tmp_path):
     urls = _web_of(web, 120, delay=0.1)
     (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
@@ -207,16 +222,8 @@ def test_a_lock_held_past_db_wait_ends_the_run_and_resume_completes_it(web, tmp_
     # Pages slow enough that the 100 rows left after the lock is taken need 7.5 s at --concurrency 4, past
     # the 3 s --db-wait: with 0.1 s a page a loaded machine once checked all 120 rows inside the wait.
     urls = _web_of(web, 120, delay=0.3)
-    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     db, out = tmp_path / "lv.db", tmp_path / "out.jsonl"
-    args = ["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(db), "--out", str(out),
-            "--concurrency", "4"]
-    process = _start([*args, "--db-wait", "3"], web)
-    lock = _lock_after(db, 20, process)
-    try:
-        stdout, stderr = process.communicate(timeout=240)  # ends while the lock is still held
-    finally:
-        lock.release()
+    process, stderr, args = _run_past_a_lock(web, tmp_path, urls, 20)
     assert process.returncode == EXIT_STORAGE, stderr
     assert f"waiting for the database lock on {db}" in stderr
     line = _stop_line(stderr)
@@ -243,16 +250,8 @@ def test_a_lock_on_the_last_rows_still_says_resume_and_resume_finishes_the_run(w
     for url in urls[-2:]:
         web.add(url, page(f'<article>{ARTICLE_EN}<p>The <a href="{TARGET}">whitepaper</a> explains it.</p></article>'),
                 delay=2.0)
-    (tmp_path / "list.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
     db, out = tmp_path / "lv.db", tmp_path / "out.jsonl"
-    args = ["verify", str(tmp_path / "list.txt"), "--target", TARGET, "--db", str(db), "--out", str(out),
-            "--concurrency", "4"]
-    process = _start([*args, "--db-wait", "3"], web)
-    lock = _lock_after(db, 28, process)
-    try:
-        stdout, stderr = process.communicate(timeout=240)
-    finally:
-        lock.release()
+    process, stderr, args = _run_past_a_lock(web, tmp_path, urls, 28)
     assert process.returncode == EXIT_STORAGE, stderr
     line = _stop_line(stderr)
     checked, written, where = _checked(line)
