@@ -101,8 +101,8 @@ def _section_anchor(element: html.HtmlElement, token: str) -> bool:
     ``<section id="navigation"><h2>Navigation<a class="headerlink" href="#navigation">¶</a></h2>`` (Django's
     docs prefix it ``s-``). The heading's permalink to the section is the generator's signature; a template's
     "Related posts" box, named after its own heading too, has none."""
-    if token not in (element.get("id") or "").lower().split():
-        return False
+    if token not in (element.get("id") or "").lower().split() or token in (element.get("class") or "").lower().split():
+        return False  # a class that names the region is the template's, whatever the id says
     targets = {f"#{token}", f"#{token.removeprefix('s-')}"}
     for child in element.iterchildren():
         if not isinstance(child.tag, str):

@@ -61,7 +61,10 @@ def test_rel_tokens(value, tokens):
      "href='#select-related'>¶</a></h4><p>See <a href='http://acme.com/page'>x</a>.</p></section></main>", "content"),
     ("<div role='main'><section id='navigation'><h2>Navigation<a class='headerlink' href='#navigation'>¶</a></h2>"
      "<p><a href='http://acme.com/page'>x</a></p></section></div>", "content"),
-    # ... while a template's box named after its own heading, without a permalink, is still the box.
+    # ... while a template's box named after its own heading, without a permalink, is still the box, and a class
+    # that names the region is read whatever the id says.
+    ("<div class='navigation' id='navigation'><h2>Navigation<a class='headerlink' href='#navigation'>¶</a></h2>"
+     "<a href='http://acme.com/page'>x</a></div>", "navigation"),
     ("<article><section id='related-posts'><h2>Related posts</h2><ul><li><a href='http://acme.com/page'>x</a></li>"
      "</ul></section></article>", "teaser_list"),
     ("<article><p class='follow-us'><a href='http://acme.com/page'>x</a></p></article>", "share_follow"),
