@@ -306,9 +306,9 @@ def end(outcome, options: RunOptions, resume_hint: str | None = None) -> None:
         advice = "free some space, then" if fault.reason == "disk full" else "when the database is free again,"
         # A database fault leaves the run unfinished in the database even when every row was answered (the last
         # ones were not stored, the output stays .partial): --resume is what finishes it, so it is always named.
-        unfinished = run.fault or run.answered < (total or 0)
-        what = "check the rest" if run.answered < (total or 0) else "finish it"
-        rest = f"; {advice} run the same command with --resume to {what}" if resume_hint and total and unfinished else ""
+        rows_left = bool(total) and run.answered < total
+        what = "check the rest" if rows_left else "finish it"
+        rest = f"; {advice} run the same command with --resume to {what}" if resume_hint and total and (run.fault or rows_left) else ""
         click.echo(f"linkverifier: stopped: {fault.reason} on {fault.path} ({fault.detail}): {checked}{rest}", err=True)
         sys.exit(EXIT_STORAGE)
     if outcome.exit_code is not None:

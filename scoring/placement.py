@@ -17,10 +17,9 @@ BOILERPLATE_REGIONS = frozenset({"navigation", "header", "footer", "sidebar", "c
                                  "share_follow", "post_meta", "embedded_post"})
 # editorial_score at or above this means "editorial".
 EDITORIAL_THRESHOLD = 0.5
-# A link inside an embedded tweet or Instagram post was placed by that post's author, not
-# by the page's: the trees, which see it inside a main-text paragraph, are overruled.
-_THIRD_PARTY_REGIONS = frozenset({"embedded_post"})
-_THIRD_PARTY_SCORE = 0.05
+# The most editorial_score a link in these regions gets, whatever the trees say. A link inside an
+# embedded tweet or Instagram post was placed by that post's author, not by the page's: the trees,
+# which see it inside a main-text paragraph, are overruled.
 # A teaser list (related posts, "customers also bought", recommendation carousels) or the post's meta (its tags,
 # categories, date) is the template's, whatever the trees make of it inside the main text. Measured on sites no
 # fit saw: held out, the trees called 279 links in teaser lists editorial and the sets label all 279
@@ -29,8 +28,7 @@ _THIRD_PARTY_SCORE = 0.05
 # boilerplate (of the other 22: 12 eBay AdChoice badges WCEB's drafts label editorial, and 5 in Django docs'
 # "select_related()" section, which ``extract.regions`` no longer reads as a teaser list). The same 0.25 the
 # region rule gives a boilerplate region inside the main text.
-_TEMPLATE_REGIONS = frozenset({"teaser_list", "post_meta"})
-_TEMPLATE_SCORE = 0.25
+_REGION_CAPS = {"embedded_post": 0.05, "teaser_list": 0.25, "post_meta": 0.25}
 
 
 # A cue in the link's words (``extract.cues``: a follow-us line, a link to the comments, an affiliate
@@ -44,10 +42,8 @@ def capped_placement(editorial_score: float, region: str, cue: str | None = None
     """``(editorial_score, region)`` after the checked rules: at most 0.05 inside an embedded post, 0.25 in a
     teaser list or the post's meta; at most 0.1, with the region the cue names (``extract.cues.line_cue``), in
     no boilerplate region."""
-    if region in _THIRD_PARTY_REGIONS:
-        return min(editorial_score, _THIRD_PARTY_SCORE), region
-    if region in _TEMPLATE_REGIONS:
-        return min(editorial_score, _TEMPLATE_SCORE), region
+    if region in _REGION_CAPS:
+        return min(editorial_score, _REGION_CAPS[region]), region
     if cue and region not in BOILERPLATE_REGIONS:
         return min(editorial_score, _CUE_SCORE), cue
     return editorial_score, region

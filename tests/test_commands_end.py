@@ -80,6 +80,16 @@ def test_kill9_leaves_no_process_behind(web, tmp_path, command):
     assert [f"{pid} {live_cmdline(pid)[:80]}" for pid in seen - {process.pid} if live_cmdline(pid)] == []
 
 
+def _run_statuses(db) -> list[str]:
+    """The statuses of the runs in ``db``: none where the command ended before it opened one."""
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as connection:
+        if not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone():
+            return []
+        return [status for (status,) in connection.execute("SELECT status FROM runs")]
+
+
 @pytest.mark.parametrize(("signum", "delay"), [(signal.SIGINT, delay) for delay in (0.0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.1, 1.5)]
                          + [(signal.SIGTERM, delay) for delay in (0.1, 0.3, 0.6, 1.1)])
 def test_ctrl_c_while_starting_is_130_and_one_line(web, tmp_path, signum, delay):
@@ -112,12 +122,9 @@ def test_ctrl_c_while_starting_is_130_and_one_line(web, tmp_path, signum, delay)
     while time.monotonic() < wait_until and any(live_cmdline(pid) for pid in seen - {process.pid}):
         time.sleep(0.2)
     assert [pid for pid in seen - {process.pid} if live_cmdline(pid)] == []
-    if db.exists():
-        with sqlite3.connect(db) as connection:
-            statuses = [s for (s,) in connection.execute("SELECT status FROM runs")] if connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() else []
-        # A run ended by the signal itself is left "running": --resume goes on from it as from "interrupted".
-        assert set(statuses) <= ({"interrupted"} if process.returncode == 128 + signum else {"interrupted", "running"}), statuses
+    # A run ended by the signal itself is left "running": --resume goes on from it as from "interrupted".
+    statuses = _run_statuses(db)
+    assert set(statuses) <= ({"interrupted"} if process.returncode == 128 + signum else {"interrupted", "running"}), statuses
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.6, 1.1, 3.0])
@@ -140,11 +147,7 @@ def test_a_background_job_ignoring_ctrl_c_still_ends_on_sigterm_in_one_line(web,
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGTERM, err[-2000:]
     assert "Traceback" not in err and "linkverifier: interrupted" in err, err[-2000:]
-    if db.exists():
-        with sqlite3.connect(db) as connection:
-            statuses = [s for (s,) in connection.execute("SELECT status FROM runs")] if connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = 'runs'").fetchone() else []
-        assert set(statuses) <= {"interrupted"}, statuses
+    assert set(_run_statuses(db)) <= {"interrupted"}
 
 
 ANALYSED = {
