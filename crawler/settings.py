@@ -80,6 +80,9 @@ DOWNLOADER_MIDDLEWARES = {
     # follows the HTTP Refresh header as browsers do (crawler.middlewares.redirects).
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.redirects.RedirectsMiddleware": 600,
+    # Scrapy's, staying on the page when a <base href> or the refresh's address cannot be parsed.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.redirects.MetaRefreshesMiddleware": 580,
 }
 # Spiders that yield results as items (discover) hand them to the run
 # (crawler.run.lifecycle); verify answers the run directly.

@@ -10,7 +10,7 @@ from extract import selectors
 from extract.selectors import PageTags
 
 __all__ = ["parse_html", "read_html", "base_url", "title", "collapse", "visible_text", "declared_language", "word_count", "BLOCK_TAGS",
-           "nearest_block"]
+           "nearest_block", "MAX_DEPTH"]
 
 _NON_SPACE = re.compile(r"\S")  # what str.strip() keeps
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, default_doctype=False)
@@ -23,6 +23,7 @@ _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, d
 # them ("lost", an alert the day nothing changed). Such a page is read again with its
 # limits lifted (2,048 levels). None of 1,800 real pages of the placement sets is nested
 # deeper than 100, and a page nested 1,000 deep costs trafilatura about a second.
+MAX_DEPTH = 2048  # libxml2's nesting limit with huge_tree
 _DEEP_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, default_doctype=False,
                                huge_tree=True)
 for _parser in (_PARSER, _DEEP_PARSER):

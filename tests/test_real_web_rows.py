@@ -144,3 +144,28 @@ def test_odd_answers_get_the_verdict_a_browser_would_give(web, tmp_path):
     assert "cannot be decoded" in answers["http://badgzip.example.com/a"][2]
     assert answers["http://gzip.example.com/a"][0] == "live"
     assert "Traceback" not in run.stderr
+
+
+def test_an_address_no_parser_reads_in_base_or_refresh_leaves_the_page_read_as_a_browser_does(web, tmp_path):
+    """``https://[object Object]/`` (a script's bug) or ``http://[::1`` in a ``<base href>``, a meta refresh or
+    a Refresh header made Scrapy raise ValueError: the rows were ``connection_error`` though every page had
+    answered. A browser stays on such a page, its relative links resolving against the page's own address."""
+    relative = "/whitepaper/zero-day/"
+    body = page(f"<article><h1>Zero-day exploits</h1>{ARTICLE_EN}<p>Read the <a href='{relative}'>whitepaper</a> "
+                "for the details of every exploit.</p></article>", lang="en", head="<base href='{}'>")
+    target = "http://www.acme-secure.com" + relative
+    odd = {}
+    for n, bad in enumerate(("https://[object Object]/", "http://[::1")):
+        odd[f"http://www.acme-secure.com/blog/{n}"] = dict(body=body.replace("{}", bad))  # a link within the site
+        odd[f"http://meta{n}.example.com/a"] = dict(body=linking_page(target).replace(
+            "</head>", f"<meta http-equiv='refresh' content='0; url={bad}'></head>"))
+        odd[f"http://header{n}.example.com/a"] = dict(body=linking_page(target), headers={"Refresh": f"0; url={bad}"})
+    for url, spec in odd.items():
+        web.add(url, spec["body"].encode(), headers=spec.get("headers"))
+    web.add(target, page(ARTICLE_EN, lang="en"))
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join(odd) + "\n")
+    run = run_cli(["verify", str(listing), "--target", target, "--db", str(tmp_path / "db.sqlite")], web)
+    assert run.returncode == 0, run.stderr
+    answers = {r["source_url"]: (r["status"], r["reason"], r["final_url"]) for r in run.results}
+    assert answers == {url: ("live", None, url) for url in odd}, answers

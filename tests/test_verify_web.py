@@ -294,6 +294,7 @@ def test_pages_nested_past_the_parsers_limit(verified):
     assert deep["links"][0]["placement"] == "editorial"
     deeper = verified["by"]("nested_3000")
     assert (deeper["status"], deeper["reason"]) == ("error", "too_large")
+    assert "nested deeper than 2,048 elements" in deeper["message"]  # not just "HTTP 200, Content-Type text/html"
 
 
 def test_a_long_run_without_spaces_is_read_in_one_pass(verified):

@@ -68,10 +68,11 @@ class PageAnalysis:
     topic_text: str = ""  # the lead of the main text, read for topical fit
     links: tuple[str, ...] = ()  # every link of the page, when asked for (discover crawls on from them)
     dead_end: str | None = None  # "soft_404" or "parked_domain": a page without the link that is itself gone
+    message: str | None = None  # with ``error``, when the answer's status and type do not say why
 
     @classmethod
-    def unreadable(cls, error: str) -> PageAnalysis:
-        return cls(error=error)
+    def unreadable(cls, error: str, message: str | None = None) -> PageAnalysis:
+        return cls(error=error, message=message)
 
     def links_to(self, key: str) -> TargetLinks:
         return self.per_target.get(key, TargetLinks())

@@ -69,7 +69,7 @@ def _judge(page: FetchedPage, rows: list, profiles: dict, collect_links: bool) -
         return [error_result(row, "server_error", message, fetch=fetch) for row in rows], []
     analysis = analyze_source(page, list({row.target.key: row.target for row in rows}.values()), collect_links)
     if analysis.error:
-        message = f"HTTP {page.status}, Content-Type {page.header('content-type') or 'none'}"
+        message = analysis.message or f"HTTP {page.status}, Content-Type {page.header('content-type') or 'none'}"
         return [error_result(row, analysis.error, message, fetch=fetch) for row in rows], []
     results = [page_result(row, row.target, fetch, analysis, profiles.get(row.target.key)) for row in rows]
     return results, list(analysis.links)

@@ -19,7 +19,7 @@ from crawler.hosting.lookup import no_hosting
 from extract.content import main_content
 from extract.cues import line_cue
 from extract.dead_ends import dead_end
-from extract.document import base_url, declared_language, headings, read_html, title, word_count
+from extract.document import MAX_DEPTH, base_url, declared_language, headings, read_html, title, word_count
 from extract.encoding import decode_html
 from extract.footprints import page_footprints
 from extract.hreflang import header_alternates, html_alternates
@@ -107,7 +107,8 @@ def analyze_source(page: FetchedPage, targets: list[Target], collect_links: bool
     index = LinkIndex(resolved)  # one page, any number of targets
     if cut and not any(find_links(tree, base, target, resolved, index) for target in targets):
         # Nested past what the parser reads (2,048 levels): no link found may be a link not read.
-        return PageAnalysis.unreadable("too_large")
+        return PageAnalysis.unreadable("too_large", f"HTTP {page.status}: the page's HTML is nested deeper than "
+                                       f"{MAX_DEPTH:,} elements, and no link to the target was found above that")
     directives = robots_directives(tree, page.header_list("x-robots-tag"), tags)
     canonical = page_canonical(tree, page, base, tags)
     content = main_content(tree, page.final_url)
