@@ -189,6 +189,10 @@ def hreflang(start_url: str, sitemaps: tuple[str, ...], max_pages: int, options:
     if problem:
         click.echo(f"linkverifier: START_URL: {problem}", err=True)
         sys.exit(opts.EXIT_BAD_INPUT)
+    for sitemap in sitemaps:  # one that cannot be fetched was passed over without a word
+        if problem := invalid_url_reason(sitemap):
+            click.echo(f"linkverifier: --sitemap {sitemap}: {problem}", err=True)
+            sys.exit(opts.EXIT_BAD_INPUT)
     opts.check_db(options.db)
     try:
         issues, stats, interrupted = run_hreflang(start_url, list(sitemaps), max_pages, options)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from extract.hreflang import Alternate, HreflangRecord, InvalidCode, parse_code, same_language_code
-from extract.urls import country_from_host, host_of
+from extract.urls import country_from_host, host_of, invalid_url_reason
 
 __all__ = ["SEVERITY", "audit"]
 
@@ -80,9 +80,10 @@ def _links_back(target: HreflangRecord, sitemap: dict, index: dict[str, dict[str
     return found
 
 
-def _target_problem(record: HreflangRecord | None) -> str | None:
+def _target_problem(record: HreflangRecord | None, url: str) -> str | None:
     if record is None:
-        return "was not fetched (crawl limit or an invalid URL)"
+        reason = invalid_url_reason(url)
+        return f"is no URL a crawler can fetch: {reason}" if reason else "was not fetched (crawl limit)"
     if record.error:
         return f"gives no usable answer ({record.error})"
     if record.redirected:
@@ -109,6 +110,15 @@ def _check_codes(url: str, annotations: list[Alternate], issues: _Issues) -> Non
             issues.add("invalid_code", url, a.problem, a.url or a.href, a.hreflang)
         if a.url is not None and not a.href.lower().startswith(("http://", "https://")):
             issues.add("relative_url", url, f"hreflang {a.hreflang} href {a.href!r} is not a fully-qualified URL", a.url, a.hreflang)
+        elif a.url is None and a.code is not None:
+            # No address at all (``https://[object Object]/``, ``javascript:``, an empty href), or a sitemap's
+            # relative one: Google ignores the entry, so the language has no alternate. It used to go unreported.
+            if a.method == "sitemap" and a.href and "://" not in a.href and ":" not in a.href.split("/", 1)[0]:
+                issues.add("relative_url", url, f"hreflang {a.hreflang} href {a.href!r} in the sitemap is not a "
+                           "fully-qualified URL; Google ignores the entry", a.href, a.hreflang)
+            else:
+                issues.add("target_not_200", url, f"the {a.hreflang} alternate's href {a.href!r} is no web address; "
+                           "Google ignores the entry", a.href or None, a.hreflang)
     by_code: dict[str, set[str]] = defaultdict(set)
     by_url: dict[str, set[str]] = defaultdict(set)
     for a in annotations:
@@ -164,7 +174,7 @@ def _check_page(record: HreflangRecord, annotations: list[Alternate], pages: dic
         if a.url == url:
             continue
         target = records.get(a.url)
-        problem = _target_problem(target)
+        problem = _target_problem(target, a.url)
         if problem and a.code.is_default and a.url in selectors:
             continue  # a language selector: x_default_language_selector says so, once
         if problem:

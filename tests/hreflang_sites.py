@@ -49,12 +49,13 @@ S = "http://www.shop.com"
 HOME = {"en": f"{S}/en/", "de": f"{S}/de/", "de-AT": "http://www.shop.at/", "fr-FR": "http://www.shop.fr/", "x-default": f"{S}/"}
 PRODUCT = {"en": f"{S}/en/boots", "de": f"{S}/de/stiefel", "x-default": f"{S}/en/boots"}
 GUIDE = {"en": f"{S}/en/guide", "es": f"{S}/es/guia", "x-default": f"{S}/en/guide"}
+NAV = [HOME["x-default"], HOME["en"], HOME["de"], PRODUCT["en"], PRODUCT["de"], GUIDE["en"], GUIDE["es"], HOME["de-AT"], HOME["fr-FR"]]
 
 
 def clean_site(web: LocalWeb) -> None:
     """Three correct clusters: HTML tags (incl. a ccTLD), Link headers, a gzip sitemap behind an index."""
     home_alts = list(HOME.items())
-    nav = [HOME["x-default"], HOME["en"], HOME["de"], PRODUCT["en"], PRODUCT["de"], GUIDE["en"], GUIDE["es"], HOME["de-AT"], HOME["fr-FR"]]
+    nav = NAV
     for code, url in HOME.items():
         lang = "en" if code == "x-default" else code
         web.add(url, hpage(url, lang, home_alts, nav))

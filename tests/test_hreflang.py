@@ -103,3 +103,30 @@ def test_a_sitemap_past_googles_50_mb_is_read_up_to_there(web, tmp_path):
     run, issues = audit(web, f"{S}/en/", tmp_path)
     assert issues == []  # the guides' cluster, at the sitemap's start, was read
     assert "sitemap-guides.xml.gz is larger than Google reads (50 MB uncompressed)" in run.stderr, run.stderr[-2000:]
+
+
+def test_an_alternate_with_no_web_address_is_reported_not_passed_over(web, tmp_path):
+    """``https://[object Object]/`` (a script's bug), ``javascript:`` or a sitemap's relative href: Google ignores
+    the entry, so that language has no alternate. Such entries were dropped without a word; a malformed address
+    was "not fetched (crawl limit or an invalid URL)", which did not say which."""
+    from tests.hreflang_sites import GUIDE, HOME, NAV, hpage, sitemap
+
+    clean_site(web)
+    broken = f"{S}/en/"
+    odd = [("it", "https://[object Object]/"), ("nl", "javascript:void(0)"), ("pl", "http://www.shop.com:99999/pl/")]
+    web.add(broken, hpage(broken, "en", list(HOME.items()) + odd, NAV))
+    relative = list(GUIDE.items()) + [("pt", "/pt/guia")]
+    web.add(f"{S}/sitemap-guides.xml.gz", gzip.compress(sitemap([(GUIDE["en"], relative), (GUIDE["es"], relative)]).encode()),
+            headers={"Content-Type": "application/gzip"})
+    _run, issues = audit(web, f"{S}/en/", tmp_path)
+    found = {(i["code"], i["url"], i["hreflang"]): i["detail"] for i in issues}
+    assert set(found) == {("target_not_200", broken, "it"), ("target_not_200", broken, "nl"), ("target_not_200", broken, "pl"),
+                          ("relative_url", GUIDE["en"], "pt"), ("relative_url", GUIDE["es"], "pt")}, found
+    assert "'https://[object Object]/' is no web address" in found[("target_not_200", broken, "it")]
+    assert "no URL a crawler can fetch: malformed URL (Port out of range" in found[("target_not_200", broken, "pl")]
+    assert "'/pt/guia' in the sitemap is not a fully-qualified URL" in found[("relative_url", GUIDE["en"], "pt")]
+
+
+def test_a_sitemap_that_is_no_url_exits_2(tmp_path):
+    run = run_cli(["hreflang", "http://www.shop.com/", "--sitemap", "sitemap.xml", "--db", str(tmp_path / "h.db")])
+    assert (run.returncode, run.stderr.strip()) == (2, "linkverifier: --sitemap sitemap.xml: not an http(s) URL (scheme none)")
