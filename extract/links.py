@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import html
+from lxml import etree, html
 
 from extract import selectors
 from extract.document import collapse, visible_text
@@ -59,15 +59,48 @@ def rel_tokens(value: str | None) -> list[str]:
     return seen
 
 
+# Inside a link, never shown as its text: an inline SVG logo's <style> (the anchor read ".cls-1{fill:#fff}"),
+# its <title> and <desc> (its alt, below), a script, a template.
+_UNSHOWN = ("style", "script", "template", "title", "desc")
+
+
+def _shown_text(element: html.HtmlElement) -> str:
+    """``text_content()`` without what ``_UNSHOWN`` names (the usual link holds none: one C call)."""
+    if next(element.iter(*_UNSHOWN), None) is None:
+        return element.text_content()
+    parts: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if not isinstance(node.tag, str):
+            continue
+        if event == "start":
+            if node.tag in _UNSHOWN:
+                walker.skip_subtree()
+            elif node.text:
+                parts.append(node.text)
+        elif node is not element and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+def _svg_alt(svg: html.HtmlElement) -> str:
+    """What names an inline SVG for a reader of the page: its ``aria-label``, else its ``<title>``."""
+    label = svg.get("aria-label")
+    if label:
+        return label
+    title = next(svg.iter("title"), None)
+    return title.text_content() if title is not None else ""
+
+
 def anchor_of(element: html.HtmlElement) -> tuple[str, str]:
-    """``(anchor text, anchor type)``: the link's text, else its image's alt, then title."""
-    text = collapse(element.text_content())
+    """``(anchor text, anchor type)``: the link's text, else its image's alt (an SVG's title), then title."""
+    text = collapse(_shown_text(element))
     if text:
         return text, "text"
     if element.tag == "area":
         return collapse(element.get("alt") or element.get("title") or ""), "image"
     for image in element.iter("img", "svg", "picture", "image"):
-        alt = image.get("alt") or image.get("title") or element.get("title") or ""
+        alt = image.get("alt") or image.get("title") or (_svg_alt(image) if image.tag == "svg" else "") or element.get("title") or ""
         return collapse(alt), "image"
     return collapse(element.get("title") or element.get("aria-label") or ""), "text"
 

@@ -102,6 +102,14 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     add("image_alt", "http://img.example.com/a", page(article(f'<a href="{TARGET}"><img src="/b.png" alt="Acme whitepaper cover"></a>')))
     add("image_title", "http://imgtitle.example.com/a", page(article(f'<a href="{TARGET}"><img src="/b.png" title="Cover title"></a>')))
     add("area", "http://area.example.com/a", page(article(f'<map name="m"><area shape="rect" href="{TARGET}" alt="Map area"></map>')))
+    # An inline SVG logo carries its own <style>: its CSS was read as the anchor text.
+    add("svg_logo", "http://svglogo.example.com/a", page(article(
+        f'<a href="{TARGET}"><svg viewBox="0 0 10 10"><title>Acme Secure logo</title><style>.cls-1{{fill:#0a3}}</style>'
+        '<path class="cls-1" d="M0 0h10v10H0z"/></svg></a>')))
+    add("svg_styled", "http://svgstyled.example.com/a", page(article(
+        f'<a href="{TARGET}"><svg aria-label="Acme Secure"><style>.cls-1{{fill:#0a3}}</style><path d="M0 0h10v10H0z"/></svg></a>')))
+    add("script_in_link", "http://scriptlink.example.com/a", page(article(
+        f'<a href="{TARGET}"><script>window.dataLayer=window.dataLayer||[];</script>zero-day whitepaper</a>')))
     add("hidden", "http://hidden.example.com/a", page(article(f'<span style="display: none"><a href="{TARGET}">hidden</a></span>')))
     add("footer", "http://footer.example.com/a", page(article("whitepaper", "") + f"<footer>Partner: {LINK}</footer>"))
     # Inside the article, after its text: a list of headlines with no class names to go by, and a follow-us line.
@@ -333,7 +341,8 @@ def test_url_forms_match_the_target(verified, note, match):
     assert result["status"] == "live" and result["links"][0]["match"] == match
 
 
-@pytest.mark.parametrize("note, anchor", [("image_alt", "Acme whitepaper cover"), ("image_title", "Cover title"), ("area", "Map area")])
+@pytest.mark.parametrize("note, anchor", [("image_alt", "Acme whitepaper cover"), ("image_title", "Cover title"), ("area", "Map area"),
+                                          ("svg_logo", "Acme Secure logo"), ("svg_styled", "Acme Secure")])
 def test_image_links_use_alt_then_title(verified, note, anchor):
     link = verified["by"](note)["links"][0]
     assert link["anchor_type"] == "image" and link["anchor_text"] == anchor
@@ -408,3 +417,8 @@ def test_every_check_is_stored(verified):
     assert checks == len(verified["results"])
     assert runs == [("finished", len(verified["results"]))]
     assert live == sum(r["status"] == "live" for r in verified["results"])
+
+
+def test_a_script_inside_a_link_is_not_its_anchor_text(verified):
+    link = verified["by"]("script_in_link")["links"][0]
+    assert (link["anchor_type"], link["anchor_text"]) == ("text", "zero-day whitepaper")
