@@ -19,6 +19,12 @@ TEXT = {
     "es": ("Nuestras botas de montaña están hechas de cuero impermeable y tienen una suela de goma con mucho agarre. "
            "Mantienen tus pies secos en largas rutas de montaña, con lluvia y con nieve. Cada par se prueba en los "
            "Alpes antes de llegar a nuestra tienda y reparamos las suelas gastadas gratis durante tres años."),
+    # Traditional Chinese (Taiwan, Hong Kong): langdetect alone reads it as Korean.
+    "zh": ("我們的登山鞋採用防水皮革製成，鞋底為橡膠材質。每雙鞋都經過實地測試，購買後三年內免費維修。"
+           "本店販售各種戶外用品，包括登山鞋、背包、帳篷與睡袋。所有商品均提供七天鑑賞期，會員購物滿千元即享免運費服務。"
+           "門市營業時間為每日上午十點至晚上九點，歡迎親自試穿。如有任何問題，請來電或寄送電子郵件與客服人員聯繫，我們將儘快回覆。"
+           "新品上市期間，全館登山鞋享八折優惠，數量有限，售完為止。本公司成立於民國八十年，專營戶外休閒用品。"
+           "每筆訂單皆附贈防水噴霧一瓶，並提供專人到府收送維修服務，讓您的旅程更加安心。"),
 }
 
 

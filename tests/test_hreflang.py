@@ -130,3 +130,15 @@ def test_an_alternate_with_no_web_address_is_reported_not_passed_over(web, tmp_p
 def test_a_sitemap_that_is_no_url_exits_2(tmp_path):
     run = run_cli(["hreflang", "http://www.shop.com/", "--sitemap", "sitemap.xml", "--db", str(tmp_path / "h.db")])
     assert (run.returncode, run.stderr.strip()) == (2, "linkverifier: --sitemap sitemap.xml: not an http(s) URL (scheme none)")
+
+
+def test_a_traditional_chinese_page_is_not_read_as_korean(web, tmp_path):
+    """langdetect reads Traditional Chinese as Korean (its Korean profile is full of Han characters): a zh-TW
+    page was a content_language_mismatch, "declared zh-TW, but the main text is written in ko"."""
+    from tests.hreflang_sites import hpage
+
+    cluster = [("en", f"{S}/en/boots"), ("zh-TW", f"{S}/zh-tw/boots")]
+    for code, url in cluster:
+        web.add(url, hpage(url, code, cluster, [u for _, u in cluster]))
+    _run, issues = audit(web, cluster[0][1], tmp_path)
+    assert [i for i in issues if i["code"] != "missing_x_default"] == []

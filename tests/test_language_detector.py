@@ -58,3 +58,22 @@ def test_a_page_mixing_languages_is_read_where_most_of_its_text_is():
     assert detect_language(text)[0] == "de"
     # The same holds the other way round: most of the text decides.
     assert detect_language(english + german[: len(german) // 3] + english + english)[0] == "en"
+
+
+def test_chinese_korean_and_japanese_are_told_by_their_script():
+    """langdetect's Korean profile is full of Han characters: Traditional Chinese came out Korean (131 of 200
+    SIB-200 pages in zho_Hant). Hangul is Korean's script and kana Japanese's: where the letters contradict the
+    call, they decide; Korean and Japanese text keep their language."""
+    from extract.language import detect_language, language_evidence
+
+    chinese = ("資安研究人員發現一個尚未修補的零時差漏洞，攻擊者已經開始利用它入侵企業網路。廠商表示將在下週釋出更新，"
+               "在此之前建議管理者關閉受影響的服務，並密切監控系統紀錄與異常連線。專家提醒，定期備份與分層防護仍是降低風險的關鍵。")
+    korean = ("보안 연구원들이 아직 패치되지 않은 제로데이 취약점을 발견했으며 공격자들은 이미 이를 악용해 기업 네트워크에 "
+              "침입하고 있다. 제조사는 다음 주에 업데이트를 배포할 예정이며 그 전까지 관리자들은 영향을 받는 서비스를 중단해야 한다.")
+    japanese = ("セキュリティ研究者は、まだ修正されていないゼロデイ脆弱性を発見し、攻撃者はすでにそれを悪用して企業のネットワークに"
+                "侵入している。ベンダーは来週更新を公開する予定で、それまで管理者は影響を受けるサービスを停止するよう求められている。")
+    assert _answer(_langdetect, chinese)[0][0] == "ko"  # langdetect's own call, which the script overrules
+    for text in (chinese, chinese + " 김정은 위원장", chinese * 3):
+        assert detect_language(text) == ("zh", "content") and language_evidence(text)[0] == "zh"
+    assert detect_language(korean) == ("ko", "content") and language_evidence(korean)[0] == "ko"
+    assert detect_language(japanese) == ("ja", "content") and language_evidence(japanese)[0] == "ja"
