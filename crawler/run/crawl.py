@@ -21,7 +21,7 @@ import click
 
 from crawler.analysis.results import error_result
 from crawler.options import RunOptions
-from crawler.run.interrupts import Interrupts, take_startup_signal
+from crawler.run.interrupts import Interrupts, held_signals, take_startup_signal
 from crawler.run.lifecycle import FINISHED, INTERRUPTED, Run, RunSummary
 from crawler.run.stats import COUNTS, PAGES, ROWS, STALLED_ROWS, UNREAD_PAGES
 from crawler.store.faults import StorageError
@@ -281,11 +281,14 @@ def run_verify(rows, target: str | None, input_name: str, options: RunOptions, c
     settings.set("LINKVERIFIER_INPUT", input_name, priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
     settings.set("LINKVERIFIER_RUN_OPTIONS", run_options or {}, priority="cmdline")
-    run = open_run(settings)
+    run = None
     try:
+        with held_signals():  # a signal while the record is opened: answered once ``run`` can say interrupted
+            run = open_run(settings)
         crawled = crawl(settings, "verify", run=run, rows=rows, done_rows=done)
     except BaseException as error:
-        run.finish(ended_early(error))
+        if run is not None:
+            run.finish(ended_early(error))
         raise
     return finish_crawl(crawled, run, rows)
 
@@ -297,11 +300,14 @@ def run_discover(sites: list[str], target: str, max_pages: int, options: RunOpti
     settings.set("LINKVERIFIER_COMMAND", "crawl", priority="cmdline")
     settings.set("LINKVERIFIER_INPUT", ",".join(sites), priority="cmdline")
     settings.set("LINKVERIFIER_TARGET", target, priority="cmdline")
-    run = open_run(settings)
+    run = None
     try:
+        with held_signals():
+            run = open_run(settings)
         crawled = crawl(settings, "discover", run=run, sites=sites, target=target, max_pages=max_pages)
     except BaseException as error:
-        run.finish(ended_early(error))
+        if run is not None:
+            run.finish(ended_early(error))
         raise
     outcome = finish_crawl(crawled, run)
     outcome.stats[PAGES] = len(crawled.spider.seen)
@@ -345,8 +351,10 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, options: R
     settings = crawl_settings(options)
     settings.set("LINKVERIFIER_COMMAND", "hreflang", priority="cmdline")
     store = Store(options.db)
-    run_id = store.start_run("hreflang", start_url, utc_now(), {"sitemaps": list(sitemaps), "max_pages": max_pages})
+    run_id = None
     try:
+        with held_signals():  # a signal while the record is written: answered once ``run_id`` is known
+            run_id = store.start_run("hreflang", start_url, utc_now(), {"sitemaps": list(sitemaps), "max_pages": max_pages})
         crawled = crawl(settings, "hreflang", start_url=start_url, sitemaps=sitemaps, max_pages=max_pages)
         spider = crawled.spider
         stats = crawled.crawler.stats.get_stats()
@@ -363,11 +371,13 @@ def run_hreflang(start_url: str, sitemaps: list[str], max_pages: int, options: R
         store.finish_run(run_id, utc_now(), FINISHED, len(issues))
         return issues, stats, None
     except StorageError as fault:  # the database or --out stopped taking writes: say so, if it still can
-        with contextlib.suppress(StorageError):
-            store.finish_run(run_id, utc_now(), stopped(fault.reason), 0, wait=0.0)
+        if run_id is not None:
+            with contextlib.suppress(StorageError):
+                store.finish_run(run_id, utc_now(), stopped(fault.reason), 0, wait=0.0)
         raise
     except BaseException as error:
-        store.finish_run(run_id, utc_now(), ended_early(error), 0)
+        if run_id is not None:
+            store.finish_run(run_id, utc_now(), ended_early(error), 0)
         raise
     finally:
         store.close()

@@ -18,13 +18,16 @@ The exit status is 128 + the signal: 130 for SIGINT, 143 for SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
+import threading
 
 from crawler.store.status import stopped
 
-__all__ = ["Interrupts", "close_spider", "startup_handler", "startup_exit_code", "take_startup_signal", "GRACE_SECONDS"]
+__all__ = ["Interrupts", "close_spider", "held_signals", "startup_handler", "startup_exit_code", "take_startup_signal",
+           "GRACE_SECONDS"]
 
 GRACE_SECONDS = 5.0
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -54,6 +57,34 @@ def startup_handler(signum, _frame) -> None:
     _startup_signal = signum
     _startup_exit = 128 + signum
     raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def held_signals():
+    """Ctrl-C and SIGTERM wait while the body runs, then are answered as they would have been.
+
+    Around opening a run record: a signal landing after the record was written but before the caller held
+    it (``Run.__init__`` still making its writer) left the run "running" although the command said
+    "interrupted" and exited 143. Held, the signal arrives once the caller can mark the run interrupted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, object]] = []
+    previous = {signum: signal.getsignal(signum) for signum in _SIGNALS}
+    for signum in _SIGNALS:
+        signal.signal(signum, lambda signum, frame: caught.append((signum, frame)))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signum, frame = caught[0]
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)  # ours raise KeyboardInterrupt, as the signal would have
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
 
 
 def startup_exit_code() -> int | None:
