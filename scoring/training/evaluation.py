@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
+from scoring.features import NUMERIC_FEATURES
 from scoring.placement import BOILERPLATE_REGIONS, capped_placement, judge_placement
 from scoring.placement_model import MODEL_PATH, PlacementModel
 from scoring.training.datasets import DATA_DIR, DATASETS
@@ -31,6 +32,7 @@ __all__ = ["placement_scores", "placement_evaluation", "placement_groups", "topi
 # at least MIN_GROUP_CLASS of each class (macro-F1 over 2 editorial links says nothing).
 MIN_GROUP_LINKS = 50
 MIN_GROUP_CLASS = 10
+_INTERNAL = NUMERIC_FEATURES.index("internal")
 
 
 def _report(name: str, truth: list[int], predicted: list[int], page_weights: list[float]) -> dict:
@@ -48,10 +50,12 @@ def _report(name: str, truth: list[int], predicted: list[int], page_weights: lis
 
 
 def placement_groups(samples: list[Sample]) -> dict[str, list[Sample]]:
-    """The held-out links by data set, all together, by page language and by page type."""
+    """The held-out links by data set, all together, those to other sites, by page language and by page type."""
     groups: dict[str, list[Sample]] = {d: [s for s in samples if s.dataset == d] for d in DATASETS}
     groups = {name: subset for name, subset in groups.items() if subset}
     groups["all"] = list(samples)
+    # What a backlink is: a link to another site. Most labelled links are a page's own menus and footers.
+    groups["links to other sites"] = [s for s in samples if not s.numbers[_INTERNAL]]
     for key, prefix in ((lambda s: s.language, "language"), (lambda s: s.page_type, "page type")):
         counts = Counter((key(s), s.label) for s in samples)
         for value in sorted({key(s) for s in samples if key(s)}):
