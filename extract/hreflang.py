@@ -231,6 +231,7 @@ class HreflangRecord:
     language: str | None = None  # of the main text, as detected
     language_probability: float = 0.0
     letters: int = 0
+    script: str | None = None  # of a Chinese main text: "Hant" or "Hans" (``extract.chinese_script``)
     alternates: tuple[Alternate, ...] = ()
     links: tuple[str, ...] = ()
     vary: tuple[str, ...] = ()  # the Vary header's fields, lower case ("accept-language": it varies by the reader's language)

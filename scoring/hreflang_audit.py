@@ -198,6 +198,19 @@ def _check_page(record: HreflangRecord, annotations: list[Alternate], pages: dic
                 issues.add("region_cctld_mismatch", url, f"{a.hreflang} targets region {a.code.region.upper()} on a .{country.lower()} site", a.url, a.hreflang)
 
 
+# Chinese is written in Traditional characters in Taiwan, Hong Kong and Macau, in Simplified ones in mainland
+# China, Singapore and Malaysia; a script subtag says so outright (zh-Hant, zh-Hans).
+_CHINESE_SCRIPT_OF_REGION = {"tw": "Hant", "hk": "Hant", "mo": "Hant", "cn": "Hans", "sg": "Hans", "my": "Hans"}
+_SCRIPT_NAMES = {"Hant": "Traditional", "Hans": "Simplified"}
+
+
+def _chinese_script(code) -> str | None:
+    """The script a Chinese hreflang code asks for, if it asks for one."""
+    if code.script in ("hant", "hans"):
+        return code.script.capitalize()
+    return _CHINESE_SCRIPT_OF_REGION.get(code.region or "")
+
+
 def _check_language(record: HreflangRecord, self_code: str, issues: _Issues) -> None:
     url = record.final_url
     declared = same_language_code(self_code)
@@ -213,6 +226,10 @@ def _check_language(record: HreflangRecord, self_code: str, issues: _Issues) -> 
         parsed = parse_code(self_code)
     except InvalidCode:  # said once, as invalid_code
         parsed = None
+    expected = _chinese_script(parsed) if parsed is not None and detected == declared == "zh" else None
+    if expected and record.script and record.script != expected and record.letters >= MIN_LETTERS:
+        issues.add("content_language_mismatch", url, f"declared {self_code}, {_SCRIPT_NAMES[expected]} Chinese, but the main "
+                   f"text is written in {_SCRIPT_NAMES[record.script]} characters ({record.letters} letters)", url, self_code)
     country = country_from_host(host_of(url))
     if parsed is not None and parsed.region and country and country.lower() != parsed.region:
         issues.add("region_cctld_mismatch", url, f"{self_code} targets region {parsed.region.upper()} on a .{country.lower()} site", url, self_code)

@@ -142,3 +142,18 @@ def test_a_traditional_chinese_page_is_not_read_as_korean(web, tmp_path):
         web.add(url, hpage(url, code, cluster, [u for _, u in cluster]))
     _run, issues = audit(web, cluster[0][1], tmp_path)
     assert [i for i in issues if i["code"] != "missing_x_default"] == []
+
+
+def test_a_chinese_page_in_the_other_script_is_a_content_language_mismatch(web, tmp_path):
+    """zh-TW and zh-HK readers read Traditional characters, zh-CN and zh-SG readers Simplified ones: a zh-TW page
+    serving the Simplified text is in the wrong language for its readers, though a detector says "zh" for both."""
+    from tests.hreflang_sites import hpage
+
+    cluster = [("en", f"{S}/en/boots"), ("zh-TW", f"{S}/zh-tw/boots"), ("zh-CN", f"{S}/zh-cn/boots"), ("zh-Hant-HK", f"{S}/zh-hk/boots")]
+    texts = {"en": None, "zh-TW": "zh-Hans", "zh-CN": "zh-Hans", "zh-Hant-HK": "zh"}  # zh-TW got the Simplified text
+    for code, url in cluster:
+        web.add(url, hpage(url, code, cluster, [u for _, u in cluster], text_lang=texts[code]))
+    _run, issues = audit(web, cluster[0][1], tmp_path)
+    found = [(i["code"], i["url"], i["detail"]) for i in issues if i["code"] != "missing_x_default"]
+    assert [(code, url) for code, url, _detail in found] == [("content_language_mismatch", f"{S}/zh-tw/boots")], found
+    assert "declared zh-TW, Traditional Chinese, but the main text is written in Simplified characters" in found[0][2]

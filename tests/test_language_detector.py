@@ -77,3 +77,24 @@ def test_chinese_korean_and_japanese_are_told_by_their_script():
         assert detect_language(text) == ("zh", "content") and language_evidence(text)[0] == "zh"
     assert detect_language(korean) == ("ko", "content") and language_evidence(korean)[0] == "ko"
     assert detect_language(japanese) == ("ja", "content") and language_evidence(japanese)[0] == "ja"
+
+
+def test_traditional_and_simplified_chinese_are_told_apart():
+    from extract.chinese_script import chinese_script
+
+    assert chinese_script("資安研究人員發現一個尚未修補的零時差漏洞，攻擊者已經開始利用它入侵企業網路。") == "Hant"
+    assert chinese_script("安全研究人员发现一个尚未修补的零日漏洞，攻击者已经开始利用它入侵企业网络。") == "Hans"
+    assert chinese_script("The report, 2026.") is None and chinese_script("中文") is None  # nothing to tell by
+
+
+def test_the_chinese_script_tables_are_what_the_data_gives():
+    """``extract.chinese_script``'s tables are rebuilt from SIB-200 by ``scoring.training.chinese_script``."""
+    import pytest
+
+    from extract import chinese_script
+    from scoring.training.chinese_script import derive_tables
+    from scoring.training.datasets import DATA_DIR
+
+    if not (DATA_DIR / "topics" / "sib200" / "zho_Hant" / "train.tsv").is_file():
+        pytest.skip("needs ../shared/data (SIB-200's zho_Hans and zho_Hant)")
+    assert derive_tables(DATA_DIR) == (chinese_script.TRADITIONAL, chinese_script.SIMPLIFIED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from crawler.analysis.answer import page_canonical, page_problem
 from crawler.analysis.fetched import FetchedPage
 from extract import selectors
+from extract.chinese_script import chinese_script
 from extract.content import main_content
 from extract.document import base_url, parse_html
 from extract.encoding import decode_html
@@ -33,11 +34,13 @@ def analyze_hreflang_page(page: FetchedPage) -> HreflangRecord:
         base = base_url(tree, page.final_url, tags)
         alternates = html_alternates(tree, base, tags) + alternates
         langs = selectors.HTML_LANG(tree) if tree is not None else []
-        language, probability, letters = language_evidence(main_content(tree, page.final_url).text)
+        main_text = main_content(tree, page.final_url).text
+        language, probability, letters = language_evidence(main_text)
         found.update(
             html=tree is not None, noindex=robots_directives(tree, x_robots, tags).noindex,
             canonical=page_canonical(tree, page, base, tags), html_lang=str(langs[0]).strip() if langs else None,
             language=language, language_probability=probability, letters=letters,
+            script=chinese_script(main_text) if language == "zh" else None,
             links=tuple(page_link_urls(tree, base)),
         )
     vary = sorted({field.strip().lower() for value in page.header_list("vary") for field in value.split(",") if field.strip()})
