@@ -100,10 +100,12 @@ def nearest_block(element: html.HtmlElement) -> html.HtmlElement | None:
     return node
 
 
-def visible_text(element: html.HtmlElement) -> str:
-    """Text of ``element`` with spaces where block boundaries are, scripts left out."""
+def visible_text(element: html.HtmlElement, skip: frozenset[str] = _SKIP_TAGS, block_spaces: bool = True) -> str:
+    """Text of ``element`` with spaces where block boundaries are, scripts left out (``skip``: the elements
+    left out; ``block_spaces`` False: no spaces added, as ``text_content()`` reads a link's anchor)."""
     # Events, not recursion: a tree may be 2,048 levels deep (``parse_html``), past Python's
     # recursion limit.
+    blocks = BLOCK_TAGS if block_spaces else frozenset()
     parts: list[str] = []
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
@@ -113,14 +115,14 @@ def visible_text(element: html.HtmlElement) -> str:
                 parts.append(node.tail)
             continue
         if event == "start":
-            if tag in BLOCK_TAGS:
+            if tag in blocks:
                 parts.append(" ")
-            if tag in _SKIP_TAGS:
+            if tag in skip:
                 walker.skip_subtree()
             elif node.text:
                 parts.append(node.text)
             continue
-        if tag in BLOCK_TAGS:
+        if tag in blocks:
             parts.append(" ")
         if node is not element and node.tail:
             parts.append(node.tail)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html
+from lxml import html
 
 from extract import selectors
 from extract.document import collapse, visible_text
@@ -61,26 +61,14 @@ def rel_tokens(value: str | None) -> list[str]:
 
 # Inside a link, never shown as its text: an inline SVG logo's <style> (the anchor read ".cls-1{fill:#fff}"),
 # its <title> and <desc> (its alt, below), a script, a template.
-_UNSHOWN = ("style", "script", "template", "title", "desc")
+_UNSHOWN = frozenset({"style", "script", "template", "title", "desc"})
 
 
 def _shown_text(element: html.HtmlElement) -> str:
     """``text_content()`` without what ``_UNSHOWN`` names (the usual link holds none: one C call)."""
     if next(element.iter(*_UNSHOWN), None) is None:
         return element.text_content()
-    parts: list[str] = []
-    walker = etree.iterwalk(element, events=("start", "end"))
-    for event, node in walker:
-        if not isinstance(node.tag, str):
-            continue
-        if event == "start":
-            if node.tag in _UNSHOWN:
-                walker.skip_subtree()
-            elif node.text:
-                parts.append(node.text)
-        elif node is not element and node.tail:
-            parts.append(node.tail)
-    return "".join(parts)
+    return visible_text(element, skip=_UNSHOWN, block_spaces=False)
 
 
 def _svg_alt(svg: html.HtmlElement) -> str:
