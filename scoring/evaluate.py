@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from scoring.training.datasets import DATA_DIR, missing_data
-from scoring.training.evaluation import niche_scores, placement_evaluation, topical_scores, within_language_scores
+from scoring.training.evaluation import (
+    niche_scores,
+    placement_evaluation,
+    script_variant_scores,
+    topical_scores,
+    within_language_scores,
+)
 from scoring.training.language_eval import language_scores
 from scoring.training.topic_pairs import ENCODER_NICHE_LANGUAGES, UNREAD_NICHE_LANGUAGES
 
@@ -74,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     for start in range(0, len(scores), 6):
         print("    " + "  ".join(f"{language} {score['auc']:.2f} / {score['different >= 0.5']:4.0%}"
                                  for language, score in scores[start : start + 6]))
+    print("  Traditional Chinese (zh-TW, zh-HK) on the same pairs as Simplified (ROC AUC / different-topic pairs >= 0.5"
+          " / same-topic pairs >= 0.5):")
+    for pair, score in script_variant_scores(args.data).items():
+        print(f"    {pair:<20} {score['auc']:.3f} / {score['different >= 0.5']:4.1%} / {score['same >= 0.5']:4.1%}")
     return 0
 
 

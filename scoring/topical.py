@@ -41,10 +41,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from extract.chinese_script import simplified
 from extract.hreflang import same_language_code
 from scoring import sentence_encoder
 from scoring.english_gloss import english_gloss
-from scoring.topic_model import TopicModel, load_topic_model
+from scoring.topic_model import MAX_CHARS, TopicModel, load_topic_model
 from scoring.topics import load_topic_space
 
 __all__ = ["topical_fit", "pair_features", "glossed", "encoder_vector", "surface_similarity", "FEATURES", "NON_NEGATIVE",
@@ -106,6 +107,10 @@ def pair_features(first: str, second: str, first_language: str | None, second_la
     ``encoder=False``: without the encoder at all (the evaluation uses it)."""
     model = model or load_topic_model()
     first_language, second_language = same_language_code(first_language), same_language_code(second_language)
+    # Traditional Chinese (zh-TW, zh-HK) is read in Simplified characters, the script every feature was
+    # learnt from: SIB-200's held-out pages in Traditional against English ones, ROC AUC 0.822 -> 0.875 and
+    # same-topic pairs >= 0.5 28% -> 44% (the same pairs with the Simplified text: 0.872, 43%).
+    first, second = _in_simplified(first, first_language), _in_simplified(second, second_language)
     similar = {"words": 0.0, "concepts": 0.0, "latent": 0.0}
     if model is not None:
         similar = model.similarities(model.represent(first, first_language), model.represent(second, second_language))
@@ -115,6 +120,10 @@ def pair_features(first: str, second: str, first_language: str | None, second_la
     features = [similar["words"], similar["concepts"], similar["latent"] + BROAD_SHARE * broad, same]
     cosine = encoder_similarity(first, second, first_language, second_language) if encoder else None
     return features if cosine is None else features + [cosine]
+
+
+def _in_simplified(text: str, language: str | None) -> str:
+    return simplified(text[:MAX_CHARS]) if language == "zh" else text
 
 
 def glossed(first_language: str | None, second_language: str | None) -> int:

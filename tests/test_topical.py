@@ -10,6 +10,7 @@ import gzip
 import numpy as np
 import pytest
 
+from extract.chinese_script import simplified as chinese_simplified
 from scoring import sentence_encoder
 from scoring.concepts import LEXICON_DIR, bags, lexicon, normalise, words_of
 from scoring.english_gloss import english_gloss
@@ -165,6 +166,19 @@ def test_every_market_language_has_a_lexicon_and_scores():
     for language, text in samples.items():
         fit = topical_fit(text, "Travel guide: hotels, flights and sightseeing in the city.", language, "en")
         assert fit is not None and 0.0 <= fit <= 1.0
+
+
+def test_a_traditional_chinese_page_reads_as_its_simplified_twin():
+    # The lexicon and topic space are learnt from Simplified text; a Taiwanese page read as written met
+    # few words they knew (on SIB-200: ROC AUC 0.822 against English, 0.872 for the Simplified twin).
+    traditional = "狗狗美容指南：如何在家為幼犬洗澡、梳理毛髮和修剪指甲。選擇溫和的寵物洗毛精，用溫水沖洗，再用吹風機吹乾。長毛犬種每天都需要梳毛，避免打結。"
+    simplified = "狗狗美容指南：如何在家为幼犬洗澡、梳理毛发和修剪指甲。选择温和的宠物洗毛精，用温水冲洗，再用吹风机吹干。长毛犬种每天都需要梳毛，避免打结。"
+    for other, language in ((DOG_PAGE, "en"), (PUPPY_PAGE_FR, "fr"), (simplified, "zh-CN")):
+        assert pair_features(traditional, other, "zh-TW", language) == pytest.approx(
+            pair_features(simplified, other, "zh-CN", language), abs=1e-6)
+    assert topical_fit(traditional, DOG_PAGE, "zh-HK", "en") == pytest.approx(topical_fit(simplified, DOG_PAGE, "zh", "en"))
+    # The conversion itself: Traditional characters and phrases become Simplified, Simplified text stays as it is.
+    assert chinese_simplified(traditional) == simplified and chinese_simplified(simplified) == simplified
 
 
 @pytest.mark.parametrize("text", [

@@ -168,8 +168,13 @@ def iso_language(code: str | None) -> str | None:
     return {"nb": "no", "nn": "no"}.get(code, code)
 
 
+# A market language's other script in SIB-200: the same sentences in Traditional Chinese (Taiwan, Hong Kong),
+# which the verifier reads as ``zh`` like the Simplified ones.
+SCRIPT_VARIANTS = {"zh-Hant": "zho_Hant"}
+
+
 def read_sib200(data_dir: Path, language: str, split: str) -> dict[str, tuple[str, str]]:
-    """``index_id -> (category, text)`` of one language's split."""
-    path = data_dir / "topics" / "sib200" / LANGUAGES[language] / f"{split}.tsv"
+    """``index_id -> (category, text)`` of one language's split (a market language, or a ``SCRIPT_VARIANTS`` one)."""
+    path = data_dir / "topics" / "sib200" / (LANGUAGES.get(language) or SCRIPT_VARIANTS[language]) / f"{split}.tsv"
     with path.open(encoding="utf-8", newline="") as handle:
         return {row["index_id"]: (row["category"], row["text"]) for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}

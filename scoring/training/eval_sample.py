@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from scoring.topics import LANGUAGES
-from scoring.training.datasets import DATA_DIR, is_dev
+from scoring.training.datasets import DATA_DIR, SCRIPT_VARIANTS, is_dev
 
 __all__ = ["SAMPLE_DIR", "build_sample"]
 
@@ -43,7 +43,7 @@ trained on. Same layout as the full data.
 | `placement/mozilla/` + `mozilla-links.tsv` | {mozilla} real captures of the placement dev sites, links labelled `editorial` / `boilerplate` (`label_exact`) | mozilla/readability test pages, Apache-2.0 (`placement/mozilla/LICENSE.md`) |
 | `placement/wceb/` + `wceb-links.tsv` | {wceb} pages of the placement dev sites (ground truth reduced to the page URL and type), links labelled (`label_contextual`) | tiptopjaw/web-content-extraction-benchmark, Apache-2.0 |
 | `placement/fundus/` + `fundus-links.tsv` | {fundus} news articles of the dev publishers in {fundus_languages} languages (ground truth reduced to URL and declared language), links labelled (`label_contextual`) | flairNLP/fundus parser test pages, MIT (`placement/fundus/LICENSE`) |
-| `topics/sib200/<lang_Script>/dev.tsv` | SIB-200's dev split in the 30 market languages (parallel sentences, 7 topics) | SIB-200, Apache-2.0; sentences from Flores-200, CC BY-SA 4.0 |
+| `topics/sib200/<lang_Script>/dev.tsv` | SIB-200's dev split in the 30 market languages and Traditional Chinese (`zho_Hant`) (parallel sentences, 7 topics) | SIB-200, Apache-2.0; sentences from Flores-200, CC BY-SA 4.0 |
 | `topics/masakhanews/{{eng,fra,som,swa}}/dev.tsv` | the first {articles} dev articles of each | MasakhaNEWS, AFL-3.0 |
 
 Beside the sample, and not cut from anywhere: `niches/` holds the niche pages
@@ -96,7 +96,7 @@ def build_sample(source: Path = DATA_DIR, dest: Path = SAMPLE_DIR) -> dict[str, 
             break
     _copy_tsv(source / "placement" / "wceb-links.tsv", placement / "wceb-links.tsv", set(wceb))
     fundus, fundus_languages = _fundus_sample(source / "placement", placement)
-    for folder in LANGUAGES.values():
+    for folder in (*LANGUAGES.values(), *SCRIPT_VARIANTS.values()):
         (dest / "topics" / "sib200" / folder).mkdir(parents=True)
         shutil.copy(source / "topics" / "sib200" / folder / "dev.tsv", dest / "topics" / "sib200" / folder / "dev.tsv")
     for folder in MASAKHANEWS_FOLDERS:

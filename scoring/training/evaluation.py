@@ -156,6 +156,27 @@ def within_language_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, flo
     return out
 
 
+def script_variant_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, float]]:
+    """Traditional Chinese read as well as Simplified: the same pairs of SIB-200 dev pages (the same sentences,
+    the same topics) scored with the Simplified and with the Traditional text of each Chinese page, against
+    English pages and within Chinese. Separation as ``within_language_scores`` gives it."""
+    from scoring.topical import topical_fit
+    from scoring.training.topic_pairs import pairs, sib200_pages
+
+    pages = sib200_pages(data_dir, "dev", languages=("en", "zh", "zh-Hant"))
+    traditional = {page.ids: page for page in pages if page.language == "zh-Hant"}
+    out = {}
+    for name, chosen in (("en", pairs([p for p in pages if p.language in ("zh", "en")], LANGUAGE_PAIRS, same_language=False,
+                                      seed=13)),
+                         ("zh", pairs([p for p in pages if p.language == "zh"], LANGUAGE_PAIRS, same_language=True, seed=14))):
+        labels = [label for _, _, label in chosen]
+        for script, swap in (("zh", lambda page: page), ("zh-Hant", lambda page: traditional[page.ids] if page.language == "zh" else page)):
+            scored = [(swap(a), swap(b)) for a, b, _ in chosen]
+            out[f"{script} / {name if name == 'en' else script}"] = _separation(
+                labels, [topical_fit(a.text, b.text, a.language, b.language) for a, b in scored])
+    return out
+
+
 def _separation(labels: list[int], scores: list[float]) -> dict[str, float]:
     """How topical fit separates same-topic pairs (label 1) from different-topic ones: ROC AUC, the share
     of different-topic pairs >= 0.5, their number >= 0.9, the share of same-topic pairs >= 0.5."""
