@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from lxml import html
 
-from extract.content import PARAGRAPH_KEY_CHARS, MainContent, paragraph_key
+from extract.content import PARAGRAPH_MIN_CHARS, MainContent, paragraph_key
 from extract.document import collapse, nearest_block
 from extract.regions import REGIONS, ancestor_tokens, element_region
 from scoring.placement import judge_placement
@@ -165,7 +165,7 @@ class _MainLayout:
                 links += 1
             elif keys:
                 text = element.text_content()
-                if len(text) >= PARAGRAPH_KEY_CHARS and paragraph_key(text) in keys:  # (the length test spares collapse())
+                if len(text) >= PARAGRAPH_MIN_CHARS and paragraph_key(text) in keys:  # (the length test spares the key)
                     self.paragraphs[id(element)] = element
                     if first is None:
                         first, first_index = element, links

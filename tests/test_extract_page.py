@@ -224,3 +224,22 @@ def test_strange_documents_do_not_crash(markup):
     tree = parse_html(markup)
     if tree is not None:
         find_links(tree, "http://x.com/", TARGET)
+
+
+@pytest.mark.parametrize("page_text, main_text, found", [
+    # trafilatura's text puts a space around a link the page does not have.
+    ("Read <a>this report</a>, then the patch notes: both say the exploit chain began in March.",
+     "Read this report , then the patch notes: both say the exploit chain began in March.", True),
+    ("気象庁は<a>13日</a>、午後9時19分ごろ、日向灘で震度5弱の地震があったと発表した。",
+     "気象庁は 13日 、午後9時19分ごろ、日向灘で震度5弱の地震があったと発表した。", True),
+    # 17 characters of Chinese are a paragraph's worth; 17 of English are not.
+    ("我們也推薦這篇<a>黃金獵犬美容教學</a>。", "我們也推薦這篇 黃金獵犬美容教學 。", True),
+    ("Read <a>this</a> too.", "Read this too.", False),
+])
+def test_a_main_text_paragraph_is_found_again_in_the_page(page_text, main_text, found):
+    from extract.content import paragraph_key
+    from extract.document import collapse
+
+    dom = parse_html(f"<html><body><p>{page_text}</p></body></html>").find(".//p").text_content()
+    key = paragraph_key(collapse(main_text))
+    assert (key is not None and paragraph_key(dom) == key) is found

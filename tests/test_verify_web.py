@@ -161,13 +161,27 @@ def build_web(web: LocalWeb) -> list[tuple[str, str]]:
     web.add(DOG_TARGET, page(f"<article><h1>Grooming day</h1><p>{DOG_PAGE}</p></article>", "Dog care", "en"))
     add("swedish_puppy", "http://valp.example.se/a", page(foreign(SWEDISH_PUPPY, f'<a href="{DOG_TARGET}">hundvård</a>'), lang="sv"))
     add("finnish_baking", "http://leivonta.example.fi/a", page(foreign(FINNISH_BAKING, f'<a href="{TARGET}">tietoturva</a>'), lang="fi"))
+    # A Taiwanese and a Japanese article: a long opening paragraph, then a short one with the link, as CJK text
+    # writes them (its 45 characters say what 130 English ones do). That paragraph was too short to be found again
+    # in the page (a key of 48 characters, spaces counted), so the link sat "after the main text": boilerplate.
+    add("traditional_chinese", "http://news.example.com.tw/a", page(
+        "<article><h1>狗狗美容指南</h1><p>如何在家為幼犬洗澡、梳理毛髮和修剪指甲。選擇溫和的寵物洗毛精，用溫水沖洗，"
+        "再用吹風機吹乾。長毛犬種每天都需要梳毛，避免打結。獸醫建議每個月檢查耳朵和牙齒，並且定期施打疫苗。</p>"
+        f"<p>我們也推薦這篇<a href='{DOG_TARGET}'>黃金獵犬美容教學</a>，內容非常詳細。狗狗的飲食也很重要，選擇無穀物的狗糧可以減少過敏。</p>"
+        "</article>", lang="zh-TW"))
+    add("japanese", "http://news.example.co.jp/a", page(
+        "<article><h1>犬のグルーミング</h1><p>自宅で子犬をシャンプーし、毛をとかし、爪を切る方法を紹介します。低刺激のペット用"
+        "シャンプーを選び、ぬるま湯で洗い流してからドライヤーで乾かしましょう。長毛種は毎日ブラッシングが必要です。</p>"
+        f"<p>こちらの<a href='{DOG_TARGET}'>ゴールデンレトリバーのお手入れ講座</a>もおすすめです。食事も大切で、穀物不使用のフードはアレルギーを減らします。</p>"
+        "</article>", lang="ja"))
     for i in range(3):
         add(f"sitewide_{i}", f"http://partner.example.com/page{i}", page(article("whitepaper") + f"<footer>{LINK}</footer>"))
     return rows
 
 
 # Rows whose target differs from TARGET.
-SPECIAL_TARGETS = {"idn": "http://www.bücher.de/zero-day", "swedish_puppy": DOG_TARGET}
+SPECIAL_TARGETS = {"idn": "http://www.bücher.de/zero-day", "swedish_puppy": DOG_TARGET, "traditional_chinese": DOG_TARGET,
+                   "japanese": DOG_TARGET}
 INVALID_ROWS = ["", "ftp://files.example.com/a", "http://exa mple.com/a", "http://-bad-.example.com/a", "http://"]
 
 
@@ -366,6 +380,16 @@ def test_footer_link_is_boilerplate(verified):
 def test_in_article_boilerplate_is_boilerplate_and_says_why(verified, note, region):
     link = verified["by"](note)["links"][0]
     assert link["placement"] == "boilerplate" and link["region"] == region and link["editorial_score"] < 0.5
+
+
+@pytest.mark.parametrize("note, language", [("traditional_chinese", "zh"), ("japanese", "ja")])
+def test_a_link_in_a_short_cjk_paragraph_is_editorial(verified, note, language):
+    result = verified["by"](note)
+    link = result["links"][0]
+    assert result["status"] == "live" and link["placement"] == "editorial" and link["editorial_score"] >= 0.5, link
+    # A dog-grooming article linking to an English dog-care page is on topic, in either language.
+    assert result["page"]["language"] == language
+    assert result["topical_fit"] >= 0.5, result["topical_fit"]
 
 
 def test_topical_fit_in_languages_the_encoder_does_not_read(verified):
