@@ -123,9 +123,11 @@ def test_not_comment_links(anchor):
     # A "Read also" line whose rest is the link: the site's teaser for its own story, in any language.
     ("Read also: {a}", "teaser_list"), ("<strong>Lesen Sie auch:</strong> {a}", "teaser_list"),
     ("Les også: {a}", "teaser_list"), ("» Related: {a} »", "teaser_list"), ("Читайте также: {a}", "teaser_list"),
+    ("延伸閱讀：{a}", "teaser_list"), ("【関連記事】{a}", "teaser_list"), ("▶관련기사: {a}", "teaser_list"),
+    ("相关阅读 》{a}", "teaser_list"), ("あわせて読みたい：{a}", "teaser_list"),
     # ... not when the link is a word of a sentence, one of several, or the cue comes after it.
     ("See also the report by {a} on patch gaps.", None), ("Related: {a} and <a href='/b'>Beta</a>", None),
-    ("{a} — read more", None), ("Read more about {a}", None),
+    ("{a} — read more", None), ("Read more about {a}", None), ("延伸閱讀這份{a}的報告，內容很完整。", None),
 ])
 def test_line_cues(line, cue):
     link = "<a href='http://acme.com/page'>Acme</a>"
