@@ -31,7 +31,7 @@ _FOLLOW = re.compile("|".join([
     r"folgen sie uns", r"folge uns", r"abonnieren sie", r"suivez[- ]nous", r"abonnez-vous", r"síguenos", r"suscríbete",
     r"seguici", r"iscriviti", r"siga-nos", r"segue-nos", r"obserwuj nas", r"подписывайтесь", r"подпишитесь", r"följ oss",
     r"volg ons", r"følg os", r"følg oss", r"seuraa meitä", r"sledujte nás", r"kövess(en)? minket", r"urmăriți-ne",
-    r"ακολουθήστε μας", r"bizi takip edin", r"ikuti kami", r"theo dõi chúng tôi", r"フォローして", r"关注我们", r"팔로우",
+    r"ακολουθήστε μας", r"bizi takip edin", r"ikuti kami", r"theo dõi chúng tôi", r"フォローして", r"关注我们", r"關注我們", r"(追蹤|追踪)我(們|们)", r"팔로우",
     r"تابعونا", r"עקבו אחרינו", r"слідкуйте", r"последвайте ни",
 ]), re.IGNORECASE)
 

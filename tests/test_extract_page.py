@@ -114,6 +114,7 @@ def test_not_comment_links(anchor):
     ("As an Amazon Associate I earn from qualifying purchases. {a}", "post_meta"),
     ("Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links. {a}", "post_meta"),
     ("Follow us on {a} for more.", "share_follow"),
+    ("追蹤我們的{a}粉絲專頁", "share_follow"), ("歡迎關注我們：{a}", "share_follow"),
     # Prose that mentions commissions or affiliate links is not a disclosure, nor is a long paragraph.
     ("Brokers earn a commission on each trade, the {a} found.", None),
     ("The retailer said its affiliate program would end, according to {a}.", None),
