@@ -8,13 +8,12 @@ scoring.training.chinese_script`` prints them as ``extract/chinese_script.py`` h
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-from scoring.training.datasets import DATA_DIR
+from scoring.training.datasets import DATA_DIR, read_sib200
 
 __all__ = ["derive_tables"]
 
@@ -23,15 +22,13 @@ TABLE_SIZE = 300
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _characters(data_dir: Path, folder: str, split: str = "train") -> Counter:
-    path = data_dir / "topics" / "sib200" / folder / f"{split}.tsv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return Counter(ch for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) for ch in _HAN.findall(row["text"]))
+def _characters(data_dir: Path, language: str, split: str = "train") -> Counter:
+    return Counter(ch for _topic, text in read_sib200(data_dir, language, split).values() for ch in _HAN.findall(text))
 
 
 def derive_tables(data_dir: Path = DATA_DIR) -> tuple[str, str]:
     """``(traditional only, simplified only)``, commonest first."""
-    simplified, traditional = _characters(data_dir, "zho_Hans"), _characters(data_dir, "zho_Hant")
+    simplified, traditional = _characters(data_dir, "zh"), _characters(data_dir, "zh-Hant")
 
     def only(mine: Counter, other: Counter) -> str:
         return "".join([ch for ch, n in mine.most_common() if n >= MIN_COUNT and not other[ch]][:TABLE_SIZE])
