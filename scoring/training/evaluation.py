@@ -161,19 +161,24 @@ def script_variant_scores(data_dir: Path = DATA_DIR) -> dict[str, dict[str, floa
     the same topics) scored with the Simplified and with the Traditional text of each Chinese page, against
     English pages and within Chinese. Separation as ``within_language_scores`` gives it."""
     from scoring.topical import topical_fit
-    from scoring.training.topic_pairs import pairs, sib200_pages
+    from scoring.training.topic_pairs import Page, pairs, sib200_pages
 
     pages = sib200_pages(data_dir, "dev", languages=("en", "zh", "zh-Hant"))
     traditional = {page.ids: page for page in pages if page.language == "zh-Hant"}
+
+    def as_written(page: Page) -> Page:
+        return page
+
+    def in_traditional(page: Page) -> Page:
+        return traditional[page.ids] if page.language == "zh" else page
+
     out = {}
-    for name, chosen in (("en", pairs([p for p in pages if p.language in ("zh", "en")], LANGUAGE_PAIRS, same_language=False,
-                                      seed=13)),
-                         ("zh", pairs([p for p in pages if p.language == "zh"], LANGUAGE_PAIRS, same_language=True, seed=14))):
+    for name, chosen in (("zh / en", pairs([p for p in pages if p.language in ("zh", "en")], LANGUAGE_PAIRS, same_language=False, seed=13)),
+                         ("zh / zh", pairs([p for p in pages if p.language == "zh"], LANGUAGE_PAIRS, same_language=True, seed=14))):
         labels = [label for _, _, label in chosen]
-        for script, swap in (("zh", lambda page: page), ("zh-Hant", lambda page: traditional[page.ids] if page.language == "zh" else page)):
-            scored = [(swap(a), swap(b)) for a, b, _ in chosen]
-            out[f"{script} / {name if name == 'en' else script}"] = _separation(
-                labels, [topical_fit(a.text, b.text, a.language, b.language) for a, b in scored])
+        for key, read in ((name, as_written), (name.replace("zh", "zh-Hant"), in_traditional)):
+            scored = [(read(a), read(b)) for a, b, _ in chosen]
+            out[key] = _separation(labels, [topical_fit(a.text, b.text, a.language, b.language) for a, b in scored])
     return out
 
 
